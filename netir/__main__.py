@@ -1,0 +1,3 @@
+from netir.cli import main
+
+main()

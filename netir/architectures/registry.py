@@ -1,0 +1,110 @@
+"""The catalog registry: a decorator registers a builder with its metadata.
+
+In the spirit of timm's registry: duplicates are errors, ``list_architectures``
+filters with shell patterns, and tests parametrize over the registry.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from netir.ir.errors import ArchitectureError
+from netir.ir.graph import Graph
+
+
+@dataclass(frozen=True)
+class Paper:
+    title: str
+    authors: str
+    venue: str
+    year: int
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    """Published ImageNet top-1 accuracy (percent) and where it was published."""
+
+    top1: float
+    source: str
+
+
+@dataclass(frozen=True)
+class ArchInfo:
+    """A catalog entry: its builder and what the lineage table shows."""
+
+    name: str
+    family: str
+    paper: Paper
+    params: int
+    macs: int
+    note: str
+    builder: Callable[..., Graph]
+    defaults: dict[str, Any] = field(default_factory=dict)
+    accuracy: Accuracy | None = None
+    torchvision: bool = True
+
+    @property
+    def year(self) -> int:
+        return self.paper.year
+
+
+_CATALOG: dict[str, ArchInfo] = {}
+
+
+def register(name: str, *, family: str, paper: Paper, params: int, macs: int, note: str,
+             defaults: dict[str, Any] | None = None, accuracy: Accuracy | None = None,
+             torchvision: bool = True) -> Callable[[Callable[..., Graph]], Callable[..., Graph]]:
+    """Decorator: register ``builder(**overrides) -> Graph`` under ``name``.
+
+    ``params`` and ``macs`` are the reference numbers at the default input size.
+    """
+
+    def wrap(builder: Callable[..., Graph]) -> Callable[..., Graph]:
+        if name in _CATALOG:
+            raise ArchitectureError("an architecture of this name is already registered",
+                                    name, node=name, op="register")
+        _CATALOG[name] = ArchInfo(name, family, paper, params, macs, note, builder,
+                                  dict(defaults or {}), accuracy, torchvision)
+        return builder
+
+    return wrap
+
+
+def get_architecture(name: str) -> ArchInfo:
+    """The catalog entry for ``name``; unknown names suggest the closest."""
+    try:
+        return _CATALOG[name]
+    except KeyError:
+        close = difflib.get_close_matches(name, list(_CATALOG), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise ArchitectureError(f"unknown architecture{hint}; see netir.list_architectures()",
+                                repr(name), node=str(name), op="build") from None
+
+
+def list_architectures(pattern: str | None = None) -> list[str]:
+    """Names in the catalog, in lineage order (year, then registration); glob filter."""
+    names = sorted(_CATALOG, key=lambda n: (_CATALOG[n].year, list(_CATALOG).index(n)))
+    return [n for n in names if pattern is None or fnmatch.fnmatch(n, pattern)]
+
+
+def build(name: str, **overrides: Any) -> Graph:
+    """Build a catalog network: ``build("resnet50", num_classes=10, input_size=64)``.
+
+    Common overrides: ``num_classes``, ``in_channels``, ``input_size`` (int or (H, W)).
+    Raises ArchitectureError for an unknown name and ShapeError (naming the node)
+    when the input is too small for the network.
+    """
+    info = get_architecture(name)
+    return info.builder(**overrides)
+
+
+def input_hw(input_size: int | tuple[int, int]) -> tuple[int, int]:
+    """Normalise an ``input_size`` override to ``(H, W)``."""
+    if isinstance(input_size, int):
+        return (input_size, input_size)
+    h, w = input_size
+    return (int(h), int(w))

@@ -1,0 +1,84 @@
+"""Shared window arithmetic: padding resolution and conv/pool output sizes.
+
+Written once, used by every op's shape rule and by every emitter that has to
+decompose a window op. All sizes are per spatial axis unless stated; a padding is a
+``(before, after)`` pair per axis.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+Pair = tuple[int, int]
+Padding = tuple[Pair, Pair]
+
+
+def same_padding(size: int, kernel: int, stride: int, dilation: int = 1) -> Pair:
+    """TensorFlow's 'same' rule: output = ceil(size / stride), odd pixel after.
+
+    >>> same_padding(224, 3, 2)
+    (0, 1)
+    """
+    effective = (kernel - 1) * dilation + 1
+    out = -(-size // stride)
+    total = max((out - 1) * stride + effective - size, 0)
+    return total // 2, total - total // 2
+
+
+def window_output_size(size: int, kernel: int, stride: int, pad: Pair,
+                       dilation: int = 1, ceil_mode: bool = False) -> int:
+    """Number of windows along one axis, PyTorch semantics.
+
+    With ``ceil_mode`` a partial last window is kept unless it would start in the
+    after-padding, in which case it is dropped. Returns a value < 1 when the window
+    does not fit; callers turn that into a ShapeError.
+    """
+    effective = (kernel - 1) * dilation + 1
+    span = size + pad[0] + pad[1] - effective
+    if span < 0:
+        return 0
+    if ceil_mode:
+        out = -(-span // stride) + 1
+        if (out - 1) * stride >= size + pad[0]:
+            out -= 1
+        return out
+    return span // stride + 1
+
+
+def window_starts(out: int, stride: int, pad_before: int) -> np.ndarray:
+    """Start index (in unpadded coordinates) of each window along one axis."""
+    return np.arange(out) * stride - pad_before
+
+
+def avg_pool_divisor(size: tuple[int, int], kernel: Pair, stride: Pair, padding: Padding,
+                     ceil_mode: bool, count_include_pad: bool) -> np.ndarray:
+    """Divisor of each output cell of an average pool, shape ``(out_h, out_w)``.
+
+    A window is clipped to the padded extent; with ``count_include_pad`` the padded
+    cells inside it count, otherwise only the cells of the input itself.
+    """
+    counts = []
+    for axis in range(2):
+        n = window_output_size(size[axis], kernel[axis], stride[axis], padding[axis],
+                               ceil_mode=ceil_mode)
+        start = window_starts(n, stride[axis], padding[axis][0])
+        end = np.minimum(start + kernel[axis], size[axis] + padding[axis][1])
+        if not count_include_pad:
+            start, end = np.maximum(start, 0), np.minimum(end, size[axis])
+        counts.append(end - start)
+    return np.outer(counts[0], counts[1]).astype(np.int64)
+
+
+def adaptive_bins(size: int, out: int) -> list[tuple[int, int]]:
+    """PyTorch's adaptive pooling bins: ``[floor(i*n/out), ceil((i+1)*n/out))``."""
+    return [(math.floor(i * size / out), math.ceil((i + 1) * size / out)) for i in range(out)]
+
+
+def adaptive_pool_matrix(size: int, out: int) -> np.ndarray:
+    """``(out, size)`` matrix whose rows average the bins of :func:`adaptive_bins`."""
+    m = np.zeros((out, size), dtype=np.float64)
+    for i, (a, b) in enumerate(adaptive_bins(size, out)):
+        m[i, a:b] = 1.0 / (b - a)
+    return m

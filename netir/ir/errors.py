@@ -1,0 +1,73 @@
+"""The one exception hierarchy of netir.
+
+Every error reads ``<node name> (<op>): <what is wrong>. Got: <values>.`` A rule that
+runs before a node has a name (a shape rule, an attribute check) raises the error
+without a location; the graph fills in the node and the op before it reaches the user.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class NetIRError(Exception):
+    """Base of every error netir raises on purpose."""
+
+    def __init__(self, what: str, got: Any = None, *, node: str | None = None,
+                 op: str | None = None) -> None:
+        super().__init__(what)
+        self.what = what
+        self.got = got
+        self.node = node
+        self.op = op
+
+    def locate(self, node: str, op: str) -> NetIRError:
+        """Fill in the node and op (keeps any location already set); returns self."""
+        self.node = self.node or node
+        self.op = self.op or op
+        return self
+
+    def __str__(self) -> str:
+        where = f"{self.node or '<graph>'} ({self.op or '?'}): "
+        got = "" if self.got is None else f" Got: {self.got}."
+        return f"{where}{self.what.rstrip('.')}.{got}"
+
+
+class UnknownOpError(NetIRError, LookupError, AttributeError):
+    """An op name that is not in the registry (also an AttributeError for ``g.<op>``)."""
+
+    __str__ = NetIRError.__str__
+
+
+class AttributeValueError(NetIRError, ValueError):
+    """An attribute of the wrong type or out of range, or one the op does not have."""
+
+
+class ArityError(NetIRError, ValueError):
+    """A node given the wrong number of inputs."""
+
+
+class ShapeError(NetIRError, ValueError):
+    """Input shapes an op cannot take (kernel larger than the input, channel mismatch...)."""
+
+
+class GraphError(NetIRError, ValueError):
+    """A malformed graph: duplicate names, inputs from another graph, cycles."""
+
+
+class SerializationError(NetIRError, ValueError):
+    """A JSON document that is not a valid netir graph."""
+
+
+class UnsupportedOpError(NetIRError, NotImplementedError):
+    """An emitter with no lowering for an op."""
+
+
+class ArchitectureError(NetIRError, KeyError):
+    """An unknown catalog name or a duplicate registration."""
+
+    __str__ = NetIRError.__str__
+
+
+class RenderError(NetIRError, RuntimeError):
+    """A diagram that cannot be produced (no `dot` program, a raster too large to read)."""

@@ -1,0 +1,341 @@
+"""The graph: a thin, typed wrapper around a ``networkx.DiGraph``.
+
+Each node is one layer with a unique dotted name, an op, normalised attributes and,
+as soon as it is added, its inferred output shape (channels first, batch excluded).
+Edges carry the input ports, so ``concat(a, b)`` and ``concat(b, a)`` differ.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from math import prod
+from types import MappingProxyType
+from typing import Any
+
+import networkx as nx
+
+from netir.ir.errors import ArityError, GraphError, NetIRError, ShapeError
+from netir.ir.registry import OpSpec, Shape, get_op
+
+_NAME = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
+
+
+@dataclass(frozen=True, eq=True)
+class Node:
+    """One layer: name, op, normalised attributes, inputs (by name) and output shape."""
+
+    name: str
+    op: str
+    attrs: Mapping[str, Any]
+    inputs: tuple[str, ...]
+    shape: Shape
+
+    @property
+    def spec(self) -> OpSpec:
+        return get_op(self.op)
+
+    @property
+    def scope(self) -> str:
+        """The dotted prefix of the name ('' at top level)."""
+        return self.name.rpartition(".")[0]
+
+
+class Tensor:
+    """A handle on a node's output, returned by every builder call."""
+
+    __slots__ = ("graph", "name")
+
+    def __init__(self, graph: Graph, name: str) -> None:
+        self.graph = graph
+        self.name = name
+
+    @property
+    def node(self) -> Node:
+        return self.graph[self.name]
+
+    @property
+    def shape(self) -> Shape:
+        return self.node.shape
+
+    def __repr__(self) -> str:
+        return f"Tensor({self.name!r}, shape={self.shape})"
+
+
+class Graph:
+    """A network as a DAG of typed layer nodes.
+
+    Build it with one method per registered op; each call validates attributes,
+    arity and shapes at once and returns a :class:`Tensor`::
+
+        g = Graph("lenet5")
+        x = g.input((1, 32, 32))
+        x = g.tanh(g.conv2d(x, 6, kernel=5, name="c1"))
+
+    Errors derive from :class:`NetIRError` and name the node, the op and the values.
+    """
+
+    def __init__(self, name: str = "graph") -> None:
+        self.name = name
+        self._g = nx.DiGraph()
+        self._order: list[str] = []
+        self._inputs: list[str] = []
+        self._outputs: list[str] | None = None
+        self._scope: list[str] = []
+        self._auto: dict[str, int] = {}
+
+    # -- access ---------------------------------------------------------------------
+    @property
+    def nx(self) -> nx.DiGraph:
+        """The underlying DiGraph (node data key ``"node"`` holds the :class:`Node`)."""
+        return self._g
+
+    @property
+    def nodes(self) -> list[Node]:
+        """Every node in insertion order, which is a topological order."""
+        return [self._g.nodes[n]["node"] for n in self._order]
+
+    @property
+    def inputs(self) -> list[Node]:
+        return [self[n] for n in self._inputs]
+
+    @property
+    def outputs(self) -> list[Node]:
+        """Nodes set with :meth:`output`, else every node without successors."""
+        if self._outputs is not None:
+            return [self[n] for n in self._outputs]
+        return [self[n] for n in self._order if self._g.out_degree(n) == 0]
+
+    def __getitem__(self, name: str) -> Node:
+        try:
+            return self._g.nodes[name]["node"]
+        except KeyError:
+            raise GraphError("no node of this name in the graph", repr(name),
+                             node=str(name), op="?") from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._g
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self.nodes)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Graph) and (
+            self.name, self.nodes, [n.name for n in self.outputs]) == (
+            other.name, other.nodes, [n.name for n in other.outputs])
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        t, b = self.count_params()
+        return f"Graph({self.name!r}, nodes={len(self)}, params={t:,}, buffers={b:,})"
+
+    # -- building ---------------------------------------------------------------------
+    @contextlib.contextmanager
+    def scope(self, name: str) -> Iterator[None]:
+        """Prefix the names of nodes added inside with ``name.`` (nests)."""
+        self._scope.append(str(name))
+        try:
+            yield
+        finally:
+            self._scope.pop()
+
+    def _qualify(self, op: str, name: str | None) -> str:
+        prefix = ".".join(self._scope)
+        if name is None:
+            base = f"{prefix}.{op}" if prefix else op
+            n = self._auto.get(base, 0)
+            while True:
+                candidate = base if n == 0 else f"{base}_{n}"
+                n += 1
+                if candidate not in self._g:
+                    break
+            self._auto[base] = n
+            return candidate
+        return f"{prefix}.{name}" if prefix else str(name)
+
+    def add_node(self, op: str, inputs: Sequence[Tensor | str] = (), name: str | None = None,
+                 attrs: Mapping[str, Any] | None = None) -> Tensor:
+        """Add one node; validate it and infer its shape at once.
+
+        ``name`` is relative to the current scope; None picks ``<op>``, ``<op>_1``...
+        Raises UnknownOpError, AttributeValueError, ArityError, GraphError (duplicate
+        or malformed name, input from another graph) or ShapeError, each naming the
+        node, the op and the values.
+        """
+        attrs = dict(attrs or {})
+        spec = get_op(op)
+        node_name = self._qualify(op, name)
+        if not _NAME.match(node_name):
+            raise GraphError("node names are dot-separated words of letters, digits and _",
+                             repr(node_name), node=node_name, op=op)
+        if node_name in self._g:
+            raise GraphError("a node of this name already exists", repr(node_name),
+                             node=node_name, op=op)
+        in_names = [self._resolve_input(t, node_name, op) for t in inputs]
+        lo, hi = spec.arity_range
+        if len(in_names) < lo or (hi is not None and len(in_names) > hi):
+            want = f"{lo}" if lo == hi else f"at least {lo}" if hi is None else f"{lo}..{hi}"
+            raise ArityError(f"takes {want} input(s)", f"{len(in_names)} input(s)",
+                             node=node_name, op=op)
+        in_shapes = [self[n].shape for n in in_names]
+        try:
+            for s in in_shapes:
+                if len(s) not in spec.ranks:
+                    raise ShapeError(f"takes inputs of rank {' or '.join(map(str, spec.ranks))}"
+                                     " (batch excluded)", f"shape {s}")
+            norm = spec.normalise_attrs(attrs)
+            if spec.resolve is not None:
+                norm = spec.resolve(norm, in_shapes)
+            shape = tuple(int(v) for v in spec.shape(norm, in_shapes))
+            if min(shape) < 1:
+                raise ShapeError("output would be empty", f"output {shape}")
+        except NetIRError as err:
+            raise err.locate(node_name, op) from None
+        node = Node(node_name, op, MappingProxyType(dict(norm)), tuple(in_names), shape)
+        self._g.add_node(node_name, node=node)
+        for port, src in enumerate(in_names):
+            if self._g.has_edge(src, node_name):
+                self._g.edges[src, node_name]["ports"].append(port)
+            else:
+                self._g.add_edge(src, node_name, ports=[port])
+        self._order.append(node_name)
+        if spec.category == "io":
+            self._inputs.append(node_name)
+        return Tensor(self, node_name)
+
+    def _resolve_input(self, t: Tensor | str, node: str, op: str) -> str:
+        if isinstance(t, Tensor):
+            if t.graph is not self:
+                raise GraphError("input comes from another graph",
+                                 f"{t.name!r} of graph {t.graph.name!r}", node=node, op=op)
+            return t.name
+        if isinstance(t, str) and t in self._g:
+            return t
+        raise GraphError("inputs must be Tensors of this graph or names of its nodes",
+                         repr(t), node=node, op=op)
+
+    def output(self, *tensors: Tensor | str) -> None:
+        """Mark the graph's outputs explicitly (default: every node without successors)."""
+        names = [self._resolve_input(t, "<outputs>", "output") for t in tensors]
+        self._outputs = names
+
+    def __getattr__(self, op: str):
+        """``g.<op>(*inputs, *positional_attrs, name=None, **attrs)`` for every op."""
+        if op.startswith("_"):
+            raise AttributeError(op)
+        spec = get_op(op)
+
+        def build(*args: Any, name: str | None = None, **attrs: Any) -> Tensor:
+            args = list(args)
+            inputs: list[Tensor | str] = []
+            if args and isinstance(args[0], (list, tuple)) and args[0] and all(
+                    isinstance(a, Tensor) for a in args[0]):
+                inputs = list(args.pop(0))
+            while args and isinstance(args[0], Tensor):
+                inputs.append(args.pop(0))
+            if len(args) > len(spec.positional):
+                raise ArityError(f"takes at most {len(spec.positional)} positional "
+                                 f"attribute(s) {spec.positional}", repr(tuple(args)),
+                                 node=self._qualify(op, name), op=op)
+            for key, value in zip(spec.positional, args):
+                if key in attrs:
+                    raise ArityError(f"attribute '{key}' given twice", repr(value),
+                                     node=self._qualify(op, name), op=op)
+                attrs[key] = value
+            return self.add_node(op, inputs, name=name, attrs=attrs)
+
+        build.__name__ = op
+        build.__doc__ = spec.doc
+        return build
+
+    # -- analysis ---------------------------------------------------------------------
+    def input_shapes(self, node: Node | str) -> list[Shape]:
+        node = self[node] if isinstance(node, str) else node
+        return [self[n].shape for n in node.inputs]
+
+    def param_shapes(self, node: Node | str) -> tuple[dict[str, Shape], dict[str, Shape]]:
+        """``(trainable, buffers)`` of one node as ``{name: shape}``, neutral layout."""
+        node = self[node] if isinstance(node, str) else node
+        return node.spec.params(node.attrs, self.input_shapes(node))
+
+    def node_params(self, node: Node | str) -> tuple[int, int]:
+        node = self[node] if isinstance(node, str) else node
+        return node.spec.count_params(node.attrs, self.input_shapes(node))
+
+    def node_macs(self, node: Node | str) -> int:
+        node = self[node] if isinstance(node, str) else node
+        return int(node.spec.macs(node.attrs, self.input_shapes(node), node.shape))
+
+    def count_params(self) -> tuple[int, int]:
+        """``(trainable parameters, buffers)``; buffers are running statistics."""
+        t = b = 0
+        for node in self.nodes:
+            nt, nb = self.node_params(node)
+            t, b = t + nt, b + nb
+        return t, b
+
+    def count_macs(self) -> int:
+        """Multiply-accumulates of conv and dense layers for one sample (FLOPs = 2×)."""
+        return sum(self.node_macs(n) for n in self.nodes)
+
+    def depth(self) -> int:
+        """Weighted layers (conv and dense) on the longest path."""
+        best: dict[str, int] = {}
+        for node in self.nodes:
+            own = 1 if node.spec.category in ("conv", "dense") else 0
+            best[node.name] = own + max((best[i] for i in node.inputs), default=0)
+        return max(best.values(), default=0)
+
+    def activation_elements(self) -> int:
+        """Sum of every node's output elements per sample."""
+        return sum(prod(n.shape) for n in self.nodes)
+
+    def lint(self) -> None:
+        """Check well-formedness: acyclic, edges match inputs, ports complete."""
+        if not nx.is_directed_acyclic_graph(self._g):
+            raise GraphError("graph has a cycle", list(nx.find_cycle(self._g)),
+                             node=self.name, op="graph")
+        for node in self.nodes:
+            ports = sorted(p for src in set(node.inputs)
+                           for p in self._g.edges[src, node.name]["ports"])
+            if ports != list(range(len(node.inputs))):
+                raise GraphError("edge ports do not match the node's inputs", ports,
+                                 node=node.name, op=node.op)
+
+    # -- serialisation and display (thin wrappers) ---------------------------------------
+    def to_json(self) -> str:
+        from netir.ir.serialize import graph_to_json
+
+        return graph_to_json(self)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Graph:
+        from netir.ir.serialize import graph_from_json
+
+        return graph_from_json(text)
+
+    def save(self, path) -> None:
+        from netir.ir.serialize import save_graph
+
+        save_graph(self, path)
+
+    @classmethod
+    def load(cls, path) -> Graph:
+        from netir.ir.serialize import load_graph
+
+        return load_graph(path)
+
+    def summary(self, *, print_fn=print) -> str:
+        """Print and return a per-node table: name, op, output shape, params, MACs."""
+        from netir.ir.summary import summary_text
+
+        text = summary_text(self)
+        if print_fn is not None:
+            print_fn(text)
+        return text

@@ -1,0 +1,41 @@
+"""Fully connected layers and the reshapes around them."""
+
+from __future__ import annotations
+
+from math import prod
+
+from netir.ir.attrs import Attr, boolean, integer, real
+from netir.ir.registry import OpSpec
+
+
+def _dense_params(attrs, inputs):
+    trainable = {"weight": (attrs["units"], inputs[0][0])}
+    if attrs["bias"]:
+        trainable["bias"] = (attrs["units"],)
+    return trainable, {}
+
+
+DENSE = OpSpec(
+    name="dense", category="dense", ranks=(1,), positional=("units",),
+    doc="y = x W^T + b on (features,); weight (out, in).",
+    attrs=(Attr("units", integer(1), doc="output features"),
+           Attr("bias", boolean, True, "add a learned bias")),
+    shape=lambda attrs, inputs: (attrs["units"],),
+    params=_dense_params, describe=lambda a: f"dense {a['units']}",
+    macs=lambda attrs, inputs, output: inputs[0][0] * attrs["units"],
+)
+
+FLATTEN = OpSpec(
+    name="flatten", category="reshape",
+    doc="Flatten in C, H, W order: (C, H, W) -> (C*H*W,).",
+    shape=lambda attrs, inputs: (prod(inputs[0]),),
+)
+
+DROPOUT = OpSpec(
+    name="dropout", category="regularization", positional=("rate",),
+    doc="Identity at inference; zeroes a fraction `rate` while training.",
+    attrs=(Attr("rate", real(0.0, 1.0, high_open=True), 0.5, "fraction dropped in training"),),
+    describe=lambda a: f"dropout {a['rate']:g}",
+)
+
+OPS = (DENSE, FLATTEN, DROPOUT)

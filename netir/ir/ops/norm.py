@@ -1,0 +1,33 @@
+"""Normalisation: batch norm and local response norm."""
+
+from __future__ import annotations
+
+from netir.ir.attrs import Attr, integer, real
+from netir.ir.registry import OpSpec
+
+
+def _bn_params(attrs, inputs):
+    c = (inputs[0][0],)
+    return {"weight": c, "bias": c}, {"running_mean": c, "running_var": c}
+
+
+BATCH_NORM = OpSpec(
+    name="batch_norm", category="norm",
+    doc="Per-channel batch norm; momentum weighs the new batch statistic (PyTorch's).",
+    attrs=(Attr("eps", real(0.0, low_open=True), 1e-5, "added to the variance"),
+           Attr("momentum", real(0.0, 1.0), 0.1,
+                "weight of the new batch statistic (Keras momentum = 1 - this)")),
+    params=_bn_params, describe=lambda a: "batch norm",
+)
+
+LOCAL_RESPONSE_NORM = OpSpec(
+    name="local_response_norm", category="norm", ranks=(3,), positional=("size",),
+    doc="b = a / (k + alpha/n * sum of a^2 over n channels)^beta (PyTorch/ONNX).",
+    attrs=(Attr("size", integer(1), doc="n, channels in the window"),
+           Attr("alpha", real(0.0), 1e-4, "scale, divided by n"),
+           Attr("beta", real(0.0), 0.75, "exponent"),
+           Attr("k", real(0.0), 1.0, "additive constant")),
+    describe=lambda a: f"LRN {a['size']}",
+)
+
+OPS = (BATCH_NORM, LOCAL_RESPONSE_NORM)

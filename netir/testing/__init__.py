@@ -1,0 +1,1 @@
+"""Tools for testing netir and plugins: Hypothesis strategies (needs ``hypothesis``)."""

@@ -1,0 +1,110 @@
+"""Each op's shape, parameter and MAC rules against hand-computed cases."""
+
+import pytest
+
+import netir
+from netir.ir.attrs import REQUIRED
+from netir.ir.registry import get_op, list_ops
+
+# op -> (input shapes, attrs, output shape, (trainable, buffers), MACs), by hand
+CASES = {
+    "input": ([], {"shape": (3, 8, 8)}, (3, 8, 8), (0, 0), 0),
+    "conv2d": ([(4, 9, 9)], {"out_channels": 6, "kernel": 3, "stride": 2, "padding": 1,
+                             "groups": 2}, (6, 5, 5), (6 * 2 * 9 + 6, 0), 6 * 25 * 2 * 9),
+    "dense": ([(20,)], {"units": 5}, (5,), (105, 0), 100),
+    "batch_norm": ([(7, 3, 3)], {}, (7, 3, 3), (14, 14), 0),
+    "relu": ([(2, 3, 3)], {}, (2, 3, 3), (0, 0), 0),
+    "tanh": ([(2,)], {}, (2,), (0, 0), 0),
+    "sigmoid": ([(2,)], {}, (2,), (0, 0), 0),
+    "softmax": ([(10,)], {}, (10,), (0, 0), 0),
+    "max_pool2d": ([(3, 7, 7)], {"kernel": 3, "stride": 2, "ceil_mode": True}, (3, 3, 3),
+                   (0, 0), 0),
+    "avg_pool2d": ([(3, 8, 8)], {"kernel": 2}, (3, 4, 4), (0, 0), 0),
+    "global_avg_pool": ([(5, 4, 6)], {}, (5,), (0, 0), 0),
+    "adaptive_avg_pool2d": ([(5, 2, 2)], {"output_size": 7}, (5, 7, 7), (0, 0), 0),
+    "flatten": ([(3, 4, 5)], {}, (60,), (0, 0), 0),
+    "dropout": ([(3,)], {"rate": 0.2}, (3,), (0, 0), 0),
+    "add": ([(3, 4, 4), (3, 4, 4)], {}, (3, 4, 4), (0, 0), 0),
+    "concat": ([(3, 4, 4), (5, 4, 4)], {}, (8, 4, 4), (0, 0), 0),
+    "zero_pad2d": ([(3, 4, 4)], {"padding": ((1, 2), (0, 3))}, (3, 7, 7), (0, 0), 0),
+    "local_response_norm": ([(8, 4, 4)], {"size": 5}, (8, 4, 4), (0, 0), 0),
+}
+
+
+def _build(op, in_shapes, attrs):
+    g = netir.Graph("t")
+    ins = [g.input(s, name=f"in{i}") for i, s in enumerate(in_shapes)]
+    return g, g.add_node(op, ins, name="x", attrs=attrs)
+
+
+def test_every_registered_op_has_a_case():
+    assert sorted(CASES) == list_ops()
+
+
+@pytest.mark.parametrize("op", sorted(CASES))
+def test_shape_params_macs(op):
+    in_shapes, attrs, out, params, macs = CASES[op]
+    if op == "input":
+        g = netir.Graph("t")
+        t = g.input(attrs["shape"])
+    else:
+        g, t = _build(op, in_shapes, attrs)
+    assert t.shape == out
+    assert g.node_params(t.name) == params
+    assert g.node_macs(t.name) == macs
+
+
+@pytest.mark.parametrize("op", list_ops())
+def test_declaration_is_complete(op):
+    spec = get_op(op)
+    assert spec.doc and spec.category
+    for a in spec.attrs:
+        assert a.doc, f"{op}.{a.name} has no doc"
+        if a.default is not REQUIRED and a.default is not None:
+            a.type(a.name, a.default)  # every default passes its own check
+    for p in spec.positional:
+        assert p in spec.attr_index
+
+
+def test_defaults_are_filled():
+    g = netir.Graph("t")
+    x = g.conv2d(g.input((3, 8, 8)), 4)
+    assert dict(x.node.attrs) == {"out_channels": 4, "kernel": (3, 3), "stride": (1, 1),
+                                  "padding": ((0, 0), (0, 0)), "dilation": (1, 1),
+                                  "groups": 1, "bias": True}
+
+
+@pytest.mark.parametrize(("size", "pads", "out"), [(224, ((0, 1), (0, 1)), 112),
+                                                   (225, ((1, 1), (1, 1)), 113)])
+def test_same_at_stride_2_resolves_to_explicit_pairs(size, pads, out):
+    g = netir.Graph("t")
+    x = g.conv2d(g.input((3, size, size)), 8, 3, stride=2, padding="same")
+    assert x.node.attrs["padding"] == pads
+    assert x.shape == (8, out, out)
+
+
+def test_pool_stride_defaults_to_kernel_and_ceil_drops_last_window():
+    g = netir.Graph("t")
+    x = g.input((1, 4, 4))
+    assert g.max_pool2d(x, 2).node.attrs["stride"] == (2, 2)
+    y = g.max_pool2d(x, 2, 2, padding=1, ceil_mode=True)
+    assert y.shape == (1, 3, 3)  # a 4th window would start in the right padding
+
+
+def test_dilated_conv_shape_and_macs():
+    g = netir.Graph("t")
+    x = g.conv2d(g.input((2, 10, 10)), 4, 3, dilation=2)
+    assert x.shape == (4, 6, 6)
+    assert g.node_macs(x.name) == 4 * 36 * 2 * 9
+
+
+def test_depthwise_conv_params():
+    g = netir.Graph("t")
+    x = g.conv2d(g.input((8, 5, 5)), 16, 3, groups=8, bias=False)
+    assert g.param_shapes(x.name) == ({"weight": (16, 1, 3, 3)}, {})
+
+
+def test_labels_carry_key_attributes():
+    g = netir.Graph("t")
+    x = g.conv2d(g.input((3, 8, 8)), 64, 3, stride=2)
+    assert g[x.name].spec.label(x.node.attrs) == "conv 3×3 /2, 64"
