@@ -6,6 +6,7 @@ and renderers load them when first used.
 
 from __future__ import annotations
 
+from netir.architectures import build, get_architecture, list_architectures
 from netir.ir import (
     ArchitectureError,
     ArityError,
@@ -28,9 +29,35 @@ from netir.ir import (
 
 __version__ = "0.1.0"
 
+# Framework-backed API, imported on first use so that `import netir` stays light.
+_LAZY = {
+    "to_torch": "netir.emitters.pytorch",
+    "to_keras": "netir.emitters.keras3",
+    "emit": "netir.emitters.registry",
+    "export_weights": "netir.emitters.weights",
+    "import_weights": "netir.emitters.weights",
+    "save_weights": "netir.emitters.weights",
+    "load_weights": "netir.emitters.weights",
+    "transfer_weights": "netir.emitters.weights",
+    "random_weights": "netir.emitters.weights",
+    "compare": "netir.emitters.compare",
+    "check": "netir.emitters.check",
+    "render": "netir.renderers.diagram",
+    "to_dot": "netir.renderers.dot",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'netir' has no attribute {name!r}")
+
 __all__ = [
     "ArchitectureError", "ArityError", "AttributeValueError", "Graph", "GraphError",
     "NetIRError", "Node", "OpSpec", "RenderError", "SerializationError", "ShapeError",
-    "Tensor", "UnknownOpError", "UnsupportedOpError", "__version__", "get_op", "list_ops",
-    "register_op",
+    "Tensor", "UnknownOpError", "UnsupportedOpError", "__version__", "build",
+    "get_architecture", "get_op", "list_architectures", "list_ops", "register_op",
+    *sorted(_LAZY),
 ]

@@ -106,3 +106,96 @@ def summary(network: str, num_classes: int | None, input_shape: str | None, leve
     from netir.renderers.tables import summary_table
 
     click.echo(summary_table(g, level=level, markdown=markdown))
+
+
+@main.command()
+@click.argument("network")
+@click.option("--backend", type=click.Choice(["torch", "keras"]), required=True)
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True,
+              help="Directory for the model, its neutral weights and the graph JSON.")
+@click.option("--num-classes", type=int)
+@click.option("--input", "input_shape", metavar="CxHxW")
+def emit(network: str, backend: str, out_dir: str, num_classes: int | None,
+         input_shape: str | None) -> None:
+    """Write NETWORK as a framework model (model.pt or model.keras) plus
+    weights.safetensors (neutral layout) and graph.json."""
+    import tempfile
+
+    from netir.emitters.registry import emit as emit_model
+    from netir.emitters.weights import export_weights, save_weights
+    from netir.ir.files import write_atomic
+
+    g = load_network(network, num_classes, input_shape)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    model = emit_model(g, backend)
+    with tempfile.TemporaryDirectory(dir=out) as tmp:  # write aside, then rename: atomic
+        if backend == "torch":
+            import torch
+
+            target = "model.pt"
+            torch.save(model, Path(tmp) / target)
+        else:
+            target = "model.keras"
+            model.save(Path(tmp) / target)
+        Path(tmp, target).replace(out / target)
+    save_weights(export_weights(model), out / "weights.safetensors")
+    write_atomic(out / "graph.json", g.to_json())
+    click.echo(f"wrote {out / target}, {out / 'weights.safetensors'}, {out / 'graph.json'}")
+
+
+@main.command("compare")
+@click.argument("network")
+@click.option("--input", "input_shape", metavar="CxHxW")
+@click.option("--batch", type=int, default=2, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--per-node", is_flag=True, help="Compare every node; name the first to part.")
+def compare_cmd(network: str, input_shape: str | None, batch: int, seed: int,
+                per_node: bool) -> None:
+    """Run NETWORK in PyTorch and Keras with shared random weights and compare."""
+    from netir.emitters.compare import compare
+
+    g = load_network(network, None, input_shape)
+    report = compare(g, batch=batch, seed=seed, per_node=per_node)
+    click.echo(str(report))
+    sys.exit(0 if report.passed else 1)
+
+
+@main.command("check")
+@click.argument("networks", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Every catalog network.")
+@click.option("--input", "input_shape", metavar="CxHxW",
+              help="Input for every network (default: 64×64 or the smallest valid).")
+@click.option("--per-node", is_flag=True, help="Localise the first divergent node.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False),
+              help="Also write the reports as JSON.")
+def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None, per_node: bool,
+              json_path: str | None) -> None:
+    """Check catalog networks (or JSON files) in both backends; non-zero on disagreement."""
+    import json
+
+    from netir.architectures import list_architectures
+    from netir.emitters.check import check, report_table
+    from netir.ir.files import write_atomic
+
+    names = list(list_architectures()) if all_ else list(networks)
+    if not names:
+        raise click.UsageError("name networks or pass --all")
+    shape = None
+    if input_shape:
+        p = parse_input(input_shape)
+        shape = (p["in_channels"], *p["input_size"])
+    items = [netir.Graph.load(n) if n.endswith(".json") else n for n in names]
+    reports = []
+    with click.progressbar(items, label="checking", file=sys.stderr,
+                           item_show_func=lambda n: None if n is None else
+                           (n if isinstance(n, str) else n.name)) as bar:
+        for item in bar:
+            reports.extend(check([item], shape, per_node=per_node))
+    click.echo(report_table(reports))
+    if json_path:
+        write_atomic(json_path, json.dumps([r.as_dict() for r in reports], indent=1,
+                                           sort_keys=True) + "\n")
+    failed = [r.network for r in reports if not r.passed]
+    click.echo(f"{len(reports) - len(failed)} passed, {len(failed)} failed")
+    sys.exit(1 if failed else 0)

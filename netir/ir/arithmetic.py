@@ -82,3 +82,13 @@ def adaptive_pool_matrix(size: int, out: int) -> np.ndarray:
     for i, (a, b) in enumerate(adaptive_bins(size, out)):
         m[i, a:b] = 1.0 / (b - a)
     return m
+
+
+def exact_window_padding(size: int, kernel: int, stride: int, pad: Pair, out: int) -> Pair:
+    """Padding after which an unpadded ('valid', floor) window op yields exactly ``out``.
+
+    Adds to the after-side what ``ceil_mode`` needs; a floor-mode remainder is left for
+    the window op to ignore. Used by emitters that decompose padded or ceil-mode pools.
+    """
+    needed = (out - 1) * stride + kernel - (size + pad[0] + pad[1])
+    return pad[0], pad[1] + max(needed, 0)

@@ -1,0 +1,8 @@
+"""The Keras 3 emitter (imports keras)."""
+
+from netir.emitters.keras3 import lowerings  # noqa: F401  (registers the built-in lowerings)
+from netir.emitters.keras3.emit import count_params, export_weights, import_weights, to_keras
+
+emit = to_keras
+
+__all__ = ["count_params", "emit", "export_weights", "import_weights", "to_keras"]

@@ -1,0 +1,145 @@
+"""Small serializable Keras layers for what keras.layers cannot express exactly.
+
+Written with ``keras.ops`` only, so they run on every Keras backend. All take
+channels-last tensors.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import ops
+
+from netir.ir import arithmetic
+
+_register = keras.saving.register_keras_serializable(package="netir")
+
+
+@_register
+class ConvExact(keras.layers.Conv2D):
+    """Conv2D with channel groups split into per-group convolutions (grouped
+    convolutions run on CPU everywhere) and a stride applied after a dilated
+    convolution (``subsample``), which Keras' Conv2D refuses. The kernel has Conv2D's
+    layout ``(kh, kw, in/groups, out)``."""
+
+    def __init__(self, *args, subsample=(1, 1), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.subsample = tuple(subsample)
+
+    def convolution_op(self, inputs, kernel):
+        g = self.groups
+        if g == 1:
+            out = super().convolution_op(inputs, kernel)
+        else:
+            xs = ops.split(inputs, g, axis=-1)
+            ks = ops.split(kernel, g, axis=-1)
+            out = ops.concatenate([
+                ops.conv(x, k, strides=self.strides, padding=self.padding,
+                         dilation_rate=self.dilation_rate, data_format=self.data_format)
+                for x, k in zip(xs, ks)], axis=-1)
+        sh, sw = self.subsample
+        return out[:, ::sh, ::sw, :] if (sh, sw) != (1, 1) else out
+
+    def compute_output_shape(self, input_shape):
+        n, h, w, c = super().compute_output_shape(input_shape)
+        sh, sw = self.subsample
+        return (n, None if h is None else -(-h // sh), None if w is None else -(-w // sw), c)
+
+    def get_config(self):
+        return {**super().get_config(), "subsample": self.subsample}
+
+
+@_register
+class ConstantPad2D(keras.layers.Layer):
+    """Pad H and W with a constant (``-inf`` before a max pool, so padding never wins)."""
+
+    def __init__(self, padding, value: float = 0.0, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.padding = tuple(tuple(int(v) for v in p) for p in padding)
+        self.value = float(value)
+
+    def call(self, x):
+        return ops.pad(x, [(0, 0), *self.padding, (0, 0)], constant_values=self.value)
+
+    def compute_output_shape(self, s):
+        (t, b), (left, right) = self.padding
+        return (s[0], None if s[1] is None else s[1] + t + b,
+                None if s[2] is None else s[2] + left + right, s[3])
+
+    def get_config(self):
+        return {**super().get_config(), "padding": self.padding, "value": self.value}
+
+
+@_register
+class ScaleMap(keras.layers.Layer):
+    """Multiply by a constant ``(H, W)`` map: an average pool's per-cell divisor fix."""
+
+    def __init__(self, scale, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.scale = np.asarray(scale, dtype="float32")
+
+    def call(self, x):
+        return x * ops.cast(ops.convert_to_tensor(self.scale[:, :, None]), x.dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale.tolist()}
+
+
+@_register
+class AdaptiveAvgPool2D(keras.layers.Layer):
+    """PyTorch's adaptive average pooling: averages over bins ``[floor(i·n/o), ceil(...))``."""
+
+    def __init__(self, input_hw, output_size, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.input_hw = tuple(int(v) for v in input_hw)
+        self.output_size = tuple(int(v) for v in output_size)
+        self._ph = arithmetic.adaptive_pool_matrix(self.input_hw[0], self.output_size[0])
+        self._pw = arithmetic.adaptive_pool_matrix(self.input_hw[1], self.output_size[1])
+
+    def call(self, x):
+        ph = ops.cast(ops.convert_to_tensor(self._ph.astype("float32")), x.dtype)
+        pw = ops.cast(ops.convert_to_tensor(self._pw.astype("float32")), x.dtype)
+        return ops.einsum("nhwc,oh,pw->nopc", x, ph, pw)
+
+    def compute_output_shape(self, s):
+        return (s[0], *self.output_size, s[3])
+
+    def get_config(self):
+        return {**super().get_config(), "input_hw": self.input_hw,
+                "output_size": self.output_size}
+
+
+@_register
+class LocalResponseNorm(keras.layers.Layer):
+    """PyTorch/ONNX LRN over channels (last axis):
+    ``b = a / (k + alpha/n · Σ a²)^beta``, the sum over ``n`` channels centred on each."""
+
+    def __init__(self, size: int, alpha: float, beta: float, k: float, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.size, self.alpha, self.beta, self.k = int(size), float(alpha), float(beta), float(k)
+
+    def call(self, x):
+        sq = ops.square(x)
+        c = x.shape[-1]
+        padded = ops.pad(sq, [(0, 0), (0, 0), (0, 0), (self.size // 2, (self.size - 1) // 2)])
+        total = padded[..., 0:c]
+        for i in range(1, self.size):
+            total = total + padded[..., i:i + c]
+        return x / ops.power(self.k + (self.alpha / self.size) * total, self.beta)
+
+    def get_config(self):
+        return {**super().get_config(), "size": self.size, "alpha": self.alpha,
+                "beta": self.beta, "k": self.k}
+
+
+@_register
+class ChannelsFirstFlatten(keras.layers.Layer):
+    """Flatten (N, H, W, C) in the IR's C, H, W order, so dense weights need no permute."""
+
+    def call(self, x):
+        if len(x.shape) == 4:
+            x = ops.transpose(x, (0, 3, 1, 2))
+        return ops.reshape(x, (-1, int(np.prod(x.shape[1:]))))
+
+    def compute_output_shape(self, s):
+        return (s[0], int(np.prod(s[1:])))

@@ -1,0 +1,174 @@
+"""The Keras 3 lowering of every built-in op: ``(node, graph, inputs) -> tensor``.
+
+Channels last. The layer that carries a node's weights is named after the node;
+helper layers (explicit padding, divisor maps) are named ``<node>__<role>``.
+Asymmetric padding, ceil_mode and count_include_pad are made exact by explicit
+padding and per-cell divisors computed from the IR's own arithmetic.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import layers
+
+from netir.emitters.keras3 import layers as L
+from netir.emitters.registry import register_lowering
+from netir.ir import arithmetic
+
+
+def _lower(op: str):
+    return register_lowering(op, "keras")
+
+
+def _keras_axis(logical: int, rank: int) -> int:
+    """Logical channels-first axis (batch excluded) -> Keras channels-last axis."""
+    return -1 if logical == 0 else logical
+
+
+def _pad(x, pad, name: str, value: float = 0.0):
+    if not any(v for side in pad for v in side):
+        return x
+    if value == 0.0:
+        return layers.ZeroPadding2D(pad, name=f"{name}__pad")(x)
+    return L.ConstantPad2D(pad, value, name=f"{name}__pad")(x)
+
+
+@_lower("input")
+def _input(node, graph, inputs):
+    s = node.shape
+    return keras.Input(shape=(*s[1:], s[0]) if len(s) == 3 else s, name=node.name)
+
+
+def _crop_unit_outputs(node, graph, x, stride):
+    """Where an axis has one output, the stride is moot: use 1 and crop the input to the
+    window. TensorFlow's oneDNN CPU convolution returns wrong numbers (even garbage)
+    for one input channel, a stride > 1 and an output of size 1 (netir's property
+    tests found it; tensorflow-cpu 2.21)."""
+    a = node.attrs
+    (_, h, w), pad = graph.input_shapes(node)[0], a["padding"]
+    crop, stride = [(0, 0), (0, 0)], list(stride)
+    for i, size in enumerate((h, w)):
+        if node.shape[1 + i] == 1 and stride[i] > 1:
+            window = (a["kernel"][i] - 1) * a["dilation"][i] + 1
+            crop[i] = (0, size + pad[i][0] + pad[i][1] - window)
+            stride[i] = 1
+    if any(c for side in crop for c in side):
+        x = layers.Cropping2D(tuple(crop), name=f"{node.name}__crop")(x)
+    return x, tuple(stride)
+
+
+@_lower("conv2d")
+def _conv2d(node, graph, inputs):
+    a = node.attrs
+    x = _pad(inputs[0], a["padding"], node.name)
+    x, stride = _crop_unit_outputs(node, graph, x, a["stride"])
+    kw = dict(kernel_size=a["kernel"], padding="valid", use_bias=a["bias"], name=node.name)
+    dilated = a["dilation"] != (1, 1)
+    if a["groups"] == 1 and not (dilated and stride != (1, 1)):
+        return layers.Conv2D(a["out_channels"], strides=stride, dilation_rate=a["dilation"],
+                             **kw)(x)
+    if dilated:
+        return L.ConvExact(a["out_channels"], groups=a["groups"], dilation_rate=a["dilation"],
+                           subsample=stride, **kw)(x)
+    return L.ConvExact(a["out_channels"], groups=a["groups"], strides=stride, **kw)(x)
+
+
+@_lower("dense")
+def _dense(node, graph, inputs):
+    return layers.Dense(node.attrs["units"], use_bias=node.attrs["bias"], name=node.name)(
+        inputs[0])
+
+
+@_lower("batch_norm")
+def _batch_norm(node, graph, inputs):
+    a = node.attrs
+    return layers.BatchNormalization(axis=-1, epsilon=a["eps"], momentum=1.0 - a["momentum"],
+                                     name=node.name)(inputs[0])
+
+
+def _activation(kind: str):
+    return lambda node, graph, inputs: layers.Activation(kind, name=node.name)(inputs[0])
+
+
+for _op in ("relu", "tanh", "sigmoid"):
+    register_lowering(_op, "keras")(_activation(_op))
+
+
+@_lower("softmax")
+def _softmax(node, graph, inputs):
+    axis = _keras_axis(node.attrs["axis"], len(node.shape))
+    return layers.Softmax(axis=axis, name=node.name)(inputs[0])
+
+
+@_lower("dropout")
+def _dropout(node, graph, inputs):
+    return layers.Dropout(node.attrs["rate"], name=node.name)(inputs[0])
+
+
+@_lower("flatten")
+def _flatten(node, graph, inputs):
+    return L.ChannelsFirstFlatten(name=node.name)(inputs[0])
+
+
+@_lower("global_avg_pool")
+def _global_avg_pool(node, graph, inputs):
+    return layers.GlobalAveragePooling2D(name=node.name)(inputs[0])
+
+
+@_lower("add")
+def _add(node, graph, inputs):
+    return layers.Add(name=node.name)(list(inputs))
+
+
+@_lower("concat")
+def _concat(node, graph, inputs):
+    return layers.Concatenate(axis=-1, name=node.name)(list(inputs))
+
+
+@_lower("zero_pad2d")
+def _zero_pad(node, graph, inputs):
+    return layers.ZeroPadding2D(node.attrs["padding"], name=node.name)(inputs[0])
+
+
+@_lower("local_response_norm")
+def _lrn(node, graph, inputs):
+    a = node.attrs
+    return L.LocalResponseNorm(a["size"], a["alpha"], a["beta"], a["k"], name=node.name)(
+        inputs[0])
+
+
+@_lower("adaptive_avg_pool2d")
+def _adaptive(node, graph, inputs):
+    (_, h, w), (oh, ow) = graph.input_shapes(node)[0], node.attrs["output_size"]
+    if h % oh == 0 and w % ow == 0:
+        return layers.AveragePooling2D((h // oh, w // ow), name=node.name)(inputs[0])
+    return L.AdaptiveAvgPool2D((h, w), (oh, ow), name=node.name)(inputs[0])
+
+
+def _exact_pad(node, graph):
+    a, size = node.attrs, graph.input_shapes(node)[0][1:]
+    return tuple(arithmetic.exact_window_padding(size[i], a["kernel"][i], a["stride"][i],
+                                                 a["padding"][i], node.shape[1 + i])
+                 for i in range(2))
+
+
+@_lower("max_pool2d")
+def _max_pool(node, graph, inputs):
+    a = node.attrs
+    x = _pad(inputs[0], _exact_pad(node, graph), node.name, value=-np.inf)
+    return layers.MaxPooling2D(a["kernel"], a["stride"], padding="valid", name=node.name)(x)
+
+
+@_lower("avg_pool2d")
+def _avg_pool(node, graph, inputs):
+    a = node.attrs
+    x = _pad(inputs[0], _exact_pad(node, graph), node.name)
+    divisor = arithmetic.avg_pool_divisor(graph.input_shapes(node)[0][1:], a["kernel"],
+                                          a["stride"], a["padding"], a["ceil_mode"],
+                                          a["count_include_pad"])
+    window = a["kernel"][0] * a["kernel"][1]
+    y = layers.AveragePooling2D(a["kernel"], a["stride"], padding="valid", name=node.name)(x)
+    if np.all(divisor == window):
+        return y
+    return L.ScaleMap(window / divisor, name=f"{node.name}__divisor")(y)

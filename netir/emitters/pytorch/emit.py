@@ -1,0 +1,102 @@
+"""Lower a graph to a ``torch.fx.GraphModule`` whose module tree follows node names."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+import torch.fx as fx
+from torch import nn
+
+from netir.emitters.pytorch.lowerings import PLACEHOLDER
+from netir.emitters.pytorch.modules import Scope
+from netir.emitters.registry import get_lowering
+from netir.ir.graph import Graph
+
+
+def _place(root: nn.Module, path: str, module: nn.Module) -> None:
+    *scopes, leaf = path.split(".")
+    parent = root
+    for s in scopes:
+        if s not in parent._modules:
+            parent.add_module(s, Scope())
+        parent = parent._modules[s]
+    parent.add_module(leaf, module)
+
+
+def to_torch(graph: Graph, outputs: Sequence[str] | None = None) -> fx.GraphModule:
+    """An ``nn.Module`` computing ``graph``: modules at the node names, forward generated
+    by torch.fx (no per-node interpretation). ``model.layer3[4].conv2`` exists for
+    catalog networks and ``state_dict()`` keys are ``<node>.<param>``.
+
+    Inputs are NCHW (or N×features). Returns one tensor, or a tuple when the graph
+    (or ``outputs``, a list of node names) has several. Raises UnsupportedOpError.
+    """
+    root = Scope()
+    fxg = fx.Graph()
+    env: dict[str, fx.Node] = {}
+    for node in graph.nodes:
+        lowered = get_lowering(node, "torch")(node, graph)
+        if lowered is PLACEHOLDER:
+            env[node.name] = fxg.placeholder(node.name.replace(".", "_"))
+            continue
+        _place(root, node.name, lowered)
+        env[node.name] = fxg.call_module(node.name, tuple(env[i] for i in node.inputs))
+    names = list(outputs) if outputs is not None else [n.name for n in graph.outputs]
+    result = [env[graph[n].name] for n in names]
+    fxg.output(result[0] if len(result) == 1 else tuple(result))
+    module = fx.GraphModule(root, fxg, class_name=_class_name(graph.name))
+    for key, child in root._modules.items():  # keep the Scope containers (indexable)
+        module._modules[key] = child
+    module.netir_graph = graph
+    return module
+
+
+def _class_name(name: str) -> str:
+    cleaned = "".join(part.capitalize() for part in name.replace(".", "_").split("_"))
+    return cleaned if cleaned.isidentifier() else "NetirModel"
+
+
+def export_weights(model: nn.Module) -> dict[str, dict]:
+    """``{node: {param: numpy array}}`` from a module's state_dict (neutral = torch layout).
+
+    ``num_batches_tracked`` is a counter, not a parameter, and is left out.
+    """
+    out: dict[str, dict] = {}
+    for key, value in model.state_dict().items():
+        node, _, param = key.rpartition(".")
+        if param == "num_batches_tracked":
+            continue
+        out.setdefault(node, {})[param] = value.detach().cpu().numpy().copy()
+    return out
+
+
+def import_weights(model: nn.Module, weights: dict[str, dict]) -> None:
+    """Load neutral weights; every key must exist with the same shape (strict)."""
+    from netir.ir.errors import NetIRError
+
+    state = {f"{n}.{p}": torch.as_tensor(v) for n, ps in weights.items() for p, v in ps.items()}
+    own = model.state_dict()
+    for key, value in state.items():
+        if key not in own:
+            node, _, param = key.rpartition(".")
+            raise NetIRError("the model has no such parameter", param, node=node, op="weights")
+        if tuple(own[key].shape) != tuple(value.shape):
+            node, _, param = key.rpartition(".")
+            raise NetIRError(f"shape of '{param}' differs from the model's "
+                             f"{tuple(own[key].shape)}", tuple(value.shape), node=node,
+                             op="weights")
+    missing = [k for k in own if k not in state and not k.endswith("num_batches_tracked")]
+    if missing:
+        node, _, param = missing[0].rpartition(".")
+        raise NetIRError("weights lack a parameter the model has", f"{len(missing)} missing, "
+                         f"first {param!r}", node=node, op="weights")
+    model.load_state_dict(state, strict=False)
+
+
+def count_params(model: nn.Module) -> tuple[int, int]:
+    """(trainable parameters, float buffers in the state_dict)."""
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    buffers = sum(v.numel() for k, v in model.state_dict().items()
+                  if v.is_floating_point() and k not in dict(model.named_parameters()))
+    return trainable, buffers

@@ -1,0 +1,113 @@
+"""The PyTorch lowering of every built-in op: node -> nn.Module (or a placeholder).
+
+A lowering returns the module for one node; the emitter places it at the node's
+dotted path, so ``state_dict`` keys are ``<node name>.<param>``.
+"""
+
+from __future__ import annotations
+
+from torch import nn
+
+from netir.emitters.pytorch import modules as M
+from netir.emitters.registry import register_lowering
+from netir.ir import arithmetic
+
+PLACEHOLDER = object()  # marks a graph input
+
+
+def _lower(op: str):
+    return register_lowering(op, "torch")
+
+
+def _symmetric(pad) -> bool:
+    return all(a == b for a, b in pad)
+
+
+def _torch_pad(pad) -> tuple[int, int, int, int]:
+    (t, b), (left, right) = pad
+    return (left, right, t, b)
+
+
+@_lower("input")
+def _input(node, graph):
+    return PLACEHOLDER
+
+
+@_lower("conv2d")
+def _conv2d(node, graph):
+    a = node.attrs
+    args = (graph.input_shapes(node)[0][0], a["out_channels"], a["kernel"])
+    kw = dict(stride=a["stride"], dilation=a["dilation"], groups=a["groups"], bias=a["bias"])
+    if _symmetric(a["padding"]):
+        return nn.Conv2d(*args, padding=tuple(p for p, _ in a["padding"]), **kw)
+    return M.PaddedConv2d(*args, pad=_torch_pad(a["padding"]), **kw)
+
+
+@_lower("dense")
+def _dense(node, graph):
+    return nn.Linear(graph.input_shapes(node)[0][0], node.attrs["units"], bias=node.attrs["bias"])
+
+
+@_lower("batch_norm")
+def _batch_norm(node, graph):
+    shape = graph.input_shapes(node)[0]
+    cls = nn.BatchNorm2d if len(shape) == 3 else nn.BatchNorm1d
+    return cls(shape[0], eps=node.attrs["eps"], momentum=node.attrs["momentum"])
+
+
+register_lowering("relu", "torch")(lambda node, graph: nn.ReLU())
+register_lowering("tanh", "torch")(lambda node, graph: nn.Tanh())
+register_lowering("sigmoid", "torch")(lambda node, graph: nn.Sigmoid())
+register_lowering("softmax", "torch")(lambda node, graph: nn.Softmax(dim=node.attrs["axis"] + 1))
+register_lowering("dropout", "torch")(lambda node, graph: nn.Dropout(node.attrs["rate"]))
+register_lowering("flatten", "torch")(lambda node, graph: M.Flatten())
+register_lowering("global_avg_pool", "torch")(lambda node, graph: M.GlobalAvgPool())
+register_lowering("add", "torch")(lambda node, graph: M.Add())
+register_lowering("concat", "torch")(lambda node, graph: M.Concat())
+register_lowering("zero_pad2d", "torch")(
+    lambda node, graph: nn.ZeroPad2d(_torch_pad(node.attrs["padding"])))
+register_lowering("adaptive_avg_pool2d", "torch")(
+    lambda node, graph: nn.AdaptiveAvgPool2d(node.attrs["output_size"]))
+
+
+@_lower("local_response_norm")
+def _lrn(node, graph):
+    a = node.attrs
+    return nn.LocalResponseNorm(a["size"], alpha=a["alpha"], beta=a["beta"], k=a["k"])
+
+
+def _native_pool(a) -> bool:
+    """nn.*Pool2d implements the IR rule exactly for symmetric padding <= kernel/2."""
+    return _symmetric(a["padding"]) and all(
+        p <= k // 2 for (p, _), k in zip(a["padding"], a["kernel"]))
+
+
+def _exact_pad(node, graph):
+    a = node.attrs
+    size = graph.input_shapes(node)[0][1:]
+    pads = [arithmetic.exact_window_padding(size[i], a["kernel"][i], a["stride"][i],
+                                            a["padding"][i], node.shape[1 + i])
+            for i in range(2)]
+    return pads
+
+
+@_lower("max_pool2d")
+def _max_pool(node, graph):
+    a = node.attrs
+    if _native_pool(a):
+        return nn.MaxPool2d(a["kernel"], a["stride"], tuple(p for p, _ in a["padding"]),
+                            ceil_mode=a["ceil_mode"])
+    return M.MaxPoolExact(a["kernel"], a["stride"], _torch_pad(_exact_pad(node, graph)))
+
+
+@_lower("avg_pool2d")
+def _avg_pool(node, graph):
+    a = node.attrs
+    if _native_pool(a):
+        return nn.AvgPool2d(a["kernel"], a["stride"], tuple(p for p, _ in a["padding"]),
+                            ceil_mode=a["ceil_mode"], count_include_pad=a["count_include_pad"])
+    divisor = arithmetic.avg_pool_divisor(graph.input_shapes(node)[0][1:], a["kernel"],
+                                          a["stride"], a["padding"], a["ceil_mode"],
+                                          a["count_include_pad"])
+    return M.AvgPoolExact(a["kernel"], a["stride"], _torch_pad(_exact_pad(node, graph)),
+                          divisor)
