@@ -67,6 +67,7 @@ def report_table(reports: list[CompareReport]) -> str:
             "×".join(map(str, r.ir_shape)) + ("" if same else " ≠"),
             f"{r.ir_params[0]:,}" + ("" if counts else " ≠"), f"{r.ir_params[1]:,}",
             f"{r.max_abs:.2e}", f"{r.max_rel:.2e}", f"{r.seconds:.1f}",
-            "pass" if r.passed else f"FAIL{' at ' + r.first_divergent if r.first_divergent else ''}"])
+            "pass" if r.passed else "FAIL" + (f" at {r.first_divergent}"
+                                              if r.first_divergent else "")])
     return format_table(["network", "input", "output", "params", "buffers", "max abs",
                          "max rel", "s", "result"], rows, right={3, 4, 5, 6, 7})

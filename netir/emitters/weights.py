@@ -56,7 +56,7 @@ def save_weights(weights: Weights, path: str | os.PathLike) -> None:
 
     flat = {f"{n}.{p}": np.ascontiguousarray(v) for n, ps in sorted(weights.items())
             for p, v in sorted(ps.items())}
-    write_atomic(path, save(flat, metadata={"format": "netir.weights", "version": "1"}))
+    write_atomic(path, save(flat, metadata={"format": "netir.weights.v1"}))
 
 
 def load_weights(path: str | os.PathLike) -> Weights:

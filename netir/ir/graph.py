@@ -131,6 +131,12 @@ class Graph:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __reduce__(self):
+        """Pickle through the JSON document (nodes hold read-only attribute mappings)."""
+        from netir.ir.serialize import graph_from_json
+
+        return graph_from_json, (self.to_json(),)
+
     def __repr__(self) -> str:
         t, b = self.count_params()
         return f"Graph({self.name!r}, nodes={len(self)}, params={t:,}, buffers={b:,})"

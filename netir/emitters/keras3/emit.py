@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
+from netir.emitters.keras3.names import layer_name, node_name
 from netir.emitters.registry import get_lowering
 from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
@@ -26,7 +27,7 @@ def to_keras(graph: Graph, outputs: Sequence[str] | None = None) -> keras.Model:
     ins = [env[n.name] for n in graph.inputs]
     outs = [env[n] for n in names]
     return keras.Model(ins[0] if len(ins) == 1 else ins, outs[0] if len(outs) == 1 else outs,
-                       name=graph.name)
+                       name=layer_name(graph.name))
 
 
 # Keras variable name -> (neutral name, Keras->neutral, neutral->Keras), per layer kind.
@@ -71,7 +72,7 @@ def export_weights(model: keras.Model) -> dict[str, dict]:
         layout = _layout(layer)
         for v in layer.weights:
             neutral, to_neutral, _ = layout[_var_name(v)]
-            out.setdefault(layer.name, {})[neutral] = np.ascontiguousarray(
+            out.setdefault(node_name(layer.name), {})[neutral] = np.ascontiguousarray(
                 to_neutral(keras.ops.convert_to_numpy(v)))
     return out
 
@@ -83,20 +84,20 @@ def import_weights(model: keras.Model, weights: dict[str, dict]) -> None:
     for layer in model.layers:
         if not layer.weights:
             continue
-        if layer.name not in weights:
-            raise NetIRError("weights lack this layer", layer.name, node=layer.name,
-                             op="weights")
-        seen.add(layer.name)
-        layout, given = _layout(layer), weights[layer.name]
+        node = node_name(layer.name)
+        if node not in weights:
+            raise NetIRError("weights lack this layer", layer.name, node=node, op="weights")
+        seen.add(node)
+        layout, given = _layout(layer), weights[node]
         for v in layer.weights:
             neutral, _, to_keras_layout = layout[_var_name(v)]
             if neutral not in given:
-                raise NetIRError(f"weights lack '{neutral}'", sorted(given), node=layer.name,
+                raise NetIRError(f"weights lack '{neutral}'", sorted(given), node=node,
                                  op="weights")
             value = to_keras_layout(np.asarray(given[neutral]))
             if tuple(value.shape) != tuple(v.shape):
                 raise NetIRError(f"shape of '{neutral}' does not fit the layer",
-                                 f"{tuple(np.asarray(given[neutral]).shape)}", node=layer.name,
+                                 f"{tuple(np.asarray(given[neutral]).shape)}", node=node,
                                  op="weights")
             v.assign(value.astype(v.dtype))
     extra = sorted(set(weights) - seen)

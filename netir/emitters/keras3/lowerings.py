@@ -13,8 +13,14 @@ import numpy as np
 from keras import layers
 
 from netir.emitters.keras3 import layers as L
+from netir.emitters.keras3.names import layer_name
 from netir.emitters.registry import register_lowering
 from netir.ir import arithmetic
+
+
+def _n(node) -> str:
+    """The Keras layer name of a node."""
+    return layer_name(node.name)
 
 
 def _lower(op: str):
@@ -37,7 +43,7 @@ def _pad(x, pad, name: str, value: float = 0.0):
 @_lower("input")
 def _input(node, graph, inputs):
     s = node.shape
-    return keras.Input(shape=(*s[1:], s[0]) if len(s) == 3 else s, name=node.name)
+    return keras.Input(shape=(*s[1:], s[0]) if len(s) == 3 else s, name=_n(node))
 
 
 def _crop_unit_outputs(node, graph, x, stride):
@@ -54,16 +60,16 @@ def _crop_unit_outputs(node, graph, x, stride):
             crop[i] = (0, size + pad[i][0] + pad[i][1] - window)
             stride[i] = 1
     if any(c for side in crop for c in side):
-        x = layers.Cropping2D(tuple(crop), name=f"{node.name}__crop")(x)
+        x = layers.Cropping2D(tuple(crop), name=f"{_n(node)}__crop")(x)
     return x, tuple(stride)
 
 
 @_lower("conv2d")
 def _conv2d(node, graph, inputs):
     a = node.attrs
-    x = _pad(inputs[0], a["padding"], node.name)
+    x = _pad(inputs[0], a["padding"], _n(node))
     x, stride = _crop_unit_outputs(node, graph, x, a["stride"])
-    kw = dict(kernel_size=a["kernel"], padding="valid", use_bias=a["bias"], name=node.name)
+    kw = dict(kernel_size=a["kernel"], padding="valid", use_bias=a["bias"], name=_n(node))
     dilated = a["dilation"] != (1, 1)
     if a["groups"] == 1 and not (dilated and stride != (1, 1)):
         return layers.Conv2D(a["out_channels"], strides=stride, dilation_rate=a["dilation"],
@@ -76,7 +82,7 @@ def _conv2d(node, graph, inputs):
 
 @_lower("dense")
 def _dense(node, graph, inputs):
-    return layers.Dense(node.attrs["units"], use_bias=node.attrs["bias"], name=node.name)(
+    return layers.Dense(node.attrs["units"], use_bias=node.attrs["bias"], name=_n(node))(
         inputs[0])
 
 
@@ -84,11 +90,11 @@ def _dense(node, graph, inputs):
 def _batch_norm(node, graph, inputs):
     a = node.attrs
     return layers.BatchNormalization(axis=-1, epsilon=a["eps"], momentum=1.0 - a["momentum"],
-                                     name=node.name)(inputs[0])
+                                     name=_n(node))(inputs[0])
 
 
 def _activation(kind: str):
-    return lambda node, graph, inputs: layers.Activation(kind, name=node.name)(inputs[0])
+    return lambda node, graph, inputs: layers.Activation(kind, name=_n(node))(inputs[0])
 
 
 for _op in ("relu", "tanh", "sigmoid"):
@@ -98,43 +104,43 @@ for _op in ("relu", "tanh", "sigmoid"):
 @_lower("softmax")
 def _softmax(node, graph, inputs):
     axis = _keras_axis(node.attrs["axis"], len(node.shape))
-    return layers.Softmax(axis=axis, name=node.name)(inputs[0])
+    return layers.Softmax(axis=axis, name=_n(node))(inputs[0])
 
 
 @_lower("dropout")
 def _dropout(node, graph, inputs):
-    return layers.Dropout(node.attrs["rate"], name=node.name)(inputs[0])
+    return layers.Dropout(node.attrs["rate"], name=_n(node))(inputs[0])
 
 
 @_lower("flatten")
 def _flatten(node, graph, inputs):
-    return L.ChannelsFirstFlatten(name=node.name)(inputs[0])
+    return L.ChannelsFirstFlatten(name=_n(node))(inputs[0])
 
 
 @_lower("global_avg_pool")
 def _global_avg_pool(node, graph, inputs):
-    return layers.GlobalAveragePooling2D(name=node.name)(inputs[0])
+    return layers.GlobalAveragePooling2D(name=_n(node))(inputs[0])
 
 
 @_lower("add")
 def _add(node, graph, inputs):
-    return layers.Add(name=node.name)(list(inputs))
+    return layers.Add(name=_n(node))(list(inputs))
 
 
 @_lower("concat")
 def _concat(node, graph, inputs):
-    return layers.Concatenate(axis=-1, name=node.name)(list(inputs))
+    return layers.Concatenate(axis=-1, name=_n(node))(list(inputs))
 
 
 @_lower("zero_pad2d")
 def _zero_pad(node, graph, inputs):
-    return layers.ZeroPadding2D(node.attrs["padding"], name=node.name)(inputs[0])
+    return layers.ZeroPadding2D(node.attrs["padding"], name=_n(node))(inputs[0])
 
 
 @_lower("local_response_norm")
 def _lrn(node, graph, inputs):
     a = node.attrs
-    return L.LocalResponseNorm(a["size"], a["alpha"], a["beta"], a["k"], name=node.name)(
+    return L.LocalResponseNorm(a["size"], a["alpha"], a["beta"], a["k"], name=_n(node))(
         inputs[0])
 
 
@@ -142,8 +148,8 @@ def _lrn(node, graph, inputs):
 def _adaptive(node, graph, inputs):
     (_, h, w), (oh, ow) = graph.input_shapes(node)[0], node.attrs["output_size"]
     if h % oh == 0 and w % ow == 0:
-        return layers.AveragePooling2D((h // oh, w // ow), name=node.name)(inputs[0])
-    return L.AdaptiveAvgPool2D((h, w), (oh, ow), name=node.name)(inputs[0])
+        return layers.AveragePooling2D((h // oh, w // ow), name=_n(node))(inputs[0])
+    return L.AdaptiveAvgPool2D((h, w), (oh, ow), name=_n(node))(inputs[0])
 
 
 def _exact_pad(node, graph):
@@ -156,19 +162,19 @@ def _exact_pad(node, graph):
 @_lower("max_pool2d")
 def _max_pool(node, graph, inputs):
     a = node.attrs
-    x = _pad(inputs[0], _exact_pad(node, graph), node.name, value=-np.inf)
-    return layers.MaxPooling2D(a["kernel"], a["stride"], padding="valid", name=node.name)(x)
+    x = _pad(inputs[0], _exact_pad(node, graph), _n(node), value=-np.inf)
+    return layers.MaxPooling2D(a["kernel"], a["stride"], padding="valid", name=_n(node))(x)
 
 
 @_lower("avg_pool2d")
 def _avg_pool(node, graph, inputs):
     a = node.attrs
-    x = _pad(inputs[0], _exact_pad(node, graph), node.name)
+    x = _pad(inputs[0], _exact_pad(node, graph), _n(node))
     divisor = arithmetic.avg_pool_divisor(graph.input_shapes(node)[0][1:], a["kernel"],
                                           a["stride"], a["padding"], a["ceil_mode"],
                                           a["count_include_pad"])
     window = a["kernel"][0] * a["kernel"][1]
-    y = layers.AveragePooling2D(a["kernel"], a["stride"], padding="valid", name=node.name)(x)
+    y = layers.AveragePooling2D(a["kernel"], a["stride"], padding="valid", name=_n(node))(x)
     if np.all(divisor == window):
         return y
-    return L.ScaleMap(window / divisor, name=f"{node.name}__divisor")(y)
+    return L.ScaleMap(window / divisor, name=f"{_n(node)}__divisor")(y)

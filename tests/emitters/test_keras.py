@@ -1,0 +1,60 @@
+"""The Keras emitter: save/load round trip, and the torch backend of Keras."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import keras
+import numpy as np
+
+import netir
+from netir.emitters.keras3 import import_weights, to_keras
+from netir.emitters.weights import random_weights
+
+
+def _every_custom_layer():
+    g = netir.Graph("customs")
+    x = g.input((4, 9, 9))
+    x = g.conv2d(x, 4, 3, groups=2, padding="same", name="grouped")
+    x = g.conv2d(x, 4, 3, dilation=2, stride=2, name="dilated")
+    x = g.local_response_norm(x, 3, name="lrn")
+    x = g.max_pool2d(x, 2, 2, padding=1, name="maxpool")
+    x = g.avg_pool2d(x, 2, 1, padding=1, count_include_pad=False, name="avgpool")
+    x = g.adaptive_avg_pool2d(x, 3, name="adaptive")
+    g.dense(g.flatten(x, name="flat"), 5, name="fc")
+    return g
+
+
+def test_save_and_load_round_trip(tmp_path):
+    g = _every_custom_layer()
+    model = to_keras(g)
+    import_weights(model, random_weights(g))
+    x = np.random.default_rng(0).standard_normal((2, 9, 9, 4)).astype(np.float32)
+    model.save(tmp_path / "m.keras")
+    back = keras.models.load_model(tmp_path / "m.keras")
+    np.testing.assert_array_equal(back(x, training=False), model(x, training=False))
+    assert [type(layer).__name__ for layer in back.layers] == \
+        [type(layer).__name__ for layer in model.layers]
+
+
+def test_alexnet_2012_runs_on_keras_torch_backend():
+    """The Keras model is written with keras.ops, so Keras' torch backend runs it too."""
+    code = textwrap.dedent("""
+        import numpy as np, torch, netir
+        from netir.emitters.compare import run_both
+        from netir.emitters.check import check_input
+        from netir.emitters.weights import random_weights
+        g = netir.build("alexnet_2012", input_size=check_input("alexnet_2012"))
+        x = np.random.default_rng(0).standard_normal((1, *g.inputs[0].shape)).astype("float32")
+        t, k, _, km = run_both(g, x, random_weights(g), [g.outputs[0].name])
+        import keras
+        assert keras.backend.backend() == "torch"
+        err = np.abs(t[0] - k[0]).max() / max(1.0, np.abs(t[0]).max())
+        print("ERR", err)
+        assert err < 1e-4
+    """)
+    env = {**os.environ, "KERAS_BACKEND": "torch"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "ERR" in out.stdout

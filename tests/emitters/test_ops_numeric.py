@@ -1,0 +1,152 @@
+"""Per op, each lowering against the IR's shape and the other backend (1e-5).
+
+Cases cover every row of DESIGN.md's semantics table; a few also check a value
+computed independently of both backends, so they cannot agree on a wrong answer.
+"""
+
+import numpy as np
+import pytest
+
+import netir
+from netir.emitters.compare import OP_TOLERANCE, compare, run_both
+from netir.emitters.weights import random_weights
+from netir.ir.registry import list_ops
+
+
+def single(op, shape, *args, inputs=1, **attrs):
+    g = netir.Graph(op)
+    x = g.input(shape, name="x")
+    ins = [x] * inputs if inputs > 1 else [x]
+    getattr(g, op)(*ins, *args, name="y", **attrs)
+    return g
+
+
+CASES = {
+    "conv same stride 2 even": single("conv2d", (3, 8, 8), 4, 3, stride=2, padding="same"),
+    "conv same stride 2 odd": single("conv2d", (3, 9, 7), 4, 3, stride=2, padding="same"),
+    "conv asymmetric explicit": single("conv2d", (2, 6, 5), 3, (2, 3), padding=((0, 2), (1, 0))),
+    "conv groups": single("conv2d", (4, 7, 7), 6, 3, groups=2),
+    "conv depthwise": single("conv2d", (4, 7, 7), 8, 3, groups=4, stride=2),
+    "conv dilation stride": single("conv2d", (3, 11, 11), 2, 3, dilation=2, stride=2),
+    "conv one channel stride to 1 col": single("conv2d", (1, 3, 3), 2, (1, 2), stride=2),
+    "conv no bias": single("conv2d", (3, 5, 5), 2, 1, bias=False),
+    "max pool padded": single("max_pool2d", (3, 6, 6), 3, 2, padding=1),
+    "max pool asymmetric same": single("max_pool2d", (3, 8, 8), 3, 2, padding="same"),
+    "max pool ceil": single("max_pool2d", (2, 6, 6), 3, 2, ceil_mode=True),
+    "max pool ceil dropped": single("max_pool2d", (2, 5, 5), 2, 2, padding=1, ceil_mode=True),
+    "avg pool include pad": single("avg_pool2d", (2, 6, 6), 3, 2, padding=1),
+    "avg pool exclude pad": single("avg_pool2d", (2, 6, 6), 3, 2, padding=1,
+                                   count_include_pad=False),
+    "avg pool same exclude": single("avg_pool2d", (2, 7, 8), 3, 2, padding="same",
+                                    count_include_pad=False),
+    "avg pool ceil": single("avg_pool2d", (2, 7, 7), 2, 2, ceil_mode=True),
+    "avg pool ceil padded": single("avg_pool2d", (1, 5, 5), 3, 2, padding=1, ceil_mode=True,
+                                   count_include_pad=False),
+    "batch norm 2d eps": single("batch_norm", (3, 4, 4), eps=1e-3, momentum=0.3),
+    "batch norm 1d": single("batch_norm", (7,)),
+    "lrn": single("local_response_norm", (7, 3, 3), 5, alpha=1e-2, beta=0.75, k=2.0),
+    "lrn even size": single("local_response_norm", (6, 2, 2), 4, alpha=0.5),
+    "relu": single("relu", (3, 4, 4)),
+    "tanh": single("tanh", (3, 4, 4)),
+    "sigmoid": single("sigmoid", (5,)),
+    "softmax channels": single("softmax", (4, 3, 3)),
+    "softmax width": single("softmax", (4, 3, 3), axis=2),
+    "global avg pool": single("global_avg_pool", (3, 5, 4)),
+    "adaptive divisible": single("adaptive_avg_pool2d", (3, 8, 8), 4),
+    "adaptive upsample": single("adaptive_avg_pool2d", (3, 2, 3), (7, 5)),
+    "adaptive uneven": single("adaptive_avg_pool2d", (3, 5, 7), 3),
+    "flatten": single("flatten", (3, 4, 5)),
+    "dropout": single("dropout", (3, 4, 4), 0.5),
+    "add": single("add", (3, 4, 4), inputs=2),
+    "concat": single("concat", (3, 4, 4), inputs=3),
+    "zero pad": single("zero_pad2d", (2, 3, 3), ((1, 0), (2, 3))),
+}
+
+
+def _flatten_dense():
+    g = netir.Graph("flatten_dense")
+    x = g.conv2d(g.input((3, 5, 4)), 4, 3, padding=1)
+    g.dense(g.flatten(x), 6, name="y")
+    return g
+
+
+CASES["flatten then dense"] = _flatten_dense()
+
+
+def test_every_op_is_covered():
+    used = {n.op for g in CASES.values() for n in g.nodes}
+    assert used == set(list_ops())
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_backends_agree_per_op(case):
+    r = compare(CASES[case], tolerance=OP_TOLERANCE, seed=3)
+    assert r.ir_shape == r.torch_shape == r.keras_shape
+    assert r.ir_params == r.torch_params == r.keras_params
+    assert r.passed, str(r)
+
+
+def _outputs(graph, x):
+    t, k, _, _ = run_both(graph, x, random_weights(graph), [graph.outputs[0].name])
+    return t[0], k[0]
+
+
+def test_max_pool_padding_never_wins_on_negative_inputs():
+    g = single("max_pool2d", (2, 4, 4), 3, 2, padding=1)
+    x = -np.random.default_rng(0).uniform(1.0, 2.0, (1, 2, 4, 4)).astype(np.float32)
+    t, k = _outputs(g, x)
+    assert (t < 0).all() and (k < 0).all()  # zero padding would give 0 at the borders
+
+
+@pytest.mark.parametrize("include", [True, False])
+def test_avg_pool_divisor_on_ones(include):
+    g = single("avg_pool2d", (1, 5, 5), 3, 2, padding=1, count_include_pad=include)
+    t, k = _outputs(g, np.ones((1, 1, 5, 5), np.float32))
+    corner = 4 / 9 if include else 1.0  # a corner window holds 4 real cells of 9
+    for out in (t, k):
+        assert out[0, 0, 0, 0] == pytest.approx(corner, abs=1e-6)
+        assert out[0, 0, 1, 1] == pytest.approx(1.0, abs=1e-6)
+
+
+def test_lrn_matches_the_formula():
+    g = single("local_response_norm", (5, 1, 1), 3, alpha=0.3, beta=0.75, k=2.0)
+    a = np.arange(1, 6, dtype=np.float32).reshape(1, 5, 1, 1)
+    t, k = _outputs(g, a)
+    v = a[0, :, 0, 0].astype(np.float64)
+    expected = [v[c] / (2.0 + 0.3 / 3 * sum(v[j] ** 2 for j in range(max(0, c - 1),
+                                                                     min(5, c + 2)))) ** 0.75
+                for c in range(5)]
+    np.testing.assert_allclose(t[0, :, 0, 0], expected, rtol=1e-5)
+    np.testing.assert_allclose(k[0, :, 0, 0], expected, rtol=1e-5)
+
+
+def test_flatten_order_is_channel_height_width():
+    g = single("flatten", (2, 2, 3))
+    x = np.arange(12, dtype=np.float32).reshape(1, 2, 2, 3)
+    t, k = _outputs(g, x)
+    np.testing.assert_array_equal(t[0], np.arange(12))
+    np.testing.assert_array_equal(k[0], np.arange(12))
+
+
+def test_same_padding_puts_the_odd_pixel_after():
+    g = single("conv2d", (1, 4, 4), 1, 3, stride=2, padding="same", bias=False)
+    from netir.emitters.pytorch import import_weights, to_torch
+
+    m = to_torch(g)
+    w = np.zeros((1, 1, 3, 3), np.float32)
+    w[0, 0, 0, 0] = 1.0  # picks the top-left cell of each window
+    import_weights(m, {"y": {"weight": w}})
+    import torch
+
+    x = torch.arange(16, dtype=torch.float32).reshape(1, 1, 4, 4) + 1
+    out = m(x)[0, 0]
+    # TF rule: pad (0, 1) -> windows start at rows/cols 0 and 2, no zero row on top
+    assert out.tolist() == [[1.0, 3.0], [9.0, 11.0]]
+
+
+def test_batch_norm_conventions_in_keras():
+    from netir.emitters.keras3 import to_keras
+
+    m = to_keras(single("batch_norm", (3, 4, 4), eps=1e-5, momentum=0.1))
+    bn = m.get_layer("y")
+    assert bn.epsilon == pytest.approx(1e-5) and bn.momentum == pytest.approx(0.9)

@@ -1,0 +1,81 @@
+"""The (op, emitter) lowering table: complete for built-ins, open to plugins."""
+
+import numpy as np
+import pytest
+
+import netir
+from netir import UnsupportedOpError
+from netir.emitters import registry as emitter_registry
+from netir.emitters.compare import compare
+from netir.emitters.registry import emit, get_emitter, list_emitters, lowerings
+from netir.ir import registry as op_registry
+from netir.ir.attrs import Attr, real
+from netir.ir.registry import OpSpec, list_ops
+
+
+@pytest.mark.parametrize("emitter", ["torch", "keras"])
+@pytest.mark.parametrize("op", list_ops())
+def test_every_builtin_op_has_a_lowering(op, emitter):
+    get_emitter(emitter)
+    assert (op, emitter) in lowerings()
+
+
+def test_unknown_emitter():
+    with pytest.raises(UnsupportedOpError, match="unknown emitter"):
+        emit(netir.Graph("g"), "onnx")
+    assert {"torch", "keras"} <= set(list_emitters())
+
+
+@pytest.fixture
+def scale_op(monkeypatch):
+    """A plugin op, registered for one test only."""
+    spec = OpSpec(name="test_scale", category="activation", doc="x * factor.",
+                  attrs=(Attr("factor", real(), 2.0, "multiplier"),))
+    monkeypatch.setitem(op_registry._REGISTRY, spec.name, spec)
+    monkeypatch.setattr(emitter_registry, "_LOWERINGS", dict(emitter_registry._LOWERINGS))
+    return spec
+
+
+def _scaled_graph():
+    g = netir.Graph("plugin")
+    x = g.conv2d(g.input((2, 5, 5)), 3, 3, name="conv")
+    x = g.test_scale(x, name="scale")
+    g.relu(x, name="out")
+    return g
+
+
+def test_missing_lowering_names_op_node_and_emitter(scale_op):
+    get_emitter("torch")
+    with pytest.raises(UnsupportedOpError) as e:
+        emit(_scaled_graph(), "torch")
+    msg = str(e.value)
+    assert msg.startswith("scale (test_scale)") and "'torch'" in msg
+
+
+def test_plugin_lowerings_and_per_node_localisation(scale_op):
+    import keras
+    import torch
+    from torch import nn
+
+    from netir.emitters.registry import register_lowering
+
+    class Scale(nn.Module):
+        def __init__(self, f):
+            super().__init__()
+            self.f = f
+
+        def forward(self, x):
+            return x * self.f
+
+    register_lowering("test_scale", "torch")(
+        lambda node, graph: Scale(node.attrs["factor"]))
+    # a deliberately wrong Keras lowering: compare must name this node first
+    register_lowering("test_scale", "keras")(
+        lambda node, graph, inputs: keras.layers.Lambda(
+            lambda t: t * (node.attrs["factor"] + 0.5), name=node.name)(inputs[0]))
+    report = compare(_scaled_graph(), per_node=True)
+    assert not report.passed
+    assert report.first_divergent == "scale"
+    assert [d.passed for d in report.nodes] == [True, True, False, False]
+    assert isinstance(emit(_scaled_graph(), "torch"), torch.nn.Module)
+    assert np.isfinite(report.max_abs)
