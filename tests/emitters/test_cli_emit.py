@@ -1,0 +1,40 @@
+import json
+
+import keras
+import numpy as np
+import torch
+from click.testing import CliRunner
+
+import netir
+from netir.cli import main
+from netir.emitters.weights import load_weights
+
+
+def test_emit_torch_and_keras(tmp_path):
+    for backend, model_file in (("torch", "model.pt"), ("keras", "model.keras")):
+        out = tmp_path / backend
+        r = CliRunner().invoke(main, ["emit", "lenet5", "--backend", backend, "-o", str(out)])
+        assert r.exit_code == 0, r.output
+        assert sorted(p.name for p in out.iterdir()) == sorted(
+            [model_file, "weights.safetensors", "graph.json"])
+        assert netir.Graph.load(out / "graph.json") == netir.build("lenet5")
+    w_t = load_weights(tmp_path / "torch" / "weights.safetensors")
+    assert w_t["c1"]["weight"].shape == (6, 1, 5, 5)
+    model = torch.load(tmp_path / "torch" / "model.pt", weights_only=False)
+    assert model(torch.zeros(1, 1, 32, 32)).shape == (1, 10)
+    k = keras.models.load_model(tmp_path / "keras" / "model.keras")
+    assert k(np.zeros((1, 32, 32, 1), np.float32)).shape == (1, 10)
+
+
+def test_compare_prints_report_and_check_writes_json(tmp_path):
+    r = CliRunner().invoke(main, ["compare", "resnet18", "--input", "3x64x64"])
+    assert r.exit_code == 0, r.output
+    assert "resnet18: PASS" in r.output and "11,689,512" in r.output
+    path = tmp_path / "g.json"
+    netir.build("lenet5").save(path)
+    r = CliRunner().invoke(main, ["check", "lenet5", str(path), "--json",
+                                  str(tmp_path / "r.json")])
+    assert r.exit_code == 0, r.output
+    assert "2 passed, 0 failed" in r.output
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert [d["passed"] for d in data] == [True, True]
