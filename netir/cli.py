@@ -199,3 +199,42 @@ def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None, pe
     failed = [r.network for r in reports if not r.passed]
     click.echo(f"{len(reports) - len(failed)} passed, {len(failed)} failed")
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("network")
+@click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False))
+@click.option("--level", type=click.Choice(["layer", "block", "stage"]), default="block",
+              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["svg", "png", "pdf", "dot"]),
+              help="Default: from the file's suffix.")
+@click.option("--direction", type=click.Choice(["TB", "LR"]), default="TB", show_default=True)
+@click.option("--edge-shapes", is_flag=True, help="Label edges with tensor shapes.")
+def render(network: str, path: str, level: str, fmt: str | None, direction: str,
+           edge_shapes: bool) -> None:
+    """Draw NETWORK (a catalog name or JSON file) to a file."""
+    from netir.renderers.diagram import render as render_file
+
+    g = load_network(network)
+    click.echo(f"wrote {render_file(g, path, level, fmt, direction, edge_shapes)}")
+
+
+@main.command()
+@click.option("-o", "--output", "out_dir", default="gallery", show_default=True,
+              type=click.Path(file_okay=False))
+@click.option("--no-check", is_flag=True, help="Skip the cross-backend check per network.")
+@click.argument("names", nargs=-1)
+def gallery(out_dir: str, no_check: bool, names: tuple[str, ...]) -> None:
+    """Write the static gallery site (every catalog network unless NAMES are given)."""
+    from netir.architectures import list_architectures
+    from netir.renderers.gallery import build_gallery
+
+    todo = list(names) or list_architectures()
+    with click.progressbar(length=len(todo), label="gallery", file=sys.stderr,
+                           show_pos=True) as bar:
+        def step(name: str) -> None:
+            bar.label = f"gallery: {name:<13}"
+            bar.update(1)
+
+        index = build_gallery(out_dir, todo, check=not no_check, progress=step)
+    click.echo(f"wrote {index}")

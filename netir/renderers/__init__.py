@@ -1,0 +1,1 @@
+"""Diagrams, tables and the gallery (imports graphviz lazily)."""

@@ -1,0 +1,101 @@
+"""DOT text from a graph, at any level, through the ``graphviz`` package.
+
+Needs only the Python package, not the ``dot`` program. Output is deterministic:
+items and edges are emitted in the graph's topological order.
+"""
+
+from __future__ import annotations
+
+from netir.ir.graph import Graph
+from netir.ir.summary import format_shape
+from netir.renderers.levels import Item, group_items, item_io, item_totals, op_mix
+from netir.renderers.styles import CLUSTER_ATTRS, EDGE_ATTRS, GRAPH_ATTRS, NODE_ATTRS, node_style
+
+
+def _count(n: int) -> str:
+    for unit, div in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if n >= div:
+            return f"{n / div:.1f}{unit}"
+    return str(n)
+
+
+def item_label(graph: Graph, item: Item) -> str:
+    t, b, m = item_totals(graph, item)
+    totals = " · ".join(p for p in (f"{_count(t)} params" if t else "",
+                                    f"{_count(m)} MACs" if m else "") if p)
+    if item.category != "block":
+        node = item.nodes[0]
+        lines = [node.name, node.spec.label(node.attrs), format_shape(node.shape)]
+    else:
+        ins, out = item_io(graph, item)
+        title = item.key + (f"  × {item.count}" if item.count > 1 else "")
+        kind = "blocks" if item.count > 1 else "block"
+        lines = [title, f"{item.count} {kind}: {op_mix(item)}" if item.count > 1 else op_mix(item),
+                 " + ".join(format_shape(s) for s in ins) + " → " + format_shape(out)]
+    if totals:
+        lines.append(totals)
+    return "\n".join(lines)
+
+
+def to_dot(graph: Graph, level: str = "block", direction: str = "TB",
+           edge_shapes: bool = False) -> str:
+    """DOT source for ``graph`` at ``level`` ('layer', 'block' or 'stage').
+
+    Node labels carry name, op with key attributes, output shape, parameters and MACs;
+    blocks carry their input/output shapes and totals. ``direction`` is 'TB' or 'LR'.
+    """
+    import graphviz
+
+    if direction not in ("TB", "LR"):
+        from netir.ir.errors import RenderError
+
+        raise RenderError("direction must be 'TB' or 'LR'", repr(direction), node=graph.name,
+                          op="render")
+    dot = graphviz.Digraph(name=graph.name, graph_attr={**GRAPH_ATTRS, "rankdir": direction},
+                           node_attr=NODE_ATTRS, edge_attr=EDGE_ATTRS)
+    items = group_items(graph, level)
+    owner: dict[str, str] = {}
+    for i, item in enumerate(items):
+        for n in item.nodes:
+            owner[n.name] = f"n{i}"
+    if level == "layer":
+        _add_clusters(dot, graph, items)
+    else:
+        for i, item in enumerate(items):
+            dot.node(f"n{i}", item_label(graph, item), **node_style(item.category))
+    seen = set()
+    for node in graph.nodes:
+        for src in node.inputs:
+            edge = (owner[src], owner[node.name])
+            if edge[0] == edge[1] or edge in seen:
+                continue
+            seen.add(edge)
+            label = format_shape(graph[src].shape) if edge_shapes else None
+            dot.edge(*edge, label=label)
+    return dot.source
+
+
+def _add_clusters(dot, graph: Graph, items: list[Item]) -> None:
+    """Layer level: nodes nested in one cluster per scope."""
+    tree: dict = {"": ([], {})}
+
+    def scope_entry(scope: str):
+        if scope not in tree:
+            parent = scope.rpartition(".")[0]
+            scope_entry(parent)
+            tree[scope] = ([], {})
+            tree[parent][1][scope] = None
+        return tree[scope]
+
+    for i, item in enumerate(items):
+        scope_entry(item.nodes[0].scope)[0].append((f"n{i}", item))
+
+    def emit(container, scope: str) -> None:
+        for node_id, item in tree[scope][0]:
+            container.node(node_id, item_label(graph, item), **node_style(item.category))
+        for child in tree[scope][1]:
+            with container.subgraph(name=f"cluster_{child}") as sub:
+                sub.attr(label=child, **CLUSTER_ATTRS)
+                emit(sub, child)
+
+    emit(dot, "")
