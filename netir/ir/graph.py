@@ -339,16 +339,9 @@ class Graph:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """Jupyter: the block-level SVG, or the text summary when `dot` is missing."""
-        text = {"text/plain": repr(self)}
-        try:
-            from netir.renderers.diagram import dot_program, run_dot
-            from netir.renderers.dot import to_dot
+        from netir.renderers.notebook import mimebundle
 
-            if dot_program() is None:
-                return {**text, "text/plain": self.summary(print_fn=None)}
-            return {**text, "image/svg+xml": run_dot(to_dot(self, "block"), "svg").decode()}
-        except ImportError:  # the `render` extra (graphviz) is not installed
-            return {**text, "text/plain": self.summary(print_fn=None)}
+        return mimebundle(self)
 
     def summary(self, *, print_fn=print) -> str:
         """Print and return a per-node table: name, op, output shape, params, MACs."""
