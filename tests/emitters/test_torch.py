@@ -77,3 +77,67 @@ def test_multiple_outputs_and_pickling(tmp_path):
     x = torch.randn(1, 3, 16, 16)
     with torch.no_grad():
         np.testing.assert_array_equal(back(x).numpy(), full(x).numpy())
+
+
+def _without_inplace(model):
+    for module in model.modules():
+        if isinstance(module, torch.nn.ReLU):
+            module.inplace = False
+        if hasattr(module, "inplace_index"):
+            module.inplace_index = None
+    return model
+
+
+def test_relu_and_residual_add_run_in_place_as_torchvision_does():
+    m = to_torch(build("resnet18", input_size=64))
+    relus = [mod for mod in m.modules() if isinstance(mod, torch.nn.ReLU)]
+    adds = [mod for mod in m.modules() if hasattr(mod, "inplace_index")]
+    assert len(relus) == 17 and all(r.inplace for r in relus)
+    assert len(adds) == 8 and all(a.inplace_index is not None for a in adds)
+
+
+def test_in_place_plan_changes_neither_outputs_nor_gradients():
+    g = build("resnet18", input_size=64)
+    x = torch.randn(2, 3, 64, 64)
+    torch.manual_seed(0)
+    planned = to_torch(g).train()
+    plain = _without_inplace(to_torch(g).train())
+    plain.load_state_dict(planned.state_dict())
+    out_a, out_b = planned(x), plain(x)
+    torch.testing.assert_close(out_a, out_b, rtol=0, atol=0)
+    out_a.square().mean().backward()
+    out_b.square().mean().backward()
+    for (name, p), q in zip(planned.named_parameters(), plain.parameters()):
+        torch.testing.assert_close(p.grad, q.grad, rtol=1e-6, atol=1e-7, msg=name)
+
+
+def test_shared_values_inputs_and_requested_outputs_are_never_overwritten():
+    g = netir.Graph("shared")
+    x = g.input((2, 5, 5))
+    a = g.conv2d(x, 2, 1, name="a")
+    r = g.relu(a, name="r")
+    g.add(a, r, name="s")  # 'a' is read twice: neither consumer may write into it
+    g.relu(x, name="rx")  # the caller's tensor is never written
+    m = to_torch(g).eval()
+    assert not m.r.inplace and m.s.inplace_index is None and not m.rx.inplace
+    inp = torch.randn(1, 2, 5, 5)
+    keep = inp.clone()
+    with torch.no_grad():
+        s, rx = m(inp)
+        conv = m.a(inp)
+    torch.testing.assert_close(s, conv + torch.relu(conv))
+    torch.testing.assert_close(rx, torch.relu(keep))
+    assert torch.equal(inp, keep)
+    # a requested intermediate output keeps its own value (negatives before the ReLU)
+    bn, _ = to_torch(_small(), outputs=["bn", "fc"]).eval()(torch.randn(2, 3, 16, 16))
+    assert (bn < 0).any()
+
+
+def test_outputs_read_by_their_own_backward_are_not_overwritten():
+    g = netir.Graph("tanh_relu")
+    x = g.input((4,))
+    g.relu(g.tanh(g.dense(x, 3, name="fc"), name="t"), name="r")
+    m = to_torch(g).train()
+    assert not m.r.inplace
+    m(torch.randn(2, 4)).sum().backward()
+    assert m.fc.weight.grad is not None

@@ -87,13 +87,28 @@ class Flatten(nn.Module):
 
 
 class Add(nn.Module):
-    """Sum of any number of inputs."""
+    """Sum of any number of inputs, left to right.
+
+    With ``inplace_index`` (0 or 1, set by the emitter when no one else reads that input)
+    the sum is accumulated into that input, as torchvision's ``out += identity`` does.
+    """
+
+    def __init__(self, inplace_index: int | None = None) -> None:
+        super().__init__()
+        self.inplace_index = inplace_index
 
     def forward(self, *xs: torch.Tensor) -> torch.Tensor:
-        out = xs[0]
-        for x in xs[1:]:
-            out = out + x
+        j = self.inplace_index
+        if j is None:
+            out = xs[0] + xs[1]
+        else:
+            out = xs[j].add_(xs[1 - j])
+        for x in xs[2:]:
+            out = out + x if j is None else out.add_(x)
         return out
+
+    def extra_repr(self) -> str:
+        return "" if self.inplace_index is None else f"inplace_index={self.inplace_index}"
 
 
 class Concat(nn.Module):
