@@ -8,6 +8,7 @@ Ratios are taken in one run with interleaved repetitions; medians throughout.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -24,8 +25,11 @@ from netir.architectures import build, list_architectures  # noqa: E402
 
 
 def median_time(fn, repeat: int) -> float:
+    """Median wall time of ``repeat`` calls; garbage is collected before each (outside the
+    timing), so one call does not pay for the previous call's garbage."""
     times = []
     for _ in range(repeat):
+        gc.collect()
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
@@ -122,44 +126,53 @@ def keras_vs_applications(quick: bool) -> list[dict]:
 
 
 def synthetic(n: int, dag: bool) -> netir.Graph:
+    """``n`` nodes. A chain of ReLUs, or a DAG of scoped residual blocks (conv, batch
+    norm, ReLU, add back onto the block input), 50 blocks per stage scope."""
     g = netir.Graph(f"{'dag' if dag else 'chain'}{n}")
     x = g.input((8, 8, 8))
-    count = 1
+    count, block = 1, 0
     while count < n:
-        if dag and count + 3 <= n:
-            a = g.relu(x)
-            b = g.tanh(x)
-            x = g.add(a, b)
-            count += 3
+        if dag and count + 4 <= n:
+            with g.scope(f"stage{block // 50}"), g.scope(str(block % 50)):
+                y = g.relu(g.batch_norm(g.conv2d(x, 8, 3, padding=1, bias=False)))
+                x = g.add(x, y)
+            count, block = count + 4, block + 1
         else:
             x = g.relu(x)
             count += 1
     return g
 
 
-def scaling() -> list[dict]:
+def scaling(quick: bool) -> list[dict]:
+    from netir.ir.bulk import collector_paused
     from netir.renderers.dot import to_dot
 
+    keys = ("build_infer_s", "build_infer_gc_paused_s", "json_round_trip_s", "dot_s")
     rows = []
     for dag in (False, True):
+        kind = "dag" if dag else "chain"
         for n in (1_000, 10_000, 100_000):
-            t_build = median_time(lambda: synthetic(n, dag), 3 if n < 100_000 else 1)
+            reps = 3 if quick and n == 100_000 else 5
+            t_build = median_time(lambda: synthetic(n, dag), reps)
+            t_paused = median_time(collector_paused()(lambda: synthetic(n, dag)), reps)
             g = synthetic(n, dag)
             text = g.to_json()
-            t_json = median_time(lambda: netir.Graph.from_json(g.to_json()), 1)
-            t_dot = median_time(lambda: to_dot(g, "layer"), 1)
-            rows.append({"graph": "dag" if dag else "chain", "nodes": len(g),
-                         "build_infer_s": t_build, "json_round_trip_s": t_json,
-                         "dot_s": t_dot, "json_bytes": len(text)})
-            print(f"  {'dag' if dag else 'chain':5s} {len(g):>7,} nodes: build {t_build:6.2f} s  "
-                  f"json {t_json:6.2f} s  dot {t_dot:6.2f} s", flush=True)
-    for row in rows:
-        small = next(r for r in rows if r["graph"] == row["graph"] and r["nodes"] * 10 ==
-                     row["nodes"] // 1 and row["nodes"] >= 100_000) if row["nodes"] >= 100_000 \
-            else None
-        if small:
-            row["ratio_100k_10k"] = {k: row[k] / small[k] for k in
-                                     ("build_infer_s", "json_round_trip_s", "dot_s")}
+            t_json = median_time(lambda: netir.Graph.from_json(g.to_json()), reps)
+            t_dot = median_time(lambda: to_dot(g, "layer"), reps)
+            row = {"graph": kind, "nodes": len(g), "build_infer_s": t_build,
+                   "build_infer_gc_paused_s": t_paused,
+                   "json_round_trip_s": t_json, "dot_s": t_dot, "json_bytes": len(text)}
+            row["us_per_node"] = {k: row[k] / len(g) * 1e6 for k in keys}
+            if n == 100_000:
+                small = next(r for r in rows if r["graph"] == kind and r["nodes"] == 10_000)
+                row["ratio_100k_10k"] = {k: row[k] / small[k] for k in keys}
+            rows.append(row)
+            per = row["us_per_node"]
+            print(f"  {kind:5s} {len(g):>7,} nodes: build {t_build:6.2f} s "
+                  f"({per['build_infer_s']:4.1f} µs/node; {per['build_infer_gc_paused_s']:4.1f} "
+                  f"with the collector paused)  json {t_json:6.2f} s "
+                  f"({per['json_round_trip_s']:4.1f})  dot {t_dot:6.2f} s "
+                  f"({per['dot_s']:4.1f})", flush=True)
     return rows
 
 
@@ -251,7 +264,7 @@ def main() -> None:
     for key, fn in (("ir_cost", lambda: ir_cost(args.quick)),
                     ("torch_vs_reference", lambda: torch_vs_reference(args.quick)),
                     ("keras_vs_applications", lambda: keras_vs_applications(args.quick)),
-                    ("scaling", scaling), ("rendering", rendering)):
+                    ("scaling", lambda: scaling(args.quick)), ("rendering", rendering)):
         print(f"{key}:", flush=True)
         result[key] = fn()
     if torch.cuda.is_available() and not args.cpu_only:

@@ -23,7 +23,7 @@ from netir.ir.registry import OpSpec, Shape, get_op
 _NAME = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
 
 
-@dataclass(frozen=True, eq=True)
+@dataclass(frozen=True, eq=True, slots=True)
 class Node:
     """One layer: name, op, normalised attributes, inputs (by name) and output shape."""
 
@@ -207,9 +207,10 @@ class Graph:
         self._g.add_node(node_name, node=node)
         for port, src in enumerate(in_names):
             if self._g.has_edge(src, node_name):
-                self._g.edges[src, node_name]["ports"].append(port)
+                edge = self._g.edges[src, node_name]
+                edge["ports"] = (*edge["ports"], port)
             else:
-                self._g.add_edge(src, node_name, ports=[port])
+                self._g.add_edge(src, node_name, ports=(port,))
         self._order.append(node_name)
         if spec.category == "io":
             self._inputs.append(node_name)

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from netir.ir.bulk import collector_paused
 from netir.ir.errors import NetIRError, SerializationError
 from netir.ir.files import write_atomic
 from netir.ir.graph import Graph
@@ -45,6 +46,7 @@ def graph_to_document(graph: Graph) -> dict[str, Any]:
     }
 
 
+@collector_paused()
 def graph_to_json(graph: Graph) -> str:
     """Deterministic JSON text (sorted keys, fixed indentation, trailing newline)."""
     return json.dumps(graph_to_document(graph), indent=1, sort_keys=True,
@@ -82,6 +84,7 @@ def _expect(cond: bool, what: str, got: Any, node: str = _DOC) -> None:
         raise SerializationError(what, repr(got)[:200], node=node, op="json")
 
 
+@collector_paused()
 def graph_from_json(text: str | bytes) -> Graph:
     """Rebuild a graph from :func:`graph_to_json` text; raises SerializationError."""
     if isinstance(text, bytes):
@@ -103,6 +106,7 @@ def graph_from_json(text: str | bytes) -> Graph:
     return graph_from_document(doc)
 
 
+@collector_paused()
 def graph_from_document(doc: Any) -> Graph:
     """Rebuild a graph from a parsed document (see :func:`graph_to_document`)."""
     _expect(isinstance(doc, dict), "document must be a JSON object", type(doc).__name__)

@@ -6,6 +6,7 @@ items and edges are emitted in the graph's topological order.
 
 from __future__ import annotations
 
+from netir.ir.bulk import collector_paused
 from netir.ir.graph import Graph
 from netir.ir.summary import format_shape
 from netir.renderers.levels import Item, group_items, item_io, item_totals, op_mix
@@ -37,6 +38,7 @@ def item_label(graph: Graph, item: Item) -> str:
     return "\n".join(lines)
 
 
+@collector_paused()
 def to_dot(graph: Graph, level: str = "block", direction: str = "TB",
            edge_shapes: bool = False) -> str:
     """DOT source for ``graph`` at ``level`` ('layer', 'block' or 'stage').

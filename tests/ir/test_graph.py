@@ -59,8 +59,8 @@ def test_edges_carry_ports_and_keep_order():
     z = g.concat(y, x)
     w = g.concat(x, x)
     assert g[z.name].inputs == (y.name, x.name)
-    assert g.nx.edges[x.name, z.name]["ports"] == [1]
-    assert g.nx.edges[x.name, w.name]["ports"] == [0, 1]
+    assert g.nx.edges[x.name, z.name]["ports"] == (1,)
+    assert g.nx.edges[x.name, w.name]["ports"] == (0, 1)
     assert w.shape == (4, 4, 4)
     g.lint()
 
