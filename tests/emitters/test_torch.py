@@ -141,3 +141,48 @@ def test_outputs_read_by_their_own_backward_are_not_overwritten():
     assert not m.r.inplace
     m(torch.randn(2, 4)).sum().backward()
     assert m.fc.weight.grad is not None
+
+
+def _scoped():
+    g = netir.Graph("scoped")
+    x = g.input((3, 8, 8))
+    for i in range(2):
+        with g.scope("stage"), g.scope(str(i)):
+            y = g.relu(g.batch_norm(g.conv2d(x, 3, 3, padding=1, name="conv"), name="bn"))
+            x = g.add(x, y, name="add")
+    g.dense(g.flatten(g.global_avg_pool(x)), 2, name="fc")
+    return g
+
+
+def test_replacing_a_scoped_layer_changes_the_forward_and_the_state_dict(tmp_path):
+    m = to_torch(_scoped()).eval()
+    # children are mirrored in the instance dict, so the forward's chains are fast
+    assert m.stage.__dict__["1"] is m.stage[1] and m.stage[0].__dict__["bn"] is m.stage[0].bn
+    x = torch.randn(2, 3, 8, 8)
+    with torch.no_grad():
+        before = m(x)
+        m.stage[1].conv = torch.nn.Conv2d(3, 3, 3, padding=1, bias=False)  # attribute
+        after_attr = m(x)
+        m.stage[1] = m.stage[1]  # item assignment keeps the same scope
+        m.stage[0].add_module("bn", torch.nn.Identity())  # add_module
+        after_add = m(x)
+    assert not torch.equal(before, after_attr) and not torch.equal(after_attr, after_add)
+    keys = m.state_dict().keys()
+    assert "stage.1.conv.weight" in keys and "stage.1.conv.bias" not in keys
+    assert "stage.0.bn.running_mean" not in keys
+    del m.stage[0].bn
+    assert not hasattr(m.stage[0], "bn") and "bn" not in m.stage[0]._modules
+    m.stage[0].bn = torch.nn.Identity()
+    torch.save(m, tmp_path / "m.pt")
+    back = torch.load(tmp_path / "m.pt", weights_only=False)
+    assert back.stage[1].conv is back.stage[1]._modules["conv"]
+    with torch.no_grad():
+        torch.testing.assert_close(back(x), m(x), rtol=0, atol=0)
+
+
+def test_torch_compile_follows_scoped_layers():
+    m = to_torch(_scoped()).eval()
+    x = torch.randn(2, 3, 8, 8)
+    compiled = torch.compile(m, backend="aot_eager")
+    with torch.no_grad():
+        torch.testing.assert_close(compiled(x), m(x), rtol=1e-5, atol=1e-5)
