@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import netir  # noqa: E402
 from netir.architectures import build, list_architectures  # noqa: E402
+from netir.ir.files import write_atomic  # noqa: E402
 
 
 def median_time(fn, repeat: int) -> float:
@@ -36,16 +37,30 @@ def median_time(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
-def interleaved(fns: dict, repeat: int, warmup: int = 1) -> dict[str, float]:
+def interleaved_times(fns: dict, repeat: int, warmup: int = 1) -> tuple[dict, dict]:
+    """Times of each function over ``repeat`` rounds, the order alternating between rounds
+    (ABBA...) so neither side always runs first; and the minor page faults per call."""
+    import resource
+
     for fn in fns.values():
         for _ in range(warmup):
             fn()
     times = {k: [] for k in fns}
-    for _ in range(repeat):
-        for k, fn in fns.items():
+    faults = dict.fromkeys(fns, 0)
+    for r in range(repeat):
+        order = list(fns.items())
+        for k, fn in (order if r % 2 == 0 else order[::-1]):
+            f = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
             t = time.perf_counter()
             fn()
             times[k].append(time.perf_counter() - t)
+            faults[k] += resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f
+    return times, {k: v / repeat for k, v in faults.items()}
+
+
+def interleaved(fns: dict, repeat: int, warmup: int = 1) -> dict[str, float]:
+    """Median time of each function over interleaved rounds (see interleaved_times)."""
+    times, _ = interleaved_times(fns, repeat, warmup)
     return {k: statistics.median(v) for k, v in times.items()}
 
 
@@ -67,7 +82,12 @@ def ir_cost(quick: bool) -> list[dict]:
     return rows
 
 
-def torch_vs_reference(quick: bool) -> list[dict]:
+TORCH_NETWORKS = ("resnet50", "densenet121", "vgg19")
+
+
+def torch_case(name: str, first: str, quick: bool) -> dict:
+    """One network in this (fresh) process: build both models, ``first`` first, and time
+    them interleaved at batch 1 and 8. Returns raw times, faults and the output error."""
     import reference_models as ref
     import torch
 
@@ -75,26 +95,58 @@ def torch_vs_reference(quick: bool) -> list[dict]:
     from netir.emitters.weights import random_weights
 
     torch.set_num_threads(2)
+    torch.manual_seed(0)
+    g = build(name)
+    cls = {"resnet50": ref.ResNet50, "densenet121": ref.DenseNet121, "vgg19": ref.VGG19}[name]
+    models = {}
+    for side in (first, "reference" if first == "netir" else "netir"):
+        models[side] = (to_torch(g) if side == "netir" else cls()).eval()
+    import_weights(models["netir"], random_weights(g))
+    models["reference"].load_state_dict(models["netir"].state_dict())
+    out = {}
+    for batch in (1, 8):
+        x = torch.randn(batch, 3, 224, 224)
+        with torch.no_grad():
+            err = float((models["netir"](x) - models["reference"](x)).abs().max())
+            reps = 2 if quick else (5 if batch == 8 else 8)
+            times, faults = interleaved_times(
+                {k: (lambda m=m: m(x)) for k, m in models.items()}, reps)
+        out[str(batch)] = {"times": times, "faults_per_call": faults, "max_abs_diff": err}
+    return out
+
+
+def torch_vs_reference(quick: bool) -> list[dict]:
+    """Each network runs in two fresh processes, one building the emitted model first and
+    one the reference first: where the weights and activations land in the heap moves
+    either side by a few percent (glibc returns large blocks to the OS, and the page
+    faults that follow differ by allocation order), so both orders are pooled."""
+    import subprocess
+
     rows = []
-    for name, cls in (("resnet50", ref.ResNet50), ("densenet121", ref.DenseNet121),
-                      ("vgg19", ref.VGG19)):
-        g = build(name)
-        w = random_weights(g)
-        ours = to_torch(g).eval()
-        import_weights(ours, w)
-        theirs = cls().eval()
-        theirs.load_state_dict(ours.state_dict())
-        for batch in (1, 8):
-            x = torch.randn(batch, 3, 224, 224)
-            with torch.no_grad():
-                err = float((ours(x) - theirs(x)).abs().max())
-                reps = 3 if quick else (5 if batch == 8 else 10)
-                t = interleaved({"netir": lambda: ours(x), "reference": lambda: theirs(x)}, reps)
-            rows.append({"network": name, "batch": batch, "netir_s": t["netir"],
+    for name in TORCH_NETWORKS:
+        pooled: dict[str, dict] = {}
+        for first in ("netir", "reference"):
+            cmd = [sys.executable, __file__, "--torch-case", f"{name}:{first}"]
+            proc = subprocess.run(cmd + (["--quick"] if quick else []), capture_output=True,
+                                  text=True, check=True)
+            for batch, data in json.loads(proc.stdout.strip().splitlines()[-1]).items():
+                entry = pooled.setdefault(batch, {"netir": [], "reference": [], "err": 0.0,
+                                                  "faults": {"netir": [], "reference": []}})
+                for side in ("netir", "reference"):
+                    entry[side] += data["times"][side]
+                    entry["faults"][side].append(data["faults_per_call"][side])
+                entry["err"] = max(entry["err"], data["max_abs_diff"])
+        for batch, entry in sorted(pooled.items(), key=lambda kv: int(kv[0])):
+            t = {k: statistics.median(entry[k]) for k in ("netir", "reference")}
+            rows.append({"network": name, "batch": int(batch), "netir_s": t["netir"],
                          "reference_s": t["reference"], "ratio": t["netir"] / t["reference"],
-                         "max_abs_diff": err})
+                         "rounds": len(entry["netir"]), "max_abs_diff": entry["err"],
+                         "page_faults_per_call": {k: statistics.mean(v) for k, v in
+                                                  entry["faults"].items()}})
+            f = rows[-1]["page_faults_per_call"]
             print(f"  {name:12s} batch {batch}: netir {t['netir'] * 1e3:8.1f} ms  reference "
-                  f"{t['reference'] * 1e3:8.1f} ms  ratio {rows[-1]['ratio']:.3f}", flush=True)
+                  f"{t['reference'] * 1e3:8.1f} ms  ratio {rows[-1]['ratio']:.3f}  "
+                  f"(page faults/call {f['netir']:.0f} vs {f['reference']:.0f})", flush=True)
     return rows
 
 
@@ -112,7 +164,7 @@ def keras_vs_applications(quick: bool) -> list[dict]:
         f_ours, f_theirs = tf.function(ours), tf.function(theirs)
         for batch in (1, 8):
             x = tf.random.normal((batch, 224, 224, 3))
-            reps = 3 if quick else (5 if batch == 8 else 10)
+            reps = 3 if quick else (9 if batch == 8 else 15)
             t = interleaved({"netir": lambda: f_ours(x, training=False).numpy(),
                              "keras.applications": lambda: f_theirs(x, training=False).numpy()},
                             reps)
@@ -143,6 +195,27 @@ def synthetic(n: int, dag: bool) -> netir.Graph:
     return g
 
 
+def full_collections(fn) -> tuple[int, float]:
+    """(number, seconds) of the garbage collector's full passes while ``fn`` runs."""
+    passes, start = [], {}
+
+    def callback(phase, info):
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            start["t"] = time.perf_counter()
+        else:
+            passes.append(time.perf_counter() - start["t"])
+
+    gc.collect()
+    gc.callbacks.append(callback)
+    try:
+        fn()
+    finally:
+        gc.callbacks.remove(callback)
+    return len(passes), sum(passes)
+
+
 def scaling(quick: bool) -> list[dict]:
     from netir.ir.bulk import collector_paused
     from netir.renderers.dot import to_dot
@@ -155,12 +228,14 @@ def scaling(quick: bool) -> list[dict]:
             reps = 3 if quick and n == 100_000 else 5
             t_build = median_time(lambda: synthetic(n, dag), reps)
             t_paused = median_time(collector_paused()(lambda: synthetic(n, dag)), reps)
+            passes, t_passes = full_collections(lambda: synthetic(n, dag))
             g = synthetic(n, dag)
             text = g.to_json()
             t_json = median_time(lambda: netir.Graph.from_json(g.to_json()), reps)
             t_dot = median_time(lambda: to_dot(g, "layer"), reps)
             row = {"graph": kind, "nodes": len(g), "build_infer_s": t_build,
                    "build_infer_gc_paused_s": t_paused,
+                   "build_gc_full_passes": passes, "build_gc_full_passes_s": t_passes,
                    "json_round_trip_s": t_json, "dot_s": t_dot, "json_bytes": len(text)}
             row["us_per_node"] = {k: row[k] / len(g) * 1e6 for k in keys}
             if n == 100_000:
@@ -172,7 +247,8 @@ def scaling(quick: bool) -> list[dict]:
                   f"({per['build_infer_s']:4.1f} µs/node; {per['build_infer_gc_paused_s']:4.1f} "
                   f"with the collector paused)  json {t_json:6.2f} s "
                   f"({per['json_round_trip_s']:4.1f})  dot {t_dot:6.2f} s "
-                  f"({per['dot_s']:4.1f})", flush=True)
+                  f"({per['dot_s']:4.1f})  [{passes} full collections, {t_passes:.2f} s]",
+                  flush=True)
     return rows
 
 
@@ -244,35 +320,86 @@ def gpu() -> list[dict]:
     return rows
 
 
+SECTIONS = ("ir_cost", "torch_vs_reference", "keras_vs_applications", "scaling", "rendering",
+            "gpu")
+
+
+def _version(dist: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return None
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--quick", action="store_true", help="fewer repetitions")
     p.add_argument("--cpu-only", action="store_true", help="skip the CUDA section")
-    p.add_argument("-o", "--output", default=str(Path(__file__).parent / "results.json"))
+    p.add_argument("--only", metavar="SECTIONS", default=None,
+                   help=f"comma-separated sections to run (of {', '.join(SECTIONS)}), "
+                        "e.g. --only gpu on a CUDA machine")
+    p.add_argument("-o", "--output", default=None,
+                   help="JSON path (default benchmarks/results.json, or "
+                        "benchmarks/results-<sections>.json with --only)")
+    p.add_argument("--torch-case", default=None, help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.torch_case:  # a child process of torch_vs_reference
+        name, first = args.torch_case.split(":")
+        print(json.dumps(torch_case(name, first, args.quick)))
+        return
     import keras
     import torch
 
     start = time.perf_counter()
-    result = {"machine": {"platform": platform.platform(), "processor": platform.machine(),
+    gc.collect()
+    result = {"machine": {"gc_tracked_objects_at_start": len(gc.get_objects()),
+                          "platform": platform.platform(), "processor": platform.machine(),
                           "cpus": os.cpu_count(), "python": platform.python_version(),
                           "torch": torch.__version__, "keras": keras.__version__,
-                          "netir": netir.__version__},
-              "method": "medians of interleaved repetitions after one warm-up; float32, "
-                        "eval/inference mode, 224×224 inputs, torch.set_num_threads(2); "
-                        "ratio = netir time / reference time"}
-    for key, fn in (("ir_cost", lambda: ir_cost(args.quick)),
-                    ("torch_vs_reference", lambda: torch_vs_reference(args.quick)),
-                    ("keras_vs_applications", lambda: keras_vs_applications(args.quick)),
-                    ("scaling", lambda: scaling(args.quick)), ("rendering", rendering)):
+                          "tensorflow": _version("tensorflow-cpu") or _version("tensorflow"),
+                          "netir": netir.__version__,
+                          "cpu_model": _cpu_model()},
+              "method": "forward passes: medians of interleaved repetitions (order "
+                        "alternating each round) after one warm-up; Keras 15 at batch 1 and 9 "
+                        "at batch 8 (3 with --quick); PyTorch pooled from two fresh processes "
+                        "(emitted model built first / reference built first), 8+8 at batch 1 "
+                        "and 5+5 at batch 8 (2+2 with --quick); float32, eval/inference "
+                        "mode, 224x224 inputs, torch.set_num_threads(2), same weights on both "
+                        "sides; "
+                        "ratio = netir time / reference time. IR and scaling: medians of 5 "
+                        "(3 with --quick), garbage collected before each repetition."}
+    sections = {"ir_cost": lambda: ir_cost(args.quick),
+                "torch_vs_reference": lambda: torch_vs_reference(args.quick),
+                "keras_vs_applications": lambda: keras_vs_applications(args.quick),
+                "scaling": lambda: scaling(args.quick), "rendering": rendering, "gpu": gpu}
+    wanted = SECTIONS if args.only is None else args.only.split(",")
+    unknown = [w for w in wanted if w not in sections]
+    if unknown:
+        p.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    for key in wanted:
+        if key == "gpu" and (args.cpu_only or not torch.cuda.is_available()):
+            if args.only is not None:
+                print("gpu: skipped, CUDA is not available", flush=True)
+            continue
         print(f"{key}:", flush=True)
-        result[key] = fn()
-    if torch.cuda.is_available() and not args.cpu_only:
-        print("gpu:", flush=True)
-        result["gpu"] = gpu()
+        result[key] = sections[key]()
     result["total_s"] = time.perf_counter() - start
-    Path(args.output).write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {args.output} in {result['total_s']:.0f} s")
+    output = args.output or str(Path(__file__).parent / (
+        "results.json" if args.only is None else f"results-{'-'.join(wanted)}.json"))
+    write_atomic(output, json.dumps(result, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {output} in {result['total_s']:.0f} s")
 
 
 if __name__ == "__main__":
