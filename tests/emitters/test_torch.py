@@ -58,14 +58,6 @@ def test_training_reaches_every_parameter_and_updates_statistics():
     assert not torch.equal(before, m.bn.running_mean)
 
 
-def test_torch_compile_matches_eager():
-    m = to_torch(_small()).eval()
-    x = torch.randn(2, 3, 16, 16)
-    compiled = torch.compile(m, backend="aot_eager")
-    with torch.no_grad():
-        torch.testing.assert_close(compiled(x), m(x), rtol=1e-5, atol=1e-5)
-
-
 def test_multiple_outputs_and_pickling(tmp_path):
     g = _small()
     m = to_torch(g, outputs=["bn", "fc"])
@@ -180,9 +172,10 @@ def test_replacing_a_scoped_layer_changes_the_forward_and_the_state_dict(tmp_pat
         torch.testing.assert_close(back(x), m(x), rtol=0, atol=0)
 
 
-def test_torch_compile_follows_scoped_layers():
-    m = to_torch(_scoped()).eval()
-    x = torch.randn(2, 3, 8, 8)
+@pytest.mark.parametrize("make, size", [("_small", 16), ("_scoped", 8)])
+def test_torch_compile_matches_eager(make, size):
+    m = to_torch(globals()[make]()).eval()  # scoped layers are reached through mirrors
+    x = torch.randn(2, 3, size, size)
     compiled = torch.compile(m, backend="aot_eager")
     with torch.no_grad():
         torch.testing.assert_close(compiled(x), m(x), rtol=1e-5, atol=1e-5)
