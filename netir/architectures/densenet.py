@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from netir.architectures.registry import Accuracy, Paper, input_hw, register
-from netir.ir.graph import Graph, Tensor
+from netir.ir.graph import Graph
+from netir.ir.node import Tensor
 
 PAPER = Paper("Densely connected convolutional networks",
               "G. Huang, Z. Liu, L. van der Maaten, K. Q. Weinberger", "CVPR 2017", 2017)

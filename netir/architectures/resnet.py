@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from netir.architectures.registry import Accuracy, Paper, input_hw, register
-from netir.ir.graph import Graph, Tensor
+from netir.ir.graph import Graph
+from netir.ir.node import Tensor
 
 PAPER = Paper("Deep residual learning for image recognition",
               "K. He, X. Zhang, S. Ren, J. Sun", "CVPR 2016 (arXiv 2015)", 2015)

@@ -18,7 +18,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from netir.ir.errors import NetIRError, UnsupportedOpError
-from netir.ir.graph import Node
+from netir.ir.node import Node
 
 Lowering = Callable[..., Any]
 

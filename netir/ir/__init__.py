@@ -15,7 +15,8 @@ from netir.ir.errors import (
     UnknownOpError,
     UnsupportedOpError,
 )
-from netir.ir.graph import Graph, Node, Tensor
+from netir.ir.graph import Graph
+from netir.ir.node import Node, Tensor
 from netir.ir.registry import OpSpec, get_op, list_ops, register_op
 
 __all__ = [

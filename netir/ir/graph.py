@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from math import prod
 from types import MappingProxyType
 from typing import Any
@@ -18,50 +17,12 @@ from typing import Any
 import networkx as nx
 
 from netir.ir.errors import ArityError, GraphError, NetIRError, ShapeError
-from netir.ir.registry import OpSpec, Shape, get_op
+from netir.ir.node import Node, Tensor
+from netir.ir.registry import Shape, get_op
 
 _NAME = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
 
-
-@dataclass(frozen=True, eq=True, slots=True)
-class Node:
-    """One layer: name, op, normalised attributes, inputs (by name) and output shape."""
-
-    name: str
-    op: str
-    attrs: Mapping[str, Any]
-    inputs: tuple[str, ...]
-    shape: Shape
-
-    @property
-    def spec(self) -> OpSpec:
-        return get_op(self.op)
-
-    @property
-    def scope(self) -> str:
-        """The dotted prefix of the name ('' at top level)."""
-        return self.name.rpartition(".")[0]
-
-
-class Tensor:
-    """A handle on a node's output, returned by every builder call."""
-
-    __slots__ = ("graph", "name")
-
-    def __init__(self, graph: Graph, name: str) -> None:
-        self.graph = graph
-        self.name = name
-
-    @property
-    def node(self) -> Node:
-        return self.graph[self.name]
-
-    @property
-    def shape(self) -> Shape:
-        return self.node.shape
-
-    def __repr__(self) -> str:
-        return f"Tensor({self.name!r}, shape={self.shape})"
+__all__ = ["Graph", "Node", "Tensor"]
 
 
 class Graph:

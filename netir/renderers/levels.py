@@ -13,7 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from math import prod
 
-from netir.ir.graph import Graph, Node
+from netir.ir.graph import Graph
+from netir.ir.node import Node
 
 LEVELS = ("layer", "block", "stage")
 

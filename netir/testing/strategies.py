@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from netir.ir.graph import Graph, Tensor
+from netir.ir.graph import Graph
+from netir.ir.node import Tensor
 
 MAX_CHANNELS = 8
 
