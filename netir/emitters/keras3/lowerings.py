@@ -15,7 +15,7 @@ from keras import layers
 from netir.emitters.keras3 import layers as L
 from netir.emitters.keras3.names import layer_name
 from netir.emitters.registry import register_lowering
-from netir.ir import arithmetic
+from netir.ir.ops import pool
 
 
 def _n(node) -> str:
@@ -153,10 +153,7 @@ def _adaptive(node, graph, inputs):
 
 
 def _exact_pad(node, graph):
-    a, size = node.attrs, graph.input_shapes(node)[0][1:]
-    return tuple(arithmetic.exact_window_padding(size[i], a["kernel"][i], a["stride"][i],
-                                                 a["padding"][i], node.shape[1 + i])
-                 for i in range(2))
+    return pool.explicit_padding(node.attrs, graph.input_shapes(node)[0], node.shape)
 
 
 @_lower("max_pool2d")
@@ -170,9 +167,7 @@ def _max_pool(node, graph, inputs):
 def _avg_pool(node, graph, inputs):
     a = node.attrs
     x = _pad(inputs[0], _exact_pad(node, graph), _n(node))
-    divisor = arithmetic.avg_pool_divisor(graph.input_shapes(node)[0][1:], a["kernel"],
-                                          a["stride"], a["padding"], a["ceil_mode"],
-                                          a["count_include_pad"])
+    divisor = pool.avg_divisor(a, graph.input_shapes(node)[0])
     window = a["kernel"][0] * a["kernel"][1]
     y = layers.AveragePooling2D(a["kernel"], a["stride"], padding="valid", name=_n(node))(x)
     if np.all(divisor == window):

@@ -10,7 +10,7 @@ from torch import nn
 
 from netir.emitters.pytorch import modules as M
 from netir.emitters.registry import register_lowering
-from netir.ir import arithmetic
+from netir.ir.ops import pool
 
 PLACEHOLDER = object()  # marks a graph input
 
@@ -83,12 +83,8 @@ def _native_pool(a) -> bool:
 
 
 def _exact_pad(node, graph):
-    a = node.attrs
-    size = graph.input_shapes(node)[0][1:]
-    pads = [arithmetic.exact_window_padding(size[i], a["kernel"][i], a["stride"][i],
-                                            a["padding"][i], node.shape[1 + i])
-            for i in range(2)]
-    return pads
+    return _torch_pad(pool.explicit_padding(node.attrs, graph.input_shapes(node)[0],
+                                            node.shape))
 
 
 @_lower("max_pool2d")
@@ -97,7 +93,7 @@ def _max_pool(node, graph):
     if _native_pool(a):
         return nn.MaxPool2d(a["kernel"], a["stride"], tuple(p for p, _ in a["padding"]),
                             ceil_mode=a["ceil_mode"])
-    return M.MaxPoolExact(a["kernel"], a["stride"], _torch_pad(_exact_pad(node, graph)))
+    return M.MaxPoolExact(a["kernel"], a["stride"], _exact_pad(node, graph))
 
 
 @_lower("avg_pool2d")
@@ -106,8 +102,5 @@ def _avg_pool(node, graph):
     if _native_pool(a):
         return nn.AvgPool2d(a["kernel"], a["stride"], tuple(p for p, _ in a["padding"]),
                             ceil_mode=a["ceil_mode"], count_include_pad=a["count_include_pad"])
-    divisor = arithmetic.avg_pool_divisor(graph.input_shapes(node)[0][1:], a["kernel"],
-                                          a["stride"], a["padding"], a["ceil_mode"],
-                                          a["count_include_pad"])
-    return M.AvgPoolExact(a["kernel"], a["stride"], _torch_pad(_exact_pad(node, graph)),
-                          divisor)
+    return M.AvgPoolExact(a["kernel"], a["stride"], _exact_pad(node, graph),
+                          pool.avg_divisor(a, graph.input_shapes(node)[0]))

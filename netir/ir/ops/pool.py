@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from netir.ir import arithmetic
 from netir.ir.attrs import Attr, boolean, optional_pair, padding, pair
 from netir.ir.errors import ShapeError
 from netir.ir.ops.conv import describe_window, resolve_padding, window_shape
@@ -70,5 +73,20 @@ ADAPTIVE_AVG_POOL2D = OpSpec(
     shape=_adaptive_shape,
     describe=lambda a: f"adaptive avg pool → {a['output_size'][0]}×{a['output_size'][1]}",
 )
+
+def explicit_padding(attrs, in_shape, out_shape) -> tuple[tuple[int, int], tuple[int, int]]:
+    """``((top, bottom), (left, right))`` after which an unpadded, floor-mode window op
+    gives exactly ``out_shape``: how emitters run a padded or ceil-mode pool exactly."""
+    return tuple(arithmetic.exact_window_padding(in_shape[1 + i], attrs["kernel"][i],
+                                                 attrs["stride"][i], attrs["padding"][i],
+                                                 out_shape[1 + i]) for i in range(2))
+
+
+def avg_divisor(attrs, in_shape) -> np.ndarray:
+    """The (H, W) map of cells each average-pool output is divided by."""
+    return arithmetic.avg_pool_divisor(in_shape[1:], attrs["kernel"], attrs["stride"],
+                                       attrs["padding"], attrs["ceil_mode"],
+                                       attrs["count_include_pad"])
+
 
 OPS = (MAX_POOL2D, AVG_POOL2D, GLOBAL_AVG_POOL, ADAPTIVE_AVG_POOL2D)
