@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from netir.emitters.compare import CATALOG_TOLERANCE, CompareReport, compare
 from netir.ir.errors import ShapeError
 from netir.ir.graph import Graph
-from netir.ir.summary import format_table
+from netir.ir.summary import format_shape, format_table
 
 CHECK_SIZE = 64  # reduced input: every catalog network that accepts it is checked at 64×64
 
@@ -63,8 +63,8 @@ def report_table(reports: list[CompareReport]) -> str:
         same = r.ir_shape == r.torch_shape == r.keras_shape
         counts = r.ir_params == r.torch_params == r.keras_params
         rows.append([
-            r.network, "×".join(map(str, r.input_shape)),
-            "×".join(map(str, r.ir_shape)) + ("" if same else " ≠"),
+            r.network, format_shape(r.input_shape),
+            format_shape(r.ir_shape) + ("" if same else " ≠"),
             f"{r.ir_params[0]:,}" + ("" if counts else " ≠"), f"{r.ir_params[1]:,}",
             f"{r.max_abs:.2e}", f"{r.max_rel:.2e}", f"{r.seconds:.1f}",
             "pass" if r.passed else "FAIL" + (f" at {r.first_divergent}"

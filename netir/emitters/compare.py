@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from netir.ir.graph import Graph
+from netir.ir.summary import format_shape as shp
 
 CATALOG_TOLERANCE = 1e-4  # DESIGN.md: max|a - b| <= 1e-4 · max(1, max|a|) for networks
 OP_TOLERANCE = 1e-5       # and 1e-5 for single ops
@@ -47,9 +48,6 @@ class CompareReport:
         return asdict(self)
 
     def __str__(self) -> str:
-        def shp(s):
-            return "×".join(map(str, s))
-
         lines = [
             f"{self.network}: {'PASS' if self.passed else 'FAIL'}  (batch {self.batch}, "
             f"input {shp(self.input_shape)}, {self.seconds:.1f} s)",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from netir.ir.graph import Graph
 
+SUMMARY_HEADER = ["name", "op", "output", "params", "buffers", "MACs"]
 MAC_CONVENTION = ("MACs: multiply-accumulates of conv and dense layers for one sample; "
                   "FLOPs = 2 × MACs.")
 
@@ -14,6 +15,14 @@ MAC_CONVENTION = ("MACs: multiply-accumulates of conv and dense layers for one s
 def format_shape(shape: tuple[int, ...]) -> str:
     """``(64, 56, 56)`` -> ``64×56×56`` (batch excluded)."""
     return "×".join(str(v) for v in shape)
+
+
+def format_count(value: float, fmt: str = ".1f") -> str:
+    """``25557032`` -> ``25.6M`` (units k, M, G; ``fmt`` formats the scaled value)."""
+    for unit, div in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
+        if value >= div:
+            return f"{value / div:{fmt}}{unit}"
+    return f"{value:g}"
 
 
 def format_table(header: list[str], rows: list[list[str]], right: set[int]) -> str:
@@ -44,7 +53,6 @@ def summary_text(graph: Graph) -> str:
     macs = graph.count_macs()
     rows = summary_rows(graph)
     rows.append(["total", "", "", f"{t:,}", f"{b:,}", f"{macs:,}"])
-    table = format_table(["name", "op", "output", "params", "buffers", "MACs"], rows,
-                         right={3, 4, 5})
+    table = format_table(SUMMARY_HEADER, rows, right={3, 4, 5})
     return (f"{graph.name}: {len(graph)} nodes, {t:,} trainable parameters, {b:,} buffers, "
             f"{macs:,} MACs\n{table}\n{MAC_CONVENTION}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import math
 
+from netir.ir.summary import format_count
+
 W, H, PAD_L, PAD_R, PAD_T, PAD_B = 560, 300, 70, 20, 30, 40
 
 
@@ -37,7 +39,7 @@ def scatter_svg(title: str, points: list[tuple[float, float, str]], y_label: str
                      f'{year}</text>')
     steps = range(y0, y1 + 1) if log else [y0 + i * (y1 - y0) / 4 for i in range(5)]
     for y in steps:
-        text = _human(10 ** y) if log else f"{y:g}"
+        text = format_count(10 ** y, "g") if log else f"{y:g}"
         parts.append(f'<line x1="{PAD_L - 4}" y1="{py(y):.1f}" x2="{W - PAD_R}" y2="{py(y):.1f}" '
                      'stroke="#ddd"/>')
         parts.append(f'<text x="{PAD_L - 6}" y="{py(y) + 4:.1f}" text-anchor="end">{text}</text>')
@@ -48,10 +50,3 @@ def scatter_svg(title: str, points: list[tuple[float, float, str]], y_label: str
                      f'<title>{html.escape(label)}</title></circle>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
-
-
-def _human(v: float) -> str:
-    for unit, div in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
-        if v >= div:
-            return f"{v / div:g}{unit}"
-    return f"{v:g}"

@@ -8,22 +8,15 @@ from __future__ import annotations
 
 from netir.ir.bulk import collector_paused
 from netir.ir.graph import Graph
-from netir.ir.summary import format_shape
+from netir.ir.summary import format_count, format_shape
 from netir.renderers.levels import Item, group_items, item_io, item_totals, op_mix
 from netir.renderers.styles import CLUSTER_ATTRS, EDGE_ATTRS, GRAPH_ATTRS, NODE_ATTRS, node_style
 
 
-def _count(n: int) -> str:
-    for unit, div in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
-        if n >= div:
-            return f"{n / div:.1f}{unit}"
-    return str(n)
-
-
 def item_label(graph: Graph, item: Item) -> str:
     t, b, m = item_totals(graph, item)
-    totals = " · ".join(p for p in (f"{_count(t)} params" if t else "",
-                                    f"{_count(m)} MACs" if m else "") if p)
+    totals = " · ".join(p for p in (f"{format_count(t)} params" if t else "",
+                                    f"{format_count(m)} MACs" if m else "") if p)
     if item.category != "block":
         node = item.nodes[0]
         lines = [node.name, node.spec.label(node.attrs), format_shape(node.shape)]

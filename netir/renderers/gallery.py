@@ -8,7 +8,7 @@ from pathlib import Path
 
 from netir.architectures import build, get_architecture, list_architectures
 from netir.ir.files import write_atomic
-from netir.ir.summary import MAC_CONVENTION
+from netir.ir.summary import MAC_CONVENTION, format_shape
 from netir.renderers.charts import scatter_svg
 from netir.renderers.diagram import render
 from netir.renderers.tables import summary_html
@@ -67,7 +67,7 @@ def build_gallery(out_dir: str | Path, names: list[str] | None = None, check: bo
             verdict = ('<span class="pass">PASS</span>' if r.passed
                        else '<span class="fail">FAIL</span>')
             report = (f"<h2>Cross-backend check</h2><p>{verdict}: PyTorch and Keras at input "
-                      f"{'×'.join(map(str, r.input_shape))}, batch {r.batch}; parameters "
+                      f"{format_shape(r.input_shape)}, batch {r.batch}; parameters "
                       f"{r.torch_params[0]:,} / {r.keras_params[0]:,}, buffers "
                       f"{r.torch_params[1]:,} / {r.keras_params[1]:,}; max |Δ| "
                       f"{r.max_abs:.2e} (relative {r.max_rel:.2e}, tolerance {r.tolerance:g})."
@@ -79,7 +79,7 @@ def build_gallery(out_dir: str | Path, names: list[str] | None = None, check: bo
                 f"<p><em>{html.escape(paper.title)}</em>, {html.escape(paper.authors)}, "
                 f"{html.escape(paper.venue)}.</p><p>{html.escape(info.note)}</p>{acc}"
                 f"<p>{trainable:,} trainable parameters · {macs / 1e9:.3f} GMACs at "
-                f"{'×'.join(map(str, g.inputs[0].shape))} · depth {g.depth()}</p>{report}"
+                f"{format_shape(g.inputs[0].shape)} · depth {g.depth()}</p>{report}"
                 f'<h2>Blocks</h2><img class="diagram" src="{name}.block.svg" alt="{name} blocks">'
                 f'<h2>Summary</h2>{summary_html(g, "block")}'
                 f'<h2>Every layer</h2><p><a href="{name}.layer.svg">{name}.layer.svg</a></p>'

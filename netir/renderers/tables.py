@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 
 from netir.ir.graph import Graph
-from netir.ir.summary import MAC_CONVENTION, format_shape, format_table
+from netir.ir.summary import MAC_CONVENTION, SUMMARY_HEADER, format_shape, format_table
 from netir.renderers.levels import group_items, item_io, item_totals, op_mix
 
-HEADER = ["name", "op", "output", "params", "buffers", "MACs"]
+HEADER = SUMMARY_HEADER
 
 
 def summary_rows(graph: Graph, level: str = "block") -> list[list[str]]:

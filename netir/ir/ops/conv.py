@@ -6,10 +6,7 @@ from netir.ir import arithmetic
 from netir.ir.attrs import Attr, boolean, integer, padding, pair
 from netir.ir.errors import ShapeError
 from netir.ir.registry import OpSpec
-
-
-def _fmt(hw) -> str:
-    return "×".join(str(v) for v in hw)
+from netir.ir.summary import format_shape as _fmt
 
 
 def resolve_padding(attrs, in_hw, kernel, stride, dilation=(1, 1)):
