@@ -103,6 +103,14 @@ def get_lowering(node: Node, emitter: str) -> Lowering:
                                  op=node.op) from None
 
 
+def output_names(graph, outputs=None) -> list[str]:
+    """The nodes an emitted model returns: ``outputs`` (names, each checked to exist:
+    GraphError otherwise) or else the graph's own outputs."""
+    if outputs is None:
+        return [n.name for n in graph.outputs]
+    return [graph[n].name for n in outputs]
+
+
 def emit(graph, backend: str, **options: Any):
     """Lower ``graph`` to a live model of ``backend`` ('torch', 'keras' or a plugin's)."""
     emitter = get_emitter(backend)

@@ -26,6 +26,15 @@ def test_unknown_emitter():
     assert {"torch", "keras"} <= set(list_emitters())
 
 
+@pytest.mark.parametrize("backend", ["torch", "keras"])
+def test_requested_outputs_must_be_nodes(backend):
+    g = netir.Graph("g")
+    g.relu(g.input((3,)), name="r")
+    with pytest.raises(netir.GraphError, match="no node of this name") as err:
+        emit(g, backend, outputs=["r", "nope"])
+    assert err.value.node == "nope"
+
+
 @pytest.fixture
 def scale_op(monkeypatch):
     """A plugin op, registered for one test only."""

@@ -8,7 +8,7 @@ import keras
 import numpy as np
 
 from netir.emitters.keras3.names import layer_name, node_name
-from netir.emitters.registry import get_lowering
+from netir.emitters.registry import get_lowering, output_names
 from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
 
@@ -23,7 +23,7 @@ def to_keras(graph: Graph, outputs: Sequence[str] | None = None) -> keras.Model:
     for node in graph.nodes:
         env[node.name] = get_lowering(node, "keras")(node, graph,
                                                      [env[i] for i in node.inputs])
-    names = list(outputs) if outputs is not None else [n.name for n in graph.outputs]
+    names = output_names(graph, outputs)
     ins = [env[n.name] for n in graph.inputs]
     outs = [env[n] for n in names]
     return keras.Model(ins[0] if len(ins) == 1 else ins, outs[0] if len(outs) == 1 else outs,

@@ -17,7 +17,7 @@ from netir.emitters.pytorch.modules import (
     MaxPoolExact,
     Scope,
 )
-from netir.emitters.registry import get_lowering
+from netir.emitters.registry import get_lowering, output_names
 from netir.ir.graph import Graph
 
 
@@ -42,8 +42,7 @@ def to_torch(graph: Graph, outputs: Sequence[str] | None = None) -> fx.GraphModu
     root = Scope()
     fxg = fx.Graph()
     env: dict[str, fx.Node] = {}
-    names = [graph[n].name for n in outputs] if outputs is not None else [
-        n.name for n in graph.outputs]
+    names = output_names(graph, outputs)
     lowered_by_name: dict[str, nn.Module] = {}
     for node in graph.nodes:
         lowered = get_lowering(node, "torch")(node, graph)
@@ -142,6 +141,7 @@ def import_weights(model: nn.Module, weights: dict[str, dict]) -> None:
 def count_params(model: nn.Module) -> tuple[int, int]:
     """(trainable parameters, float buffers in the state_dict)."""
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    params = dict(model.named_parameters())
     buffers = sum(v.numel() for k, v in model.state_dict().items()
-                  if v.is_floating_point() and k not in dict(model.named_parameters()))
+                  if v.is_floating_point() and k not in params)
     return trainable, buffers
