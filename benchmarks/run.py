@@ -82,27 +82,36 @@ def ir_cost(quick: bool) -> list[dict]:
     return rows
 
 
-TORCH_NETWORKS = ("resnet50", "densenet121", "vgg19")
+# catalog name -> class in reference_models
+TORCH_NETWORKS = {"resnet50": "ResNet50", "densenet121": "DenseNet121", "vgg19": "VGG19"}
+
+
+def torch_pair(name: str, first: str = "netir") -> dict:
+    """``{"netir": emitted model, "reference": hand-written model}`` in eval mode with the
+    same random weights; ``first`` is built first."""
+    import reference_models as ref
+
+    from netir.emitters.pytorch import import_weights, to_torch
+    from netir.emitters.weights import random_weights
+
+    g = build(name)
+    models = {}
+    for side in (first, "reference" if first == "netir" else "netir"):
+        models[side] = (to_torch(g) if side == "netir" else
+                        getattr(ref, TORCH_NETWORKS[name])()).eval()
+    import_weights(models["netir"], random_weights(g))
+    models["reference"].load_state_dict(models["netir"].state_dict())
+    return models
 
 
 def torch_case(name: str, first: str, quick: bool) -> dict:
     """One network in this (fresh) process: build both models, ``first`` first, and time
     them interleaved at batch 1 and 8. Returns raw times, faults and the output error."""
-    import reference_models as ref
     import torch
-
-    from netir.emitters.pytorch import import_weights, to_torch
-    from netir.emitters.weights import random_weights
 
     torch.set_num_threads(2)
     torch.manual_seed(0)
-    g = build(name)
-    cls = {"resnet50": ref.ResNet50, "densenet121": ref.DenseNet121, "vgg19": ref.VGG19}[name]
-    models = {}
-    for side in (first, "reference" if first == "netir" else "netir"):
-        models[side] = (to_torch(g) if side == "netir" else cls()).eval()
-    import_weights(models["netir"], random_weights(g))
-    models["reference"].load_state_dict(models["netir"].state_dict())
+    models = torch_pair(name, first)
     out = {}
     for batch in (1, 8):
         x = torch.randn(batch, 3, 224, 224)
@@ -272,11 +281,7 @@ def gpu() -> list[dict]:
     """Emitted ResNet-50 vs the reference on CUDA: batch 1 latency (eager, fp32, TF32 off
     for the numerics check) and batch 256 throughput (bf16 autocast, channels_last,
     TF32 on), eager and torch.compile."""
-    import reference_models as ref
     import torch
-
-    from netir.emitters.pytorch import import_weights, to_torch
-    from netir.emitters.weights import random_weights
 
     def timed(fn, reps=20):
         for _ in range(3):
@@ -290,11 +295,8 @@ def gpu() -> list[dict]:
             times.append(time.perf_counter() - t)
         return statistics.median(times)
 
-    g = build("resnet50")
-    ours = to_torch(g).eval().cuda()
-    import_weights(ours, random_weights(g))
-    theirs = ref.ResNet50().eval().cuda()
-    theirs.load_state_dict(ours.state_dict())
+    pair = torch_pair("resnet50")
+    ours, theirs = pair["netir"].cuda(), pair["reference"].cuda()
     rows = []
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
     x = torch.randn(1, 3, 224, 224, device="cuda")
