@@ -20,48 +20,12 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from scaling import scaling  # noqa: E402
+from timing import interleaved, interleaved_times, median_time  # noqa: E402
+
 import netir  # noqa: E402
 from netir.architectures import build, list_architectures  # noqa: E402
 from netir.ir.files import write_atomic  # noqa: E402
-
-
-def median_time(fn, repeat: int) -> float:
-    """Median wall time of ``repeat`` calls; garbage is collected before each (outside the
-    timing), so one call does not pay for the previous call's garbage."""
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
-def interleaved_times(fns: dict, repeat: int, warmup: int = 1) -> tuple[dict, dict]:
-    """Times of each function over ``repeat`` rounds, the order alternating between rounds
-    (ABBA...) so neither side always runs first; and the minor page faults per call."""
-    import resource
-
-    for fn in fns.values():
-        for _ in range(warmup):
-            fn()
-    times = {k: [] for k in fns}
-    faults = dict.fromkeys(fns, 0)
-    for r in range(repeat):
-        order = list(fns.items())
-        for k, fn in (order if r % 2 == 0 else order[::-1]):
-            f = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-            t = time.perf_counter()
-            fn()
-            times[k].append(time.perf_counter() - t)
-            faults[k] += resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f
-    return times, {k: v / repeat for k, v in faults.items()}
-
-
-def interleaved(fns: dict, repeat: int, warmup: int = 1) -> dict[str, float]:
-    """Median time of each function over interleaved rounds (see interleaved_times)."""
-    times, _ = interleaved_times(fns, repeat, warmup)
-    return {k: statistics.median(v) for k, v in times.items()}
 
 
 def ir_cost(quick: bool) -> list[dict]:
@@ -182,81 +146,6 @@ def keras_vs_applications(quick: bool) -> list[dict]:
                          "ratio": t["netir"] / t["keras.applications"]})
             print(f"  {name:12s} batch {batch}: netir {t['netir'] * 1e3:8.1f} ms  applications "
                   f"{t['keras.applications'] * 1e3:8.1f} ms  ratio {rows[-1]['ratio']:.3f}",
-                  flush=True)
-    return rows
-
-
-def synthetic(n: int, dag: bool) -> netir.Graph:
-    """``n`` nodes. A chain of ReLUs, or a DAG of scoped residual blocks (conv, batch
-    norm, ReLU, add back onto the block input), 50 blocks per stage scope."""
-    g = netir.Graph(f"{'dag' if dag else 'chain'}{n}")
-    x = g.input((8, 8, 8))
-    count, block = 1, 0
-    while count < n:
-        if dag and count + 4 <= n:
-            with g.scope(f"stage{block // 50}"), g.scope(str(block % 50)):
-                y = g.relu(g.batch_norm(g.conv2d(x, 8, 3, padding=1, bias=False)))
-                x = g.add(x, y)
-            count, block = count + 4, block + 1
-        else:
-            x = g.relu(x)
-            count += 1
-    return g
-
-
-def full_collections(fn) -> tuple[int, float]:
-    """(number, seconds) of the garbage collector's full passes while ``fn`` runs."""
-    passes, start = [], {}
-
-    def callback(phase, info):
-        if info["generation"] != 2:
-            return
-        if phase == "start":
-            start["t"] = time.perf_counter()
-        else:
-            passes.append(time.perf_counter() - start["t"])
-
-    gc.collect()
-    gc.callbacks.append(callback)
-    try:
-        fn()
-    finally:
-        gc.callbacks.remove(callback)
-    return len(passes), sum(passes)
-
-
-def scaling(quick: bool) -> list[dict]:
-    from netir.ir.bulk import collector_paused
-    from netir.renderers.dot import to_dot
-
-    keys = ("build_infer_s", "build_infer_gc_paused_s", "json_round_trip_s", "dot_s")
-    rows = []
-    for dag in (False, True):
-        kind = "dag" if dag else "chain"
-        for n in (1_000, 10_000, 100_000):
-            reps = 3 if quick and n == 100_000 else 5
-            t_build = median_time(lambda: synthetic(n, dag), reps)
-            t_paused = median_time(collector_paused()(lambda: synthetic(n, dag)), reps)
-            passes, t_passes = full_collections(lambda: synthetic(n, dag))
-            g = synthetic(n, dag)
-            text = g.to_json()
-            t_json = median_time(lambda: netir.Graph.from_json(g.to_json()), reps)
-            t_dot = median_time(lambda: to_dot(g, "layer"), reps)
-            row = {"graph": kind, "nodes": len(g), "build_infer_s": t_build,
-                   "build_infer_gc_paused_s": t_paused,
-                   "build_gc_full_passes": passes, "build_gc_full_passes_s": t_passes,
-                   "json_round_trip_s": t_json, "dot_s": t_dot, "json_bytes": len(text)}
-            row["us_per_node"] = {k: row[k] / len(g) * 1e6 for k in keys}
-            if n == 100_000:
-                small = next(r for r in rows if r["graph"] == kind and r["nodes"] == 10_000)
-                row["ratio_100k_10k"] = {k: row[k] / small[k] for k in keys}
-            rows.append(row)
-            per = row["us_per_node"]
-            print(f"  {kind:5s} {len(g):>7,} nodes: build {t_build:6.2f} s "
-                  f"({per['build_infer_s']:4.1f} µs/node; {per['build_infer_gc_paused_s']:4.1f} "
-                  f"with the collector paused)  json {t_json:6.2f} s "
-                  f"({per['json_round_trip_s']:4.1f})  dot {t_dot:6.2f} s "
-                  f"({per['dot_s']:4.1f})  [{passes} full collections, {t_passes:.2f} s]",
                   flush=True)
     return rows
 
