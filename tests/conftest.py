@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 from pathlib import Path
@@ -15,11 +16,22 @@ settings.register_profile("deep", max_examples=5000, deadline=None, print_blob=T
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("NETIR_HYPOTHESIS_PROFILE", "ci"))
 
-REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / \
-    "torchvision.json"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def load_torchvision_reference() -> dict:
+    """``tests/data``'s torchvision figures joined per model.
+
+    ``{name: {input_shape, kwargs, trainable_params, float_buffers, macs, output_shape,
+    state_dict: {key: shape}}}``, written by ``scripts/make_torchvision_reference.py``.
+    """
+    summary = json.loads((DATA / "torchvision_summary.json").read_text())["models"]
+    state_dicts = json.loads(gzip.decompress(
+        (DATA / "torchvision_state_dicts.json.gz").read_bytes()))["models"]
+    return {name: {**entry, "state_dict": state_dicts[name]} for name, entry in summary.items()}
 
 
 @pytest.fixture(scope="session")
 def torchvision_reference() -> dict:
-    """``../shared/reference/torchvision.json``: state_dict keys, counts, MACs."""
-    return json.loads(REFERENCE.read_text())["models"]
+    """Every torchvision classification model: state_dict keys and shapes, counts, MACs."""
+    return load_torchvision_reference()
