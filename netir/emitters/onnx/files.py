@@ -11,7 +11,6 @@ from pathlib import Path
 
 import onnx
 from google.protobuf.descriptor import FieldDescriptor
-from onnx.external_data_helper import set_external_data
 
 from netir.ir.files import write_atomic
 
@@ -66,8 +65,10 @@ def _externalize(model: onnx.ModelProto, location: str) -> tuple[onnx.ModelProto
             continue
         offset = -(-offset // ALIGNMENT) * ALIGNMENT
         stub = _copy_except(tensor, {"raw_data"})
-        set_external_data(stub, location, offset=offset, length=size)
         stub.data_location = onnx.TensorProto.EXTERNAL
+        for key, value in (("location", location), ("offset", offset), ("length", size)):
+            entry = stub.external_data.add()
+            entry.key, entry.value = key, str(value)
         out.graph.initializer.append(stub)
         layout.append((offset, tensor))
         offset += size

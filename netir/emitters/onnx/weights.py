@@ -12,7 +12,7 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
-from netir.emitters.onnx.builder import BUFFER_DOC, TRAINABLE_DOC
+from netir.emitters.onnx.builder import BUFFER_DOC, TRAINABLE_DOC, set_float_tensor
 from netir.ir.errors import NetIRError
 
 Weights = dict[str, dict[str, np.ndarray]]
@@ -45,9 +45,7 @@ def import_weights(model: onnx.ModelProto, weights: Weights) -> None:
         raise NetIRError("weights lack a parameter the model has",
                          f"{len(missing)} missing, first {param!r}", node=node, op="weights")
     for key, value in given.items():
-        tensor = numpy_helper.from_array(np.ascontiguousarray(value, dtype=np.float32), key)
-        tensor.doc_string = own[key].doc_string
-        own[key].CopyFrom(tensor)
+        set_float_tensor(own[key], key, value)
 
 
 def count_params(model: onnx.ModelProto) -> tuple[int, int]:
