@@ -20,6 +20,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from onnx_export import onnx_vs_export  # noqa: E402
 from scaling import scaling  # noqa: E402
 from timing import interleaved, interleaved_times, median_time  # noqa: E402
 
@@ -211,8 +212,8 @@ def gpu() -> list[dict]:
     return rows
 
 
-SECTIONS = ("ir_cost", "torch_vs_reference", "keras_vs_applications", "scaling", "rendering",
-            "gpu")
+SECTIONS = ("ir_cost", "torch_vs_reference", "keras_vs_applications", "onnx_vs_export",
+            "scaling", "rendering", "gpu")
 
 
 def _version(dist: str) -> str | None:
@@ -260,6 +261,7 @@ def main() -> None:
                           "cpus": os.cpu_count(), "python": platform.python_version(),
                           "torch": torch.__version__, "keras": keras.__version__,
                           "tensorflow": _version("tensorflow-cpu") or _version("tensorflow"),
+                          "onnx": _version("onnx"), "onnxruntime": _version("onnxruntime"),
                           "netir": netir.__version__,
                           "cpu_model": _cpu_model()},
               "method": "forward passes: medians of interleaved repetitions (order "
@@ -274,6 +276,7 @@ def main() -> None:
     sections = {"ir_cost": lambda: ir_cost(args.quick),
                 "torch_vs_reference": lambda: torch_vs_reference(args.quick),
                 "keras_vs_applications": lambda: keras_vs_applications(args.quick),
+                "onnx_vs_export": lambda: onnx_vs_export(args.quick),
                 "scaling": lambda: scaling(args.quick), "rendering": rendering, "gpu": gpu}
     wanted = SECTIONS if args.only is None else args.only.split(",")
     unknown = [w for w in wanted if w not in sections]
