@@ -12,7 +12,7 @@ from onnx import shape_inference  # noqa: E402
 import netir  # noqa: E402
 from netir.emitters.compare import OP_TOLERANCE  # noqa: E402
 from netir.emitters.onnx import DEFAULT_OPSET, MIN_OPSET, run, to_onnx  # noqa: E402
-from netir.emitters.registry import lowerings  # noqa: E402
+from netir.emitters.onnx.lowerings import LOWERINGS  # noqa: E402
 from netir.emitters.weights import random_weights  # noqa: E402
 from netir.ir.registry import list_ops  # noqa: E402
 from tests.emitters.test_ops_numeric import CASES, single  # noqa: E402
@@ -54,7 +54,7 @@ def _inferred_shapes(model) -> dict[str, tuple]:
 
 @pytest.mark.parametrize("op", list_ops())
 def test_every_builtin_op_has_an_onnx_lowering(op):
-    assert (op, "onnx") in lowerings()
+    assert op in LOWERINGS
 
 
 def test_every_op_is_covered():
@@ -169,6 +169,13 @@ def test_only_standard_onnx_ops_at_the_declared_opset():
         for node in to_onnx(graph).graph.node:
             assert node.domain == ""
             assert onnx.defs.has(node.op_type, DEFAULT_OPSET), node.op_type
+
+
+def test_an_op_without_lowering_is_named(monkeypatch):
+    g = single("relu", (3,))
+    monkeypatch.delitem(LOWERINGS, "relu")
+    with pytest.raises(netir.UnsupportedOpError, match=r"^y \(relu\): the onnx emitter"):
+        to_onnx(g)
 
 
 def test_opset_out_of_range_is_refused():

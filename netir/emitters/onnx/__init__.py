@@ -6,7 +6,7 @@ weights are initializers ``<node>.<param>``, the batch dimension is symbolic.
 """
 
 from netir.emitters.onnx import lowerings  # noqa: F401  (registers the built-in lowerings)
-from netir.emitters.onnx.builder import DEFAULT_OPSET, MIN_OPSET, to_onnx
+from netir.emitters.onnx.emit import DEFAULT_OPSET, MIN_OPSET, to_onnx
 from netir.emitters.onnx.files import load, save
 from netir.emitters.onnx.runtime import run, session
 from netir.emitters.onnx.weights import count_params, export_weights, import_weights

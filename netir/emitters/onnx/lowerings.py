@@ -1,7 +1,7 @@
 """The ONNX lowering of every built-in op: ``(node, graph, inputs) -> [protos]``.
 
 ``inputs`` are the names of the tensors the node reads; a lowering returns the ONNX
-nodes it adds, the last named after the node (see :mod:`.builder`). Only standard
+nodes it adds, the last named after the node (see :mod:`.protos`). Only standard
 ``ai.onnx`` ops are used; windows always get explicit ``pads`` (never ``auto_pad``)
 and pools run in floor mode with the after-padding that ``ceil_mode`` implies written
 out, so the model means the same in every runtime and every opset from ``MIN_OPSET``.
@@ -12,14 +12,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from netir.emitters.onnx.builder import const, graph_input, ints, op, param
-from netir.emitters.registry import register_lowering
+from netir.emitters.onnx.protos import const, graph_input, ints, op, param
 from netir.ir import arithmetic
+from netir.ir.errors import NetIRError
 from netir.ir.ops import pool
+
+# op name -> lowering(node, graph, inputs) -> [protos]
+LOWERINGS: dict = {}
 
 
 def _lower(name: str):
-    return register_lowering(name, "onnx")
+    def register(fn):
+        if name in LOWERINGS:
+            raise NetIRError("a lowering is already registered", f"{name} for onnx",
+                             node="<lowerings>", op=name)
+        LOWERINGS[name] = fn
+        return fn
+
+    return register
 
 
 def onnx_pads(padding) -> list[int]:

@@ -12,7 +12,7 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
-from netir.emitters.onnx.builder import BUFFER_DOC, TRAINABLE_DOC, set_float_tensor
+from netir.emitters.onnx.protos import BUFFER_DOC, TRAINABLE_DOC, set_float_tensor
 from netir.ir.errors import NetIRError
 
 Weights = dict[str, dict[str, np.ndarray]]

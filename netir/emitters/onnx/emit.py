@@ -1,8 +1,6 @@
 """Lower a graph to an ``onnx.ModelProto`` straight from the IR (imports onnx).
 
-A lowering returns the protos one IR node adds: ``NodeProto`` s, the last of which
-has the node's name and writes the tensor of that name (helper nodes are named
-``<node>/<step>``), or, for a graph input, its ``ValueInfoProto``. The emitter adds
+Each node's lowering (:mod:`.lowerings`) returns the protos it adds. The emitter adds
 each node's weights as initializers named ``<node>.<param>`` in the neutral layout
 (which is ONNX's), each stored once; every other constant is a ``Constant`` node, so
 the initializers are exactly the weights. The batch dimension is the symbolic ``batch``.
@@ -11,14 +9,21 @@ the initializers are exactly the weights. The batch dimension is the symbolic ``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto, helper
 
-from netir.emitters.registry import get_lowering, output_names
-from netir.ir.errors import NetIRError
+from netir.emitters.onnx.lowerings import LOWERINGS
+from netir.emitters.onnx.protos import (
+    BATCH,
+    BUFFER_DOC,
+    TRAINABLE_DOC,
+    param,
+    set_float_tensor,
+)
+from netir.emitters.registry import output_names
+from netir.ir.errors import NetIRError, UnsupportedOpError
 from netir.ir.graph import Graph
 from netir.ir.node import Node
 
@@ -28,45 +33,8 @@ DEFAULT_OPSET = 26
 IR_VERSION = 13
 # The oldest opset whose op signatures the lowerings use (ReduceMean takes axes as input).
 MIN_OPSET = 18
-BATCH = "batch"
-# How an initializer says what it is; count_params reads it back.
-TRAINABLE_DOC, BUFFER_DOC = "netir trainable parameter", "netir buffer"
 
 Weights = dict[str, dict[str, np.ndarray]]
-
-
-def op(op_type: str, inputs: Sequence[str], name: str, **attrs: Any) -> onnx.NodeProto:
-    """One ONNX node named ``name`` whose single output tensor is also ``name``."""
-    return helper.make_node(op_type, list(inputs), [name], name=name, **attrs)
-
-
-def const(name: str, value) -> onnx.NodeProto:
-    """A ``Constant`` node (and tensor) ``name`` holding ``value`` with its dtype."""
-    return op("Constant", [], name, value=numpy_helper.from_array(np.asarray(value), name))
-
-
-def ints(name: str, values: Sequence[int]) -> onnx.NodeProto:
-    """A 1-D int64 ``Constant``: pads, axes."""
-    return const(name, np.asarray(values, dtype=np.int64))
-
-
-def param(node: Node, name: str) -> str:
-    """The initializer holding parameter ``name`` of ``node``: ``<node>.<name>``."""
-    return f"{node.name}.{name}"
-
-
-def graph_input(node: Node) -> onnx.ValueInfoProto:
-    """A graph input of shape ``(batch, *node.shape)`` named after the node."""
-    return helper.make_tensor_value_info(node.name, TensorProto.FLOAT, [BATCH, *node.shape])
-
-
-def set_float_tensor(tensor: TensorProto, name: str, value: np.ndarray) -> None:
-    """Fill ``tensor`` in place with ``value`` as little-endian float32 raw data."""
-    tensor.name = name
-    tensor.data_type = TensorProto.FLOAT
-    del tensor.dims[:]
-    tensor.dims.extend(np.shape(value))
-    tensor.raw_data = np.ascontiguousarray(value, dtype="<f4").tobytes()
 
 
 def _add_weights(model: onnx.ModelProto, graph: Graph, node: Node, weights: Weights) -> None:
@@ -106,7 +74,7 @@ def to_onnx(graph: Graph, outputs: Sequence[str] | None = None, *,
         weights = random_weights(graph)
     model = onnx.ModelProto()
     for node in graph.nodes:
-        for proto in get_lowering(node, "onnx")(node, graph, list(node.inputs)):
+        for proto in _lowering(node)(node, graph, list(node.inputs)):
             target = model.graph.node if isinstance(proto, onnx.NodeProto) else model.graph.input
             target.append(proto)
         _add_weights(model, graph, node, weights)
@@ -118,6 +86,15 @@ def to_onnx(graph: Graph, outputs: Sequence[str] | None = None, *,
     model.opset_import.append(helper.make_opsetid("", opset))
     model.producer_name, model.producer_version = "netir", _version()
     return model
+
+
+def _lowering(node: Node):
+    try:
+        return LOWERINGS[node.op]
+    except KeyError:
+        raise UnsupportedOpError("the onnx emitter has no lowering for this op",
+                                 f"op {node.op!r}, emitter 'onnx'", node=node.name,
+                                 op=node.op) from None
 
 
 def _version() -> str:

@@ -1,0 +1,56 @@
+"""Building blocks of an ONNX graph (imports onnx).
+
+A lowering returns the protos one IR node adds: ``NodeProto`` s, the last of which has
+the node's name and writes the tensor of that name (helper nodes are named
+``<node>/<step>``), or, for a graph input, its ``ValueInfoProto``. Weights are referred
+to by their initializer names, ``<node>.<param>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+from netir.ir.node import Node
+
+BATCH = "batch"
+# How an initializer says what it is; count_params reads it back.
+TRAINABLE_DOC, BUFFER_DOC = "netir trainable parameter", "netir buffer"
+
+
+def op(op_type: str, inputs: Sequence[str], name: str, **attrs: Any) -> onnx.NodeProto:
+    """One ONNX node named ``name`` whose single output tensor is also ``name``."""
+    return helper.make_node(op_type, list(inputs), [name], name=name, **attrs)
+
+
+def const(name: str, value) -> onnx.NodeProto:
+    """A ``Constant`` node (and tensor) ``name`` holding ``value`` with its dtype."""
+    return op("Constant", [], name, value=numpy_helper.from_array(np.asarray(value), name))
+
+
+def ints(name: str, values: Sequence[int]) -> onnx.NodeProto:
+    """A 1-D int64 ``Constant``: pads, axes."""
+    return const(name, np.asarray(values, dtype=np.int64))
+
+
+def param(node: Node, name: str) -> str:
+    """The initializer holding parameter ``name`` of ``node``: ``<node>.<name>``."""
+    return f"{node.name}.{name}"
+
+
+def graph_input(node: Node) -> onnx.ValueInfoProto:
+    """A graph input of shape ``(batch, *node.shape)`` named after the node."""
+    return helper.make_tensor_value_info(node.name, TensorProto.FLOAT, [BATCH, *node.shape])
+
+
+def set_float_tensor(tensor: TensorProto, name: str, value: np.ndarray) -> None:
+    """Fill ``tensor`` in place with ``value`` as little-endian float32 raw data."""
+    tensor.name = name
+    tensor.data_type = TensorProto.FLOAT
+    del tensor.dims[:]
+    tensor.dims.extend(np.shape(value))
+    tensor.raw_data = np.ascontiguousarray(value, dtype="<f4").tobytes()
