@@ -72,21 +72,28 @@ def ops() -> None:
 
 @main.command("list")
 @click.argument("pattern", required=False)
-def list_cmd(pattern: str | None) -> None:
+@click.option("--tutorial", is_flag=True,
+              help="The seed tutorial's variants (its Keras code) instead of the lineage.")
+def list_cmd(pattern: str | None, tutorial: bool) -> None:
     """The catalog as a lineage table (optional glob PATTERN, e.g. 'resnet*')."""
     from netir.architectures import build, get_architecture, list_architectures
     from netir.ir.summary import format_table
 
     rows = []
-    for name in list_architectures(pattern):
+    for name in list_architectures(pattern, tutorial=tutorial):
         info = get_architecture(name)
         g = build(name)
         rows.append([name, str(info.year), info.family, f"{g.count_params()[0]:,}",
-                     f"{g.count_macs() / 1e9:.3f}", str(g.depth())])
-    click.echo(format_table(["name", "year", "family", "params", "GMACs", "depth"], rows,
+                     f"{g.count_macs() / 1e9:.3f}", str(g.depth())]
+                    + ([info.tutorial_of] if tutorial else []))
+    click.echo(format_table(["name", "year", "family", "params", "GMACs", "depth"]
+                            + (["tutorial's version of"] if tutorial else []), rows,
                             right={3, 4, 5}))
     click.echo("GMACs: multiply-accumulates of conv and dense layers at the default input; "
                "FLOPs = 2 × MACs. depth: conv and dense layers on the longest path.")
+    if tutorial:
+        click.echo("These are the seed tutorial's Keras code, not the papers' networks; "
+                   "the gallery's tutorial page says how each differs.")
 
 
 @main.command()

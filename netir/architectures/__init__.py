@@ -1,6 +1,15 @@
 """The catalog: the classic CNN lineage, each family in one module."""
 
-from netir.architectures import alexnet, densenet, lenet, resnet, vgg  # noqa: F401  (register)
+from netir.architectures import (  # noqa: F401  (register)
+    alexnet,
+    densenet,
+    lenet,
+    resnet,
+    tutorial_densenet,
+    tutorial_plain,
+    tutorial_resnet,
+    vgg,
+)
 from netir.architectures.registry import (
     Accuracy,
     ArchInfo,

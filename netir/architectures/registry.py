@@ -6,6 +6,7 @@ filters with shell patterns, and tests parametrize over the registry.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import fnmatch
 from collections.abc import Callable
@@ -39,13 +40,14 @@ class ArchInfo:
     name: str
     family: str
     paper: Paper
-    params: int
-    macs: int
+    params: int | None     # at the default input size; None: counted on first lookup
+    macs: int | None
     note: str
     builder: Callable[..., Graph]
     defaults: dict[str, Any] = field(default_factory=dict)
     accuracy: Accuracy | None = None
     torchvision: bool = True
+    tutorial_of: str | None = None   # set on the seed tutorial's version of that network
 
     @property
     def year(self) -> int:
@@ -55,12 +57,18 @@ class ArchInfo:
 _CATALOG: dict[str, ArchInfo] = {}
 
 
-def register(name: str, *, family: str, paper: Paper, params: int, macs: int, note: str,
+def register(name: str, *, family: str, paper: Paper, params: int | None, macs: int | None,
+             note: str,
              defaults: dict[str, Any] | None = None, accuracy: Accuracy | None = None,
-             torchvision: bool = True) -> Callable[[Callable[..., Graph]], Callable[..., Graph]]:
+             torchvision: bool = True, tutorial_of: str | None = None,
+             ) -> Callable[[Callable[..., Graph]], Callable[..., Graph]]:
     """Decorator: register ``builder(**overrides) -> Graph`` under ``name``.
 
-    ``params`` and ``macs`` are the reference numbers at the default input size.
+    ``params`` and ``macs`` are the reference numbers at the default input size; ``None``
+    counts them from the builder's graph on first lookup (for entries whose reference is
+    not a published number but other code, which the tests run). ``tutorial_of`` marks
+    the seed tutorial's version of a catalog network; such entries are listed apart (see
+    :func:`list_architectures`).
     """
 
     def wrap(builder: Callable[..., Graph]) -> Callable[..., Graph]:
@@ -68,7 +76,7 @@ def register(name: str, *, family: str, paper: Paper, params: int, macs: int, no
             raise ArchitectureError("an architecture of this name is already registered",
                                     name, node=name, op="register")
         _CATALOG[name] = ArchInfo(name, family, paper, params, macs, note, builder,
-                                  dict(defaults or {}), accuracy, torchvision)
+                                  dict(defaults or {}), accuracy, torchvision, tutorial_of)
         return builder
 
     return wrap
@@ -77,18 +85,28 @@ def register(name: str, *, family: str, paper: Paper, params: int, macs: int, no
 def get_architecture(name: str) -> ArchInfo:
     """The catalog entry for ``name``; unknown names suggest the closest."""
     try:
-        return _CATALOG[name]
+        info = _CATALOG[name]
     except KeyError:
         close = difflib.get_close_matches(name, list(_CATALOG), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise ArchitectureError(f"unknown architecture{hint}; see netir.list_architectures()",
                                 repr(name), node=str(name), op="build") from None
+    if info.params is None or info.macs is None:
+        g = info.builder()
+        info = _CATALOG[name] = dataclasses.replace(info, params=g.count_params()[0],
+                                                    macs=g.count_macs())
+    return info
 
 
-def list_architectures(pattern: str | None = None) -> list[str]:
-    """Names in the catalog, in lineage order (year, then registration); glob filter."""
+def list_architectures(pattern: str | None = None, tutorial: bool = False) -> list[str]:
+    """Names in the catalog, in lineage order (year, then registration); glob filter.
+
+    The lineage by default; with ``tutorial=True`` the seed tutorial's variants instead
+    (``alexnet_tutorial``, ...), which are the tutorial's code, not the papers' networks.
+    """
     names = sorted(_CATALOG, key=lambda n: (_CATALOG[n].year, list(_CATALOG).index(n)))
-    return [n for n in names if pattern is None or fnmatch.fnmatch(n, pattern)]
+    return [n for n in names if (_CATALOG[n].tutorial_of is not None) == tutorial
+            and (pattern is None or fnmatch.fnmatch(n, pattern))]
 
 
 def build(name: str, **overrides: Any) -> Graph:

@@ -12,6 +12,9 @@ from netir.ir.summary import MAC_CONVENTION, format_shape
 from netir.renderers.charts import scatter_svg
 from netir.renderers.diagram import render
 from netir.renderers.tables import summary_html
+from netir.renderers.tutorial_page import PAGE as TUTORIAL_PAGE
+from netir.renderers.tutorial_page import TITLE as TUTORIAL_TITLE
+from netir.renderers.tutorial_page import tutorial_body, tutorial_link
 
 CSS = """body{font-family:Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;color:#222}table{border-collapse:collapse;margin:1em 0}
@@ -78,6 +81,7 @@ def build_gallery(out_dir: str | Path, names: list[str] | None = None, check: bo
         body = (f'<p><a href="index.html">← lineage</a></p><h1>{name}</h1>'
                 f"<p><em>{html.escape(paper.title)}</em>, {html.escape(paper.authors)}, "
                 f"{html.escape(paper.venue)}.</p><p>{html.escape(info.note)}</p>{acc}"
+                f"{tutorial_link(name)}"
                 f"<p>{trainable:,} trainable parameters · {macs / 1e9:.3f} GMACs at "
                 f"{format_shape(g.inputs[0].shape)} · depth {g.depth()}</p>{report}"
                 f'<h2>Blocks</h2><img class="diagram" src="{name}.block.svg" alt="{name} blocks">'
@@ -110,7 +114,10 @@ def build_gallery(out_dir: str | Path, names: list[str] | None = None, check: bo
             f'<p class="note">{html.escape(MAC_CONVENTION)} Depth counts conv and dense '
             "layers on the longest path. Top-1: torchvision's published IMAGENET1K_V1 "
             "accuracy (AlexNet-2012: the paper's ILSVRC-2010 figure); each network's page "
-            'names the source.</p><div class="charts">' + "".join(imgs) + "</div>")
+            'names the source.</p><div class="charts">' + "".join(imgs) + "</div>"
+            f'<p><a href="{TUTORIAL_PAGE}">{html.escape(TUTORIAL_TITLE)}</a>: the seed '
+            "tutorial's Keras code beside the reference networks.</p>")
+    write_atomic(out / TUTORIAL_PAGE, _page(TUTORIAL_TITLE, tutorial_body(set(names))))
     write_atomic(out / "style.css", CSS)
     write_atomic(out / "index.html", _page("netir gallery", body))
     return out / "index.html"

@@ -40,13 +40,16 @@ def site(tmp_path_factory):
 
 def test_pages_are_well_formed_and_links_resolve(site):
     pages = sorted(site.glob("*.html"))
-    assert [p.stem for p in pages] == sorted(["index", *NAMES])
+    assert [p.stem for p in pages] == sorted(["index", "tutorial", *NAMES])
     for page in pages:
         parser = _Links()
         parser.feed(page.read_text())
         assert parser.stack == []
         for ref in parser.refs:
-            assert (site / ref).is_file(), f"{page.name} -> {ref}"
+            target, _, fragment = ref.partition("#")
+            assert (site / target).is_file(), f"{page.name} -> {ref}"
+            if fragment:
+                assert f'id="{fragment}"' in (site / target).read_text(), f"{page.name} -> {ref}"
 
 
 def test_pages_show_counts_and_check(site):
