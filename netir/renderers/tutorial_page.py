@@ -17,6 +17,7 @@ from netir.ir.summary import MAC_CONVENTION
 
 PAGE = "tutorial.html"
 TITLE = "The tutorial's code, checked · 教程代码核对"
+LEFT = 'style="text-align:left"'     # prose cells, in tables whose figures align right
 
 
 def _m(n: int) -> str:
@@ -104,8 +105,8 @@ def _row(variant: str, pages: set[str] | None) -> str:
     return (f'<tr id="{variant}"><td><strong>{variant}</strong><br>'
             f"vs {_link(info.tutorial_of, pages)}</td>"
             f"<td>{t_p:,}<br>+ {t_b:,} buffers</td><td>{r_p:,}<br>+ {r_b:,} buffers</td>"
-            f"<td>{_g(t_m)}</td><td>{_g(r_m)}</td><td>{html.escape(en)}</td>"
-            f'<td lang="zh">{html.escape(zh)}</td></tr>')
+            f'<td>{_g(t_m)}</td><td>{_g(r_m)}</td><td {LEFT}>{html.escape(en)}</td>'
+            f'<td lang="zh" {LEFT}>{html.escape(zh)}</td></tr>')
 
 
 def _lenet(pages: set[str] | None) -> str:
@@ -118,7 +119,8 @@ def _lenet(pages: set[str] | None) -> str:
     fixed = build("lenet5")
     c5 = fixed["c5"].shape
     return (
-        '<h2 id="lenet5">LeNet-5 · <span lang="zh">LeNet-5</span></h2>'
+        '<h2 id="lenet5">LeNet-5: the tutorial\'s version cannot be built · '
+        '<span lang="zh">教程中的版本无法构建</span></h2>'
         "<p>The tutorial's LeNet-5 takes 28×28 images. After two 5×5 convolutions and two "
         "2×2 pools its maps are 4×4, so its third 5×5 convolution (C5) does not fit: Keras "
         "refuses to build the model, and netir refuses at the node that is wrong:</p>"
