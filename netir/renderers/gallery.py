@@ -14,7 +14,7 @@ from netir.renderers.diagram import render
 from netir.renderers.tables import summary_html
 from netir.renderers.tutorial_page import PAGE as TUTORIAL_PAGE
 from netir.renderers.tutorial_page import TITLE as TUTORIAL_TITLE
-from netir.renderers.tutorial_page import tutorial_body, tutorial_link
+from netir.renderers.tutorial_page import tutorial_link, write_page
 
 CSS = """body{font-family:Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;color:#222}table{border-collapse:collapse;margin:1em 0}
@@ -117,7 +117,7 @@ def build_gallery(out_dir: str | Path, names: list[str] | None = None, check: bo
             'names the source.</p><div class="charts">' + "".join(imgs) + "</div>"
             f'<p><a href="{TUTORIAL_PAGE}">{html.escape(TUTORIAL_TITLE)}</a>: the seed '
             "tutorial's Keras code beside the reference networks.</p>")
-    write_atomic(out / TUTORIAL_PAGE, _page(TUTORIAL_TITLE, tutorial_body(set(names))))
+    write_page(out, pages=set(names))
     write_atomic(out / "style.css", CSS)
     write_atomic(out / "index.html", _page("netir gallery", body))
     return out / "index.html"

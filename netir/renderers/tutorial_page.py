@@ -10,9 +10,11 @@ the fix. Every figure on the page is counted when the page is written.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from netir.architectures import build, get_architecture, list_architectures
 from netir.ir.errors import RenderError, ShapeError
+from netir.ir.files import write_atomic
 from netir.ir.summary import MAC_CONVENTION
 
 PAGE = "tutorial.html"
@@ -164,3 +166,26 @@ def tutorial_body(pages: set[str] | None = None) -> str:
         "statistics, which Keras counts as non-trainable parameters. · 缓冲区（buffers）指"
         "批归一化的滑动均值和方差，Keras 将其计为不可训练参数。</p>"
         + _lenet(pages))
+
+
+def page_html(body: str) -> str:
+    """A whole page around ``body``, using the gallery's ``style.css``."""
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<title>{html.escape(TITLE)}</title><link rel="stylesheet" href="style.css">'
+            f"</head><body>\n{body}\n</body></html>\n")
+
+
+def write_page(out_dir: str | Path, lang: str = "en", primary: str = "en",
+               pages: set[str] | None = None) -> tuple[str, str]:
+    """Write ``tutorial.html`` (English and Chinese on one page) into the gallery at
+    ``out_dir``; returns ``(file name, link text)``.
+
+    ``pages``: the network pages to link to; by default the ``*.html`` files already in
+    ``out_dir``. ``lang`` and ``primary`` are accepted so that the gallery can call this
+    as one of its extra site pages; the page is the same in every language.
+    """
+    out = Path(out_dir)
+    if pages is None:
+        pages = {p.name.split(".")[0] for p in out.glob("*.html")}
+    write_atomic(out / PAGE, page_html(tutorial_body(pages)))
+    return PAGE, TITLE

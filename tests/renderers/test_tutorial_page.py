@@ -4,7 +4,7 @@ languages, with figures counted from the graphs, and the LeNet-5 error with its 
 import re
 
 from netir.architectures import build, list_architectures
-from netir.renderers.tutorial_page import DIFFERENCES, tutorial_body, tutorial_link
+from netir.renderers.tutorial_page import DIFFERENCES, tutorial_body, tutorial_link, write_page
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -53,3 +53,13 @@ def test_links_only_to_pages_that_exist():
     assert 'href="lenet5.html"' in tutorial_body({"lenet5"})
     assert 'href="tutorial.html#resnet50_tutorial"' in tutorial_link("resnet50")
     assert tutorial_link("lenet5") == "" and tutorial_link("vgg16") == ""
+
+
+def test_write_page_links_the_network_pages_already_written(tmp_path):
+    (tmp_path / "resnet50.html").write_text("<html></html>")
+    assert write_page(tmp_path, lang="zh", primary="en")[0] == "tutorial.html"
+    page = (tmp_path / "tutorial.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert 'href="resnet50.html"' in page and 'href="resnet101.html"' not in page
+    assert write_page(tmp_path) == write_page(tmp_path)
+    assert page == (tmp_path / "tutorial.html").read_text()        # deterministic
