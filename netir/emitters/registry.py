@@ -36,6 +36,7 @@ _LOWERINGS: dict[tuple[str, str], Lowering] = {}
 _EMITTERS: dict[str, Emitter] = {
     "torch": Emitter("torch", "netir.emitters.pytorch"),
     "keras": Emitter("keras", "netir.emitters.keras3"),
+    "reference": Emitter("reference", "netir.emitters.reference"),
 }
 _plugins_loaded = False
 

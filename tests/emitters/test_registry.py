@@ -13,7 +13,7 @@ from netir.ir.attrs import Attr, real
 from netir.ir.registry import OpSpec, list_ops
 
 
-@pytest.mark.parametrize("emitter", ["torch", "keras"])
+@pytest.mark.parametrize("emitter", ["torch", "keras", "reference"])
 @pytest.mark.parametrize("op", list_ops())
 def test_every_builtin_op_has_a_lowering(op, emitter):
     get_emitter(emitter)
@@ -26,7 +26,7 @@ def test_unknown_emitter():
     assert {"torch", "keras"} <= set(list_emitters())
 
 
-@pytest.mark.parametrize("backend", ["torch", "keras"])
+@pytest.mark.parametrize("backend", ["torch", "keras", "reference"])
 def test_requested_outputs_must_be_nodes(backend):
     g = netir.Graph("g")
     g.relu(g.input((3,)), name="r")

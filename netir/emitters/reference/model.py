@@ -1,0 +1,167 @@
+"""Execute a graph node by node with the NumPy lowerings: the reference model.
+
+A :class:`ReferenceModel` is a graph, its neutral weights (in the model's dtype) and the
+nodes it returns. :func:`execute` runs it; nothing is compiled or cached, so what it
+computes is exactly what ``lowerings.py`` says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from netir.emitters.registry import get_lowering, output_names
+from netir.ir.errors import NetIRError
+from netir.ir.graph import Graph
+from netir.ir.node import Node
+
+Weights = dict[str, dict[str, np.ndarray]]
+Visit = Callable[[Node, np.ndarray], np.ndarray]
+
+
+@dataclass
+class ReferenceModel:
+    """A graph with neutral weights (PyTorch layout) held as ``dtype`` arrays.
+
+    ``outputs`` are the node names :func:`execute` returns, in order.
+    """
+
+    graph: Graph
+    weights: Weights
+    dtype: np.dtype
+    outputs: list[str]
+
+
+@dataclass
+class Run:
+    """One pass: whether it trains, and the batch statistics train-mode batch norm saw
+    (``{node: {"mean": array, "var": biased array}}``)."""
+
+    training: bool = False
+    batch_stats: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+
+
+def to_reference(graph: Graph, outputs: Sequence[str] | None = None,
+                 dtype: np.dtype | type = np.float32, weights: Weights | None = None,
+                 ) -> ReferenceModel:
+    """A reference model of ``graph`` returning ``outputs`` (node names; the graph's
+    outputs by default), in ``dtype`` (float32 or float64).
+
+    Weights are ``weights`` (checked like :func:`import_weights`) or else drawn by
+    :func:`netir.emitters.weights.random_weights` with seed 0. Raises GraphError for an
+    unknown output name and UnsupportedOpError for an op without a reference lowering.
+    """
+    from netir.emitters.weights import random_weights
+
+    dtype = np.dtype(dtype)
+    if dtype not in (np.float32, np.float64):
+        raise NetIRError("the reference backend runs in float32 or float64", str(dtype),
+                         node="<reference>", op="dtype")
+    for node in graph.nodes:
+        get_lowering(node, "reference")
+    model = ReferenceModel(graph, {}, dtype, output_names(graph, outputs))
+    import_weights(model, random_weights(graph) if weights is None else weights)
+    return model
+
+
+def execute(model: ReferenceModel, inputs: Sequence[np.ndarray], *,
+            outputs: Sequence[str] | None = None, run: Run | None = None,
+            visit: Visit | None = None) -> list[np.ndarray]:
+    """Run ``inputs`` (one channels-first array per graph input, batch first) through
+    the model; returns the arrays of ``outputs`` (default: the model's).
+
+    ``run`` selects training (batch norm then normalises with batch statistics, records
+    them in ``run.batch_stats`` and updates the model's running statistics).
+    ``visit(node, value)`` is called on each node's output in topological order and
+    returns the value passed on (calibration uses it to rescale layers as it goes).
+    Raises NetIRError when the inputs do not fit the graph.
+    """
+    graph, run = model.graph, run or Run()
+    wanted = list(model.outputs if outputs is None else output_names(graph, outputs))
+    feeds = _feeds(graph, inputs, model.dtype)
+    remaining = _consumers(graph)
+    values: dict[str, np.ndarray] = {}
+    for node in graph.nodes:
+        args = [values[i] for i in node.inputs] if node.inputs else [feeds[node.name]]
+        value = get_lowering(node, "reference")(node, args, model.weights.get(node.name, {}),
+                                                run)
+        values[node.name] = value if visit is None else visit(node, value)
+        for i in node.inputs:  # drop what no later node and no caller needs
+            remaining[i] -= 1
+            if remaining[i] == 0 and i not in wanted:
+                del values[i]
+    return [values[n] for n in wanted]
+
+
+def _consumers(graph: Graph) -> dict[str, int]:
+    count = {n.name: 0 for n in graph.nodes}
+    for node in graph.nodes:
+        for i in node.inputs:
+            count[i] += 1
+    return count
+
+
+def _feeds(graph: Graph, inputs: Sequence[np.ndarray], dtype: np.dtype) -> dict:
+    nodes = graph.inputs
+    if isinstance(inputs, np.ndarray) or len(inputs) != len(nodes):
+        got = "one array" if isinstance(inputs, np.ndarray) else f"{len(inputs)} arrays"
+        raise NetIRError(f"the graph takes a list of {len(nodes)} input array(s)", got,
+                         node=graph.name, op="reference")
+    feeds = {}
+    for node, x in zip(nodes, inputs):
+        x = np.asarray(x)
+        if x.ndim != len(node.shape) + 1 or tuple(x.shape[1:]) != tuple(node.shape):
+            raise NetIRError(f"input must be (batch, {', '.join(map(str, node.shape))})",
+                             tuple(x.shape), node=node.name, op=node.op)
+        feeds[node.name] = x.astype(dtype, copy=False)
+    return feeds
+
+
+def export_weights(model: ReferenceModel) -> Weights:
+    """A copy of the model's neutral weights, as float32 arrays."""
+    return {n: {p: np.array(v, dtype=np.float32) for p, v in ps.items()}
+            for n, ps in model.weights.items()}
+
+
+def import_weights(model: ReferenceModel, weights: Weights) -> None:
+    """Set the model's weights from the neutral layout, cast to its dtype (strict: every
+    parameter and buffer of the graph, exact shapes, nothing extra)."""
+    new: Weights = {}
+    for node in model.graph.nodes:
+        trainable, buffers = model.graph.param_shapes(node)
+        declared = {**trainable, **buffers}
+        if not declared:
+            continue
+        given = weights.get(node.name, {})
+        for param, shape in declared.items():
+            if param not in given:
+                raise NetIRError(f"weights lack '{param}'", sorted(given), node=node.name,
+                                 op=node.op)
+            if tuple(np.shape(given[param])) != tuple(shape):
+                raise NetIRError(f"shape of '{param}' differs from the graph's {shape}",
+                                 tuple(np.shape(given[param])), node=node.name, op=node.op)
+        extra = sorted(set(given) - set(declared))
+        if extra:
+            raise NetIRError("the node has no such parameter", extra[0], node=node.name,
+                             op=node.op)
+        new[node.name] = {p: np.array(given[p], dtype=model.dtype) for p in declared}
+    unknown = sorted(set(weights) - set(new))
+    if unknown:
+        raise NetIRError("the graph has no weighted node of this name", unknown[0],
+                         node=unknown[0], op="weights")
+    model.weights = new
+
+
+def count_params(model: ReferenceModel) -> tuple[int, int]:
+    """(trainable parameter elements, buffer elements) held by the model."""
+    trainable = buffers = 0
+    for node in model.graph.nodes:
+        declared_trainable, _ = model.graph.param_shapes(node)
+        for param, value in model.weights.get(node.name, {}).items():
+            if param in declared_trainable:
+                trainable += value.size
+            else:
+                buffers += value.size
+    return trainable, buffers
