@@ -54,8 +54,9 @@ def conv2d(node, inputs, params, run):
     n, c, oh, ow, kh, kw = win.shape
     win = win.reshape(n, g, c // g, oh, ow, kh, kw)
     w = params["weight"].reshape(g, -1, c // g, kh, kw)
-    y = np.einsum("ngchwij,gocij->ngohw", win, w, optimize=True)
-    y = y.reshape(n, -1, oh, ow)
+    # per group: sum over (in channel, kh, kw) of window × kernel -> (N, oh, ow, out)
+    y = np.concatenate([np.tensordot(win[:, i], w[i], axes=([1, 4, 5], [1, 2, 3]))
+                        for i in range(g)], axis=-1).transpose(0, 3, 1, 2)
     return y + params["bias"][:, None, None] if "bias" in params else y
 
 

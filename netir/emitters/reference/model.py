@@ -146,7 +146,7 @@ def import_weights(model: ReferenceModel, weights: Weights) -> None:
         if extra:
             raise NetIRError("the node has no such parameter", extra[0], node=node.name,
                              op=node.op)
-        new[node.name] = {p: np.array(given[p], dtype=model.dtype) for p in declared}
+        new[node.name] = {p: np.asarray(given[p], dtype=model.dtype) for p in declared}
     unknown = sorted(set(weights) - set(new))
     if unknown:
         raise NetIRError("the graph has no weighted node of this name", unknown[0],
