@@ -184,6 +184,7 @@ def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None, pe
     from netir.architectures import list_architectures
     from netir.emitters.check import check, report_table
     from netir.ir.files import write_atomic
+    from netir.progress import progress_bar
 
     names = list(list_architectures()) if all_ else list(networks)
     if not names:
@@ -194,11 +195,12 @@ def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None, pe
         shape = (p["in_channels"], *p["input_size"])
     items = [netir.Graph.load(n) if n.endswith(".json") else n for n in names]
     reports = []
-    with click.progressbar(items, label="checking", file=sys.stderr,
-                           item_show_func=lambda n: None if n is None else
-                           (n if isinstance(n, str) else n.name)) as bar:
-        for item in bar:
+    with progress_bar(len(items), "check") as bar:
+        for item in items:
+            label = item if isinstance(item, str) else item.name
+            bar.working(label)
             reports.extend(check([item], shape, per_node=per_node))
+            bar.done(label)
     click.echo(report_table(reports))
     if json_path:
         write_atomic(json_path, json.dumps([r.as_dict() for r in reports], indent=1,
@@ -230,18 +232,24 @@ def render(network: str, path: str, level: str, fmt: str | None, direction: str,
 @click.option("-o", "--output", "out_dir", default="gallery", show_default=True,
               type=click.Path(file_okay=False))
 @click.option("--no-check", is_flag=True, help="Skip the cross-backend check per network.")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of index.html; the other language is written beside it.")
+@click.option("--jobs", type=click.IntRange(min=1),
+              help="Networks built in parallel (default: the CPUs available).")
 @click.argument("names", nargs=-1)
-def gallery(out_dir: str, no_check: bool, names: tuple[str, ...]) -> None:
-    """Write the static gallery site (every catalog network unless NAMES are given)."""
-    from netir.architectures import list_architectures
+def gallery(out_dir: str, no_check: bool, lang: str, jobs: int | None,
+            names: tuple[str, ...]) -> None:
+    """Write the static gallery site (every catalog network unless NAMES are given).
+
+    Networks whose graph and netir version are unchanged since the last build into
+    the same directory are not rebuilt."""
+    from netir.architectures import get_architecture, list_architectures
+    from netir.progress import progress_bar
     from netir.renderers.gallery import build_gallery
 
     todo = list(names) or list_architectures()
-    with click.progressbar(length=len(todo), label="gallery", file=sys.stderr,
-                           show_pos=True) as bar:
-        def step(name: str) -> None:
-            bar.label = f"gallery: {name:<13}"
-            bar.update(1)
-
-        index = build_gallery(out_dir, todo, check=not no_check, progress=step)
+    for name in todo:
+        get_architecture(name)  # an unknown name fails before any work
+    with progress_bar(len(todo), "gallery") as bar:
+        index = build_gallery(out_dir, todo, check=not no_check, lang=lang, jobs=jobs, bar=bar)
     click.echo(f"wrote {index}")

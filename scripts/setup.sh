@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 say() { echo "setup: $*"; }
 packages=("$@")
 command -v dot >/dev/null 2>&1 || packages+=(graphviz)
+# The gallery's Chinese pages and diagrams need a CJK font.
+fc-list :lang=zh 2>/dev/null | grep -q . || packages+=(fonts-noto-cjk)
 python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
 missing=()
 for p in "${packages[@]}"; do

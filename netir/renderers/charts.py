@@ -1,52 +1,184 @@
-"""Small, dependency-free SVG scatter charts for the gallery (value against year)."""
+"""The gallery's charts, drawn with matplotlib (the ``gallery`` extra) as vector SVG.
+
+Accuracy against compute (bubble area = parameters) and parameters and compute by
+year, every point named, coloured by family, log axes where values span decades.
+Output is byte-identical run to run: a fixed ``svg.hashsalt`` and no date.
+"""
 
 from __future__ import annotations
 
-import html
+import io
 import math
+from dataclasses import dataclass
 
-from netir.ir.summary import format_count
+from netir.ir.files import write_atomic
+from netir.renderers.styles import FONTS
 
-W, H, PAD_L, PAD_R, PAD_T, PAD_B = 560, 300, 70, 20, 30, 40
+WIDTH_IN, HEIGHT_IN = 9.0, 5.4  # shown at page width (about 900 px), text stays ~11 px
+FAMILY_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
+                 "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+# Label offsets in points, tried in order until one overlaps no placed label.
+OFFSETS = [(dx * r, dy * r) for r in range(1, 10)
+           for dx, dy in ((7, 5), (7, -9), (-7, 5), (-7, -9), (0, 10), (0, -14))]
 
 
-def scatter_svg(title: str, points: list[tuple[float, float, str]], y_label: str,
-                log: bool = True) -> str:
-    """``points`` are (year, value, label). Log scale on y when ``log``."""
-    xs = [p[0] for p in points]
-    ys = [math.log10(p[1]) if log else p[1] for p in points]
-    x0, x1 = min(xs) - 1, max(xs) + 1
-    y0, y1 = math.floor(min(ys)), math.ceil(max(ys))
-    if y1 == y0:
-        y1 += 1
+@dataclass(frozen=True)
+class ChartPoint:
+    """One network on the charts."""
 
-    def px(x):
-        return PAD_L + (x - x0) / (x1 - x0) * (W - PAD_L - PAD_R)
+    name: str
+    family: str
+    year: int
+    params: int
+    macs: int
+    top1: float | None
 
-    def py(y):
-        return H - PAD_B - (y - y0) / (y1 - y0) * (H - PAD_T - PAD_B)
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" '
-             f'viewBox="0 0 {W} {H}" font-family="Helvetica, Arial, sans-serif" font-size="11">',
-             f'<title>{html.escape(title)}</title>',
-             f'<text x="{W / 2}" y="18" text-anchor="middle" font-size="13">'
-             f'{html.escape(title)}</text>',
-             f'<line x1="{PAD_L}" y1="{H - PAD_B}" x2="{W - PAD_R}" y2="{H - PAD_B}" '
-             'stroke="#444"/>',
-             f'<line x1="{PAD_L}" y1="{PAD_T}" x2="{PAD_L}" y2="{H - PAD_B}" stroke="#444"/>']
-    for year in range(int(x0) + 1, int(x1) + 1, max(1, int(x1 - x0) // 8)):
-        parts.append(f'<text x="{px(year):.1f}" y="{H - PAD_B + 16}" text-anchor="middle">'
-                     f'{year}</text>')
-    steps = range(y0, y1 + 1) if log else [y0 + i * (y1 - y0) / 4 for i in range(5)]
-    for y in steps:
-        text = format_count(10 ** y, "g") if log else f"{y:g}"
-        parts.append(f'<line x1="{PAD_L - 4}" y1="{py(y):.1f}" x2="{W - PAD_R}" y2="{py(y):.1f}" '
-                     'stroke="#ddd"/>')
-        parts.append(f'<text x="{PAD_L - 6}" y="{py(y) + 4:.1f}" text-anchor="end">{text}</text>')
-    parts.append(f'<text x="14" y="{H / 2}" transform="rotate(-90 14 {H / 2})" '
-                 f'text-anchor="middle">{html.escape(y_label)}</text>')
-    for (x, _, label), y in zip(points, ys):
-        parts.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="4" fill="#3d6fb6">'
-                     f'<title>{html.escape(label)}</title></circle>')
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
+def _rc() -> dict:
+    return {"svg.hashsalt": "netir-gallery", "svg.fonttype": "path",
+            "font.family": ["DejaVu Sans", FONTS["cjk"]], "font.size": 10,
+            "axes.spines.top": False, "axes.spines.right": False}
+
+
+def family_colors(points: list[ChartPoint]) -> dict[str, str]:
+    """Family -> colour, in order of first appearance (so stable across charts)."""
+    families = list(dict.fromkeys(p.family for p in points))
+    return {f: FAMILY_COLORS[i % len(FAMILY_COLORS)] for i, f in enumerate(families)}
+
+
+def _label_points(ax, xy: list[tuple[float, float]], names: list[str]) -> None:
+    """Name each point, moving a label outward until it clears the ones placed; labels
+    moved far get a thin leader line."""
+    renderer = ax.figure.canvas.get_renderer()
+    placed = []
+    for (x, y), name in zip(xy, names):
+        for i, (dx, dy) in enumerate(OFFSETS):
+            where = {"xytext": (dx, dy), "textcoords": "offset points", "fontsize": 8,
+                     "va": "center", "ha": "left" if dx > 0 else "right" if dx < 0 else "center"}
+            text = ax.annotate(name, (x, y), **where)
+            box = text.get_window_extent(renderer).expanded(1.05, 1.1)
+            if not any(box.overlaps(b) for b in placed) or i == len(OFFSETS) - 1:
+                placed.append(box)
+                if i >= 6:  # far from its point: redraw with a leader (unclipped, cheap)
+                    text.remove()
+                    ax.annotate(name, (x, y), zorder=4, **where, arrowprops={
+                        "arrowstyle": "-", "color": "#999999", "lw": 0.5, "shrinkA": 0,
+                        "shrinkB": 0, "patchA": None})
+                break
+            text.remove()
+
+
+def _spread_years(points: list[ChartPoint], value) -> tuple[list[float], list[int]]:
+    """x positions: one slot per year of publication (so a lone early year does not
+    squeeze the rest), points of one year spread by value across ±0.35 of the slot.
+    Returns the positions and the years in slot order."""
+    by_year: dict[int, list[int]] = {}
+    for i, p in enumerate(points):
+        by_year.setdefault(p.year, []).append(i)
+    years = sorted(by_year)
+    xs = [0.0] * len(points)
+    for slot, year in enumerate(years):
+        idx = sorted(by_year[year], key=lambda i: (value(points[i]), points[i].name))
+        for k, i in enumerate(idx):
+            xs[i] = slot + (0.0 if len(idx) == 1 else -0.35 + 0.7 * k / (len(idx) - 1))
+    return xs, years
+
+
+def _legend(ax, colors: dict[str, str]) -> None:
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], marker="o", linestyle="", color=c, label=f)
+               for f, c in colors.items()]
+    ax.legend(handles=handles, fontsize=8, frameon=False, loc="best")
+
+
+def _figure():
+    """A figure with an Agg canvas, so label extents can be measured before saving."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN))
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _save(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    return buf.getvalue()
+
+
+def bubble_chart(points: list[ChartPoint], ui: dict[str, str]) -> bytes | None:
+    """Top-1 against GMACs (log), bubble area proportional to parameters; SVG bytes.
+
+    Points without a published top-1 are left out; None when none has one.
+    """
+    import matplotlib
+
+    shown = [p for p in points if p.top1 is not None and p.macs > 0]
+    if not shown:
+        return None
+    colors = family_colors(points)
+    with matplotlib.rc_context(_rc()):
+        fig = _figure()
+        ax = fig.add_subplot()
+        xs = [p.macs / 1e9 for p in shown]
+        ys = [p.top1 for p in shown]
+        sizes = [max(12.0, p.params / 1e6 * 6) for p in shown]
+        ax.scatter(xs, ys, s=sizes, c=[colors[p.family] for p in shown], alpha=0.55,
+                   edgecolors="#333333", linewidths=0.5)
+        ax.set_xscale("log")
+        ax.set_xlim(min(xs) / 1.6, max(xs) * 1.6)
+        ax.set_ylim(min(ys) - 2.5, max(ys) + 2.5)
+        ax.set_title(ui["chart_bubble"])
+        ax.set_xlabel(ui["chart_bubble_x"])
+        ax.set_ylabel(ui["chart_bubble_y"])
+        ax.grid(True, which="major", color="#e5e5e5", linewidth=0.6)
+        _legend(ax, {f: c for f, c in colors.items() if any(p.family == f for p in shown)})
+        _label_points(ax, list(zip(xs, ys)), [p.name for p in shown])
+        return _save(fig)
+
+
+def year_chart(points: list[ChartPoint], what: str, ui: dict[str, str]) -> bytes:
+    """``what`` ('params' or 'macs') by year of publication, log y, every point named."""
+    import matplotlib
+
+    value = (lambda p: p.params) if what == "params" else (lambda p: p.macs / 1e9)
+    shown = [p for p in points if value(p) > 0]
+    colors = family_colors(points)
+    with matplotlib.rc_context(_rc()):
+        fig = _figure()
+        ax = fig.add_subplot()
+        xs, years = _spread_years(shown, value)
+        ys = [value(p) for p in shown]
+        ax.scatter(xs, ys, s=28, c=[colors[p.family] for p in shown], edgecolors="#333333",
+                   linewidths=0.5, zorder=3)
+        ax.set_yscale("log")
+        low, high = min(ys), max(ys)
+        ax.set_ylim(10 ** math.floor(math.log10(low)), 10 ** math.ceil(math.log10(high) + 0.01))
+        ax.set_xlim(-0.7, len(years) - 0.3)
+        ax.set_xticks(range(len(years)), [str(y) for y in years])
+        ax.set_title(ui[f"chart_{what}"])
+        ax.set_xlabel(ui["chart_year"])
+        ax.set_ylabel(ui[f"chart_{what}_y"])
+        ax.grid(True, which="major", color="#e5e5e5", linewidth=0.6)
+        _legend(ax, colors)
+        _label_points(ax, list(zip(xs, ys)), [p.name for p in shown])
+        return _save(fig)
+
+
+def write_charts(points: list[ChartPoint], ui: dict[str, str], out_dir, suffix: str,
+                 ) -> list[tuple[str, str]]:
+    """Write every chart as ``chart_<key><suffix>.svg``; returns (file name, title) pairs."""
+    from pathlib import Path
+
+    charts = [("top1", ui["chart_bubble"], bubble_chart(points, ui)),
+              ("params", ui["chart_params"], year_chart(points, "params", ui)),
+              ("macs", ui["chart_macs"], year_chart(points, "macs", ui))]
+    written = []
+    for key, title, svg in charts:
+        if svg is not None:
+            name = f"chart_{key}{suffix}.svg"
+            write_atomic(Path(out_dir) / name, svg)
+            written.append((name, title))
+    return written

@@ -6,6 +6,8 @@ items and edges are emitted in the graph's topological order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from netir.ir.bulk import collector_paused
 from netir.ir.graph import Graph
 from netir.ir.summary import format_count, format_shape
@@ -19,7 +21,8 @@ def item_label(graph: Graph, item: Item) -> str:
                                     f"{format_count(m)} MACs" if m else "") if p)
     if item.category != "block":
         node = item.nodes[0]
-        lines = [node.name, node.spec.label(node.attrs), format_shape(node.shape)]
+        label = node.spec.label(node.attrs)
+        lines = [node.name, *([label] if label != node.name else []), format_shape(node.shape)]
     else:
         ins, out = item_io(graph, item)
         title = item.key + (f"  × {item.count}" if item.count > 1 else "")
@@ -33,11 +36,14 @@ def item_label(graph: Graph, item: Item) -> str:
 
 @collector_paused()
 def to_dot(graph: Graph, level: str = "block", direction: str = "TB",
-           edge_shapes: bool = False) -> str:
+           edge_shapes: bool = False, decorate: Callable[[Item], dict[str, str]] | None = None,
+           fontname: str | None = None) -> str:
     """DOT source for ``graph`` at ``level`` ('layer', 'block' or 'stage').
 
     Node labels carry name, op with key attributes, output shape, parameters and MACs;
     blocks carry their input/output shapes and totals. ``direction`` is 'TB' or 'LR'.
+    ``decorate(item)`` may return extra Graphviz attributes for an item's node (a fill
+    colour, a link, a tooltip); ``fontname`` overrides the font everywhere.
     """
     import graphviz
 
@@ -46,18 +52,23 @@ def to_dot(graph: Graph, level: str = "block", direction: str = "TB",
 
         raise RenderError("direction must be 'TB' or 'LR'", repr(direction), node=graph.name,
                           op="render")
-    dot = graphviz.Digraph(name=graph.name, graph_attr={**GRAPH_ATTRS, "rankdir": direction},
-                           node_attr=NODE_ATTRS, edge_attr=EDGE_ATTRS)
+    font = {"fontname": fontname} if fontname else {}
+    dot = graphviz.Digraph(name=graph.name,
+                           graph_attr={**GRAPH_ATTRS, **font, "rankdir": direction},
+                           node_attr={**NODE_ATTRS, **font}, edge_attr={**EDGE_ATTRS, **font})
     items = group_items(graph, level)
     owner: dict[str, str] = {}
     for i, item in enumerate(items):
         for n in item.nodes:
             owner[n.name] = f"n{i}"
+    def style(item: Item) -> dict[str, str]:
+        return {**node_style(item.category), **(decorate(item) if decorate else {})}
+
     if level == "layer":
-        _add_clusters(dot, graph, items)
+        _add_clusters(dot, graph, items, style)
     else:
         for i, item in enumerate(items):
-            dot.node(f"n{i}", item_label(graph, item), **node_style(item.category))
+            dot.node(f"n{i}", item_label(graph, item), **style(item))
     seen = set()
     for node in graph.nodes:
         for src in node.inputs:
@@ -70,7 +81,7 @@ def to_dot(graph: Graph, level: str = "block", direction: str = "TB",
     return dot.source
 
 
-def _add_clusters(dot, graph: Graph, items: list[Item]) -> None:
+def _add_clusters(dot, graph: Graph, items: list[Item], style) -> None:
     """Layer level: nodes nested in one cluster per scope."""
     tree: dict = {"": ([], {})}
 
@@ -87,7 +98,7 @@ def _add_clusters(dot, graph: Graph, items: list[Item]) -> None:
 
     def emit(container, scope: str) -> None:
         for node_id, item in tree[scope][0]:
-            container.node(node_id, item_label(graph, item), **node_style(item.category))
+            container.node(node_id, item_label(graph, item), **style(item))
         for child in tree[scope][1]:
             with container.subgraph(name=f"cluster_{child}") as sub:
                 sub.attr(label=child, **CLUSTER_ATTRS)

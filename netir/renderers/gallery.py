@@ -1,123 +1,188 @@
-"""The gallery: a static site of the catalog — lineage, charts, one page per network."""
+"""The gallery: a static site of the catalog in English and Chinese, built incrementally.
+
+The index holds the lineage table (with the check's error per backend pair) and the
+charts; each network has a page per language (see :mod:`netir.renderers.network_page`).
+Networks are built in a process pool. A network is rebuilt only when its *key*
+changes: a hash of its graph JSON, netir's version, the page format, the languages and
+whether it is checked; the key and the network's record live in ``.netir-cache/``.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import html
-from collections.abc import Callable
+import importlib
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
 from pathlib import Path
 
-from netir.architectures import build, get_architecture, list_architectures
+import netir
+from netir.architectures import build, list_architectures
 from netir.ir.files import write_atomic
-from netir.ir.summary import MAC_CONVENTION, format_shape
-from netir.renderers.charts import scatter_svg
-from netir.renderers.diagram import render
-from netir.renderers.tables import summary_html
-from netir.renderers.tutorial_page import PAGE as TUTORIAL_PAGE
-from netir.renderers.tutorial_page import TITLE as TUTORIAL_TITLE
-from netir.renderers.tutorial_page import tutorial_link, write_page
+from netir.ir.summary import MAC_CONVENTION
+from netir.progress import Bar
+from netir.renderers.charts import ChartPoint, write_charts
+from netir.renderers.lang import LANGUAGES, note, words
+from netir.renderers.network_page import build_network
+from netir.renderers.site import CSS, page_file, page_html
 
-CSS = """body{font-family:Helvetica,Arial,sans-serif;max-width:1100px;margin:2em auto;
-padding:0 1em;color:#222}table{border-collapse:collapse;margin:1em 0}
-td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:left}
-td:nth-child(n+4):not(:last-child){text-align:right}.note{color:#555;font-size:13px}
-.charts img{margin:0 1em 1em 0}.diagram{max-width:100%;border:1px solid #eee}
-.pass{color:#1a7f37}.fail{color:#b42318}
-"""
-# After load, the page checks its own images; tests read the verdict from the DOM.
-SELF_CHECK = """<script>
-window.addEventListener('load', function () {
-  var imgs = Array.prototype.slice.call(document.images);
-  var bad = imgs.filter(function (i) { return !(i.complete && i.naturalWidth > 0); });
-  document.body.setAttribute('data-images', bad.length ? 'broken:' + bad.length :
-                             'ok:' + imgs.length);
-});
-</script>"""
+FORMAT = 2  # the page format: part of every network's key, bumped when pages change
+CACHE = ".netir-cache"
+#: Extra site pages, ``"module:function"``; called as ``fn(out_dir=..., lang=...,
+#: primary=...)``, returning ``(file name, link text)`` of the page it wrote, or None.
+SITE_PAGES: tuple[str, ...] = ("netir.renderers.tutorial_page:write_page",)
 
 
-def _gmacs(macs: int) -> str:
-    return f"{macs / 1e9:.3f}" if macs >= 1e6 else f"{macs / 1e9:.6f}"
+def rebuild_key(name: str, langs: tuple[str, ...], primary: str, check: bool) -> str:
+    """The hash that decides whether ``name``'s pages are current."""
+    text = "\n".join([build(name).to_json(), netir.__version__, str(FORMAT), ",".join(langs),
+                      primary, str(check)])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _page(title: str, body: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f'<title>{html.escape(title)}</title><link rel="stylesheet" href="style.css">'
-            f"</head><body>\n{body}\n{SELF_CHECK}\n</body></html>\n")
+def _cached(out: Path, name: str, key: str) -> dict | None:
+    path = out / CACHE / f"{name}.json"
+    try:
+        entry = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    record = entry.get("record", {})
+    if entry.get("key") != key or not all((out / f).is_file() for f in record.get("files", [])):
+        return None
+    return record
+
+
+def _languages(primary: str) -> tuple[str, ...]:
+    words(primary)  # raises for an unknown language
+    return (primary, *(lang for lang in LANGUAGES if lang != primary))
 
 
 def build_gallery(out_dir: str | Path, names: list[str] | None = None, check: bool = True,
-                  progress: Callable[[str], None] | None = None) -> Path:
+                  lang: str = "en", jobs: int | None = None, bar: Bar | None = None) -> Path:
     """Write the gallery to ``out_dir``; returns the index path.
 
-    With ``check`` each network's cross-backend report (netir check at 64×64 or its
-    smallest input) is shown on its page; that needs the torch and keras extras.
+    Every language is written; ``lang`` is the one at ``index.html`` (the others are
+    ``index.<lang>.html``). ``jobs`` processes build networks in parallel (default: the
+    CPUs available). With ``check`` each network is run in every backend node by node
+    (needs the torch and keras extras). Raises RenderError for an unknown language.
     """
     out = Path(out_dir)
-    names = names or list_architectures()
-    rows, points = [], {"params": [], "macs": [], "top1": []}
+    out.mkdir(parents=True, exist_ok=True)
+    names = list(names or list_architectures())
+    langs = _languages(lang)
+    bar = bar or Bar()
+    keys = {n: rebuild_key(n, langs, lang, check) for n in names}
+    records: dict[str, dict] = {}
+    todo = []
     for name in names:
-        if progress:
-            progress(name)
-        info, g = get_architecture(name), build(name)
-        trainable, _ = g.count_params()
-        macs = g.count_macs()
-        for level in ("block", "layer"):
-            render(g, out / f"{name}.{level}.svg", level)
-        report = ""
-        if check:
-            from netir.emitters.check import check as run_check
-
-            r = run_check([name])[0]
-            verdict = ('<span class="pass">PASS</span>' if r.passed
-                       else '<span class="fail">FAIL</span>')
-            report = (f"<h2>Cross-backend check</h2><p>{verdict}: PyTorch and Keras at input "
-                      f"{format_shape(r.input_shape)}, batch {r.batch}; parameters "
-                      f"{r.torch_params[0]:,} / {r.keras_params[0]:,}, buffers "
-                      f"{r.torch_params[1]:,} / {r.keras_params[1]:,}; max |Δ| "
-                      f"{r.max_abs:.2e} (relative {r.max_rel:.2e}, tolerance {r.tolerance:g})."
-                      "</p>")
-        paper = info.paper
-        acc = (f"<p>ImageNet top-1: {info.accuracy.top1:.2f}% ({html.escape(info.accuracy.source)})"
-               "</p>" if info.accuracy else "")
-        body = (f'<p><a href="index.html">← lineage</a></p><h1>{name}</h1>'
-                f"<p><em>{html.escape(paper.title)}</em>, {html.escape(paper.authors)}, "
-                f"{html.escape(paper.venue)}.</p><p>{html.escape(info.note)}</p>{acc}"
-                f"{tutorial_link(name)}"
-                f"<p>{trainable:,} trainable parameters · {macs / 1e9:.3f} GMACs at "
-                f"{format_shape(g.inputs[0].shape)} · depth {g.depth()}</p>{report}"
-                f'<h2>Blocks</h2><img class="diagram" src="{name}.block.svg" alt="{name} blocks">'
-                f'<h2>Summary</h2>{summary_html(g, "block")}'
-                f'<h2>Every layer</h2><p><a href="{name}.layer.svg">{name}.layer.svg</a></p>'
-                f'<img class="diagram" src="{name}.layer.svg" alt="{name} layers">')
-        write_atomic(out / f"{name}.html", _page(name, body))
-        rows.append(f'<tr><td><a href="{name}.html">{name}</a></td><td>{info.year}</td>'
-                    f"<td>{html.escape(paper.title)}</td><td>{trainable:,}</td>"
-                    f"<td>{_gmacs(macs)}</td><td>{g.depth()}</td>"
-                    f"<td>{'' if not info.accuracy else f'{info.accuracy.top1:.1f}'}</td>"
-                    f"<td>{html.escape(info.note.split('. ')[0].rstrip('.'))}.</td></tr>")
-        points["params"].append((info.year, trainable, name))
-        points["macs"].append((info.year, macs, name))
-        if info.accuracy:
-            points["top1"].append((info.year, info.accuracy.top1, name))
-    charts = [("params", "Trainable parameters by year", "parameters", True),
-              ("macs", "MACs per image by year (default input)", "MACs", True),
-              ("top1", "Published ImageNet top-1 by year", "top-1 %", False)]
-    imgs = []
-    for key, title, label, log in charts:
-        if points[key]:
-            write_atomic(out / f"chart_{key}.svg", scatter_svg(title, points[key], label, log))
-            imgs.append(f'<img src="chart_{key}.svg" alt="{html.escape(title)}">')
-    body = ("<h1>netir gallery: the CNN lineage</h1><p>Every network built from netir's "
-            "catalog, emitted to PyTorch and Keras, checked and drawn from the "
-            "framework-neutral graph.</p><table><thead><tr><th>network</th><th>year</th>"
-            "<th>paper</th><th>params</th><th>GMACs</th><th>depth</th><th>top-1 %</th>"
-            "<th>structure</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-            f'<p class="note">{html.escape(MAC_CONVENTION)} Depth counts conv and dense '
-            "layers on the longest path. Top-1: torchvision's published IMAGENET1K_V1 "
-            "accuracy (AlexNet-2012: the paper's ILSVRC-2010 figure); each network's page "
-            'names the source.</p><div class="charts">' + "".join(imgs) + "</div>"
-            f'<p><a href="{TUTORIAL_PAGE}">{html.escape(TUTORIAL_TITLE)}</a>: the seed '
-            "tutorial's Keras code beside the reference networks.</p>")
-    write_page(out, pages=set(names))
+        record = _cached(out, name, keys[name])
+        if record is None:
+            todo.append(name)
+        else:
+            records[name] = record
+            bar.done(name)
+    jobs = max(1, min(jobs or len(os.sched_getaffinity(0)), len(todo) or 1))
+    if jobs == 1:
+        for name in todo:
+            bar.working(name)
+            records[name] = _finish(out, name, keys[name],
+                                    build_network(name, out, langs, lang, check))
+            bar.done(name)
+    else:
+        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+            futures = {pool.submit(build_network, name, out, langs, lang, check): name
+                       for name in todo}
+            for future in as_completed(futures):
+                name = futures[future]
+                records[name] = _finish(out, name, keys[name], future.result())
+                bar.done(name)
+    ordered = [records[n] for n in names]
     write_atomic(out / "style.css", CSS)
-    write_atomic(out / "index.html", _page("netir gallery", body))
+    for language in langs:
+        _write_index(out, ordered, language, lang)
     return out / "index.html"
+
+
+def _finish(out: Path, name: str, key: str, record: dict) -> dict:
+    write_atomic(out / CACHE / f"{name}.json",
+                 json.dumps({"key": key, "record": record}, indent=1, sort_keys=True) + "\n")
+    return record
+
+
+def _charts(out: Path, records: list[dict], lang: str, primary: str) -> list[tuple[str, str]]:
+    """The index's charts, redrawn only when the points or the words changed."""
+    ui = words(lang).UI
+    points = [ChartPoint(r["name"], r["family"], r["year"], r["params"], r["macs"], r["top1"])
+              for r in records]
+    suffix = "" if lang == primary else f".{lang}"
+    key = hashlib.sha256(json.dumps([repr(points), ui, FORMAT]).encode()).hexdigest()
+    stamp = out / CACHE / f"charts{suffix}.json"
+    try:
+        entry = json.loads(stamp.read_text())
+        if entry["key"] == key and all((out / f).is_file() for f, _ in entry["charts"]):
+            return [tuple(c) for c in entry["charts"]]
+    except (OSError, ValueError, KeyError):
+        pass
+    charts = write_charts(points, ui, out, suffix)
+    write_atomic(stamp, json.dumps({"key": key, "charts": charts}) + "\n")
+    return charts
+
+
+def _pair_cells(record: dict, pairs: list[str]) -> str:
+    found = {p["pair"]: p for p in (record["agreement"] or {}).get("pairs", [])}
+    cells = []
+    for pair in pairs:
+        p = found.get(pair)
+        if p is None:
+            cells.append("<td></td>")
+            continue
+        verdict = "PASS" if p["passed"] else "FAIL"
+        cells.append(f'<td class="num">{p["max_rel"]:.1e} '
+                     f'<span class="{verdict.lower()}">{verdict}</span></td>')
+    return "".join(cells)
+
+
+def _site_pages(out: Path, lang: str, primary: str) -> str:
+    links = []
+    for entry in SITE_PAGES:
+        module, _, func = entry.partition(":")
+        made = getattr(importlib.import_module(module), func)(out_dir=out, lang=lang,
+                                                               primary=primary)
+        if made:
+            links.append(f'<a href="{made[0]}">{html.escape(made[1])}</a>')
+    return f"<p>{' · '.join(links)}</p>" if links else ""
+
+
+def _write_index(out: Path, records: list[dict], lang: str, primary: str) -> None:
+    ui = words(lang).UI
+    pairs = list(dict.fromkeys(p["pair"] for r in records
+                               for p in (r["agreement"] or {}).get("pairs", [])))
+    head = [ui[k] for k in ("network", "year", "family", "params", "gmacs", "depth", "top1")]
+    rows = []
+    for r in records:
+        idea = note(lang, r["name"], r["family"])
+        end = ui["sentence_end"]
+        first = idea.split(end)[0].rstrip(end.strip()) + end.strip()
+        top1 = "" if r["top1"] is None else f"{r['top1']:.1f}"
+        rows.append(
+            f'<tr><td><a href="{page_file(r["name"], lang, primary)}">{r["name"]}</a></td>'
+            f'<td>{r["year"]}</td><td>{html.escape(r["family"])}</td>'
+            f'<td class="num">{r["params"]:,}</td><td class="num">{r["macs"] / 1e9:.3f}</td>'
+            f'<td class="num">{r["depth"]}</td><td class="num">{top1}</td>'
+            f"{_pair_cells(r, pairs)}<td>{html.escape(first)}</td></tr>")
+    charts = "".join(f'<img src="{f}" alt="{html.escape(t)}">'
+                     for f, t in _charts(out, records, lang, primary))
+    head_html = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    head_html += "".join(f'<th title="{html.escape(ui["check_cols"])}">{html.escape(p)}</th>'
+                         for p in pairs)
+    body = (f"<h1>{html.escape(ui['site_title'])}</h1><p>{html.escape(ui['intro'])}</p>"
+            f"{_site_pages(out, lang, primary)}"
+            f'<div class="charts">{charts}</div>'
+            f"<table><thead><tr>{head_html}<th>{html.escape(ui['idea'])}</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            + (f'<p class="note">{html.escape(ui["check_cols"])}.</p>' if pairs else "")
+            + f'<p class="note">{html.escape(MAC_CONVENTION)} {html.escape(ui["index_note"])}</p>')
+    write_atomic(out / page_file("index", lang, primary),
+                 page_html(ui["site_title"], body, lang, "index", primary))

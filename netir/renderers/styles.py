@@ -25,3 +25,22 @@ CLUSTER_ATTRS = {"style": "rounded,dashed", "color": "#999999", "fontsize": "10"
 
 def node_style(category: str) -> dict[str, str]:
     return STYLES.get(category, STYLES["reshape"])
+
+# Block anatomy: the repeat-count badge and the bypass (skip, concat, scale) edges.
+BADGE_COLOR = "#b45309"
+BYPASS_EDGE_ATTRS = {"color": "#c2410c", "penwidth": "2.4", "arrowsize": "0.8"}
+# Fonts per script: Graphviz resolves the name through fontconfig for SVG and PNG.
+FONTS = {"latin": "Helvetica", "cjk": "Noto Sans CJK SC"}
+
+# Per-node agreement: relative error bands, upper bound -> fill colour (green to red).
+ERROR_BANDS: tuple[tuple[float, str], ...] = (
+    (1e-7, "#1a9850"), (1e-6, "#91cf60"), (1e-5, "#d9ef8b"), (1e-4, "#fee08b"),
+    (1e-3, "#fc8d59"), (float("inf"), "#d73027"))
+UNCOMPARED_COLOR = "#ffffff"
+
+
+def error_color(rel: float | None) -> str:
+    """Fill colour for a relative error (None: not compared)."""
+    if rel is None:
+        return UNCOMPARED_COLOR
+    return next(color for bound, color in ERROR_BANDS if rel <= bound)

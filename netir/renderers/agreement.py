@@ -1,0 +1,87 @@
+"""The cross-backend check as the gallery shows it: per backend pair and per node.
+
+:class:`Agreement` is plain data (it round-trips through JSON for the gallery's
+cache), generic over backend pairs: each pair has a maximum relative error and a
+verdict, and each node a relative error per pair. :func:`agreement_dot` draws the
+block-level diagram with every item filled by the worst error of its nodes.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import asdict, dataclass, field
+
+from netir.ir.graph import Graph
+from netir.renderers.styles import ERROR_BANDS, error_color
+
+
+@dataclass
+class PairResult:
+    """One pair of backends: ``pair`` is ``"a/b"``."""
+
+    pair: str
+    max_rel: float
+    passed: bool
+
+
+@dataclass
+class Agreement:
+    """What one check found; ``nodes`` maps node -> pair -> relative error."""
+
+    input_shape: tuple[int, ...]
+    batch: int
+    tolerance: float
+    passed: bool
+    pairs: list[PairResult]
+    nodes: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def worst(self, names) -> float | None:
+        """The largest relative error over ``names`` and every pair (None: none compared)."""
+        errs = [e for n in names for e in self.nodes.get(n, {}).values()]
+        return max(errs) if errs else None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Agreement:
+        return cls(tuple(d["input_shape"]), d["batch"], d["tolerance"], d["passed"],
+                   [PairResult(**p) for p in d["pairs"]], d["nodes"])
+
+
+def agreement_from_report(report) -> Agreement:
+    """Convert a :class:`~netir.emitters.compare.CompareReport` made with ``per_node``."""
+    pair = "torch/keras"  # the two backends that compare() runs
+    nodes = {d.name: {pair: d.max_abs / d.scale if d.scale else d.max_abs}
+             for d in report.nodes}
+    return Agreement(tuple(report.input_shape), report.batch, report.tolerance, report.passed,
+                     [PairResult(pair, report.max_rel, report.passed)], nodes)
+
+
+def run_agreement(name: str) -> Agreement:
+    """Check catalog network ``name`` node by node (64×64 or its smallest input)."""
+    from netir.emitters.check import check
+
+    return agreement_from_report(check([name], per_node=True)[0])
+
+
+def agreement_dot(graph: Graph, agreement: Agreement, fontname: str | None = None) -> str:
+    """Block-level DOT of ``graph``, each item filled by its worst per-node error."""
+    from netir.renderers.dot import to_dot
+
+    def decorate(item) -> dict[str, str]:
+        err = agreement.worst(n.name for n in item.nodes)
+        tip = "not compared" if err is None else f"max relative error {err:.2e}"
+        return {"fillcolor": error_color(err), "tooltip": f"{item.key}: {tip}"}
+
+    return to_dot(graph, "block", decorate=decorate, fontname=fontname)
+
+
+def legend_html(title: str) -> str:
+    """The colour key of :func:`agreement_dot` as an HTML strip."""
+    cells, low = [], 0.0
+    for bound, color in ERROR_BANDS:
+        text = f"≤ {bound:.0e}" if bound != float("inf") else f"> {low:.0e}"
+        cells.append(f'<span class="swatch" style="background:{color}">{text}</span>')
+        low = bound
+    return f'<p class="legend">{html.escape(title)}: {"".join(cells)}</p>'

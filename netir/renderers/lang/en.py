@@ -1,0 +1,102 @@
+"""English words of the gallery."""
+
+UI = {
+    "sentence_end": ". ",
+    "diagram_font": "Helvetica",
+    "html_lang": "en",
+    "name": "English",
+    "site_title": "netir gallery: how CNNs evolved",
+    "intro": ("Every network of netir's catalog, built from one framework-neutral graph, "
+              "emitted to PyTorch and Keras, checked against each other and drawn."),
+    "back": "← lineage",
+    "network": "network", "year": "year", "family": "family", "paper": "paper",
+    "params": "params", "gmacs": "GMACs", "depth": "depth", "top1": "top-1 %",
+    "idea": "idea",
+    "index_note": ("Depth counts conv and dense layers on the longest path. Top-1: "
+                   "torchvision's documented ImageNet-1K acc@1 of its IMAGENET1K_V1 weights "
+                   "(AlexNet-2012: the paper's ILSVRC-2010 figure); each page names its source."),
+    "check_cols": "Cross-backend check: maximum relative error per backend pair",
+    "anatomy": "Block anatomy",
+    "anatomy_intro": ("Each kind of block, drawn once from the graph with its internal wiring. "
+                      "Bold orange edges run beside a longer path: the residual (skip) "
+                      "connection, the dense concatenation, the channel re-scaling. The badge "
+                      "counts how often the block occurs; the list says where."),
+    "no_blocks": ("This network has no repeated blocks: it is a plain stack of layers, "
+                  "drawn in full below."),
+    "overview": "Overview by stage",
+    "overview_intro": "Stages in order; a block stage links to the anatomy of its blocks.",
+    "check": "Cross-backend check",
+    "check_intro": ("Random weights shared by every backend, input {shape}, batch {batch}, "
+                    "float32, inference; a pair passes when max |a − b| ≤ {tol:g} · "
+                    "max(1, max |a|) at every node."),
+    "pair": "backends", "max_rel": "max relative error", "verdict": "result",
+    "agreement": "Where the backends agree: per-node error",
+    "agreement_intro": ("The blocks of the network coloured by the largest relative error of "
+                        "any node inside them, over every backend pair."),
+    "legend": "relative error",
+    "not_checked": "Not checked (built without --check).",
+    "summary": "Summary",
+    "layers": "Every layer",
+    "layers_link": "The layer-level diagram ({nodes} nodes)",
+    "input": "input", "output": "output", "instances": "instances",
+    "png": "PNG",
+    "top1_source": "ImageNet top-1: {top1:.2f}% ({source}).",
+    "numbers": "{params} trainable parameters · {gmacs} GMACs at {shape} · depth {depth}",
+    "chart_bubble": "ImageNet top-1 against compute (bubble area: parameters)",
+    "chart_bubble_x": "GMACs per image (log scale)",
+    "chart_bubble_y": "top-1 accuracy (%)",
+    "chart_params": "Trainable parameters by year",
+    "chart_params_y": "parameters (log scale)",
+    "chart_macs": "Compute per image by year",
+    "chart_macs_y": "GMACs per image (log scale)",
+    "chart_year": "year of publication",
+    "charts": "Charts",
+}
+
+FAMILY = {
+    "LeNet": ("The first convolutional network trained end to end by back-propagation: local "
+              "receptive fields, shared weights and spatial subsampling, the pattern every "
+              "later CNN follows."),
+    "AlexNet": ("The network that won ILSVRC-2012 by a wide margin and started deep learning "
+                "in vision: ReLU activations, dropout, overlapping max pooling, data "
+                "augmentation and training on two GPUs."),
+    "VGG": ("Depth through uniformity: only 3×3 convolutions, stacked two to four deep "
+            "between 2×2 poolings. Two stacked 3×3 layers see as far as one 5×5 with fewer "
+            "parameters and one more non-linearity; channels double from 64 to 512."),
+    "ResNet": ("Residual learning: a block learns a correction F(x) and adds its input back, "
+               "y = F(x) + x. The identity skip connection lets gradients pass unchanged, so "
+               "networks of 50 to 152 layers train; where the shape changes a 1×1 projection "
+               "shortcut matches it."),
+    "DenseNet": ("Dense connectivity: inside a dense block every layer receives the "
+                 "concatenation of all earlier feature maps and adds a few new ones (the "
+                 "growth rate). Features are reused rather than relearned, and transition "
+                 "layers halve channels and resolution between blocks."),
+}
+
+VARIANT = {
+    "lenet5": ("LeNet-5 reads 32×32 digits: C1 and C3 convolutions with average-pool "
+               "subsampling, C5 sees the whole map, then F6 (84) and 10 outputs, all tanh."),
+    "alexnet": ("torchvision's one-GPU version: 64-192-384-256-256 filters, no local response "
+                "normalisation, an adaptive 6×6 average pool before the classifier."),
+    "alexnet_2012": ("The paper's network: 227×227 input, 96-256-384-384-256 filters, local "
+                     "response normalisation after the first two ReLUs, and groups=2 where the "
+                     "two GPUs did not exchange feature maps."),
+    "vgg11": "Configuration A: 8 convolutions and 3 dense layers.",
+    "vgg13": "Configuration B: 10 convolutions and 3 dense layers.",
+    "vgg16": "Configuration D: 13 convolutions and 3 dense layers, the best-known VGG.",
+    "vgg19": "Configuration E: 16 convolutions and 3 dense layers.",
+    "vgg11_bn": "Configuration A with batch normalisation after every convolution.",
+    "vgg13_bn": "Configuration B with batch normalisation after every convolution.",
+    "vgg16_bn": "Configuration D with batch normalisation after every convolution.",
+    "vgg19_bn": "Configuration E with batch normalisation after every convolution.",
+    "resnet18": "Basic blocks of two 3×3 convolutions, [2, 2, 2, 2] per stage.",
+    "resnet34": "Basic blocks of two 3×3 convolutions, [3, 4, 6, 3] per stage.",
+    "resnet50": ("Bottleneck blocks (1×1 reduce, 3×3, 1×1 expand by 4), [3, 4, 6, 3] per "
+                 "stage: deeper than ResNet-34 at similar cost."),
+    "resnet101": "Bottleneck blocks, [3, 4, 23, 3] per stage.",
+    "resnet152": "Bottleneck blocks, [3, 8, 36, 3] per stage: 152 layers.",
+    "densenet121": "Growth rate 32, dense blocks of [6, 12, 24, 16] layers.",
+    "densenet161": "Growth rate 48 and 96 initial features, blocks of [6, 12, 36, 24] layers.",
+    "densenet169": "Growth rate 32, dense blocks of [6, 12, 32, 32] layers.",
+    "densenet201": "Growth rate 32, dense blocks of [6, 12, 48, 32] layers.",
+}

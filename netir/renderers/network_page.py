@@ -1,0 +1,160 @@
+"""One network's gallery pages, one per language, leading with the readable picture.
+
+Order on the page: the note, the block anatomy (each block type expanded, badged),
+the stage overview (its block stages link to their anatomy), the cross-backend check
+with the per-node agreement diagram, extra sections (see ``PAGE_SECTIONS``), the
+summary table, and the layer-level diagram as a file.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+from pathlib import Path
+
+from netir.architectures import build, get_architecture
+from netir.ir.files import write_atomic
+from netir.ir.summary import format_shape
+from netir.renderers.agreement import Agreement, agreement_dot, legend_html, run_agreement
+from netir.renderers.anatomy import anatomy_dot, block_types, type_of
+from netir.renderers.diagram import render, run_dot
+from netir.renderers.dot import to_dot
+from netir.renderers.lang import note, words
+from netir.renderers.site import inline_svg, page_file, page_html
+from netir.renderers.styles import BADGE_COLOR
+from netir.renderers.tables import summary_html
+
+#: Layer-level diagrams up to this many nodes are shown on the page, larger ones linked.
+EMBED_LAYERS_UP_TO = 120
+#: Extra page sections, ``"module:function"``; the function is called as
+#: ``fn(name=..., out_dir=..., lang=...)`` and returns an HTML fragment or None (nothing
+#: to show). A module that is not installed is skipped.
+PAGE_SECTIONS = ("netir.training.gallery:training_section",)
+
+
+def _extra_sections(name: str, out: Path, lang: str) -> str:
+    parts = []
+    for entry in PAGE_SECTIONS:
+        module, _, func = entry.partition(":")
+        try:
+            fn = getattr(importlib.import_module(module), func)
+        except ModuleNotFoundError as e:
+            if e.name is not None and module.startswith(e.name):
+                continue
+            raise
+        fragment = fn(name=name, out_dir=out, lang=lang)
+        if fragment:
+            parts.append(fragment)
+    return "".join(parts)
+
+
+def _anatomy_html(g, name: str, out: Path, lang: str, ui: dict) -> tuple[str, list[str]]:
+    types = block_types(g)
+    if not types:
+        return f"<p>{html.escape(ui['no_blocks'])}</p>", []
+    figures, files = [], []
+    for t in types:
+        source = anatomy_dot(g, t, ui, ui["diagram_font"])
+        png = f"{name}.anatomy-{t.letter}.{lang}.png"
+        write_atomic(out / png, run_dot(source, "png", ("-Gdpi=96",)))
+        files.append(png)
+        svg = run_dot(_with_id(source, f"anatomy{t.letter}"), "svg")
+        figures.append(f'<figure class="anatomy" id="anatomy-{t.letter}">{inline_svg(svg)}'
+                       f"<figcaption>{t.letter} · {html.escape(t.representative)} ×{t.count}"
+                       f' · <a href="{png}">{ui["png"]}</a></figcaption></figure>')
+    return (f"<p>{html.escape(ui['anatomy_intro'])}</p>" + "".join(figures)), files
+
+
+def _with_id(source: str, graph_id: str) -> str:
+    """Give a DOT graph an id, so its SVG element ids are unique on the page."""
+    head, brace, rest = source.partition("{")
+    return f'{head}{brace}\n\tid="{graph_id}"{rest}'
+
+
+def _overview_html(g, ui: dict) -> str:
+    kinds = type_of(g)
+
+    def decorate(item) -> dict[str, str]:
+        if item.category != "block":
+            return {}
+        letters = list(dict.fromkeys(kinds[m].letter for m in item.members if m in kinds))
+        if not letters:
+            return {}
+        mix = ", ".join(f"{k} ×{sum(kinds[m].letter == k for m in item.members)}"
+                        for k in letters)
+        return {"URL": f"#anatomy-{letters[0]}", "tooltip": mix, "xlabel": mix,
+                "color": BADGE_COLOR, "penwidth": "1.6"}
+
+    source = _with_id(to_dot(g, "stage", decorate=decorate, fontname=ui["diagram_font"]),
+                      "overview")
+    return f"<p>{html.escape(ui['overview_intro'])}</p>{inline_svg(run_dot(source, 'svg'))}"
+
+
+def _check_html(g, agreement: Agreement | None, ui: dict) -> str:
+    if agreement is None:
+        return f"<p>{html.escape(ui['not_checked'])}</p>"
+    rows = "".join(
+        f"<tr><td>{html.escape(p.pair)}</td><td class=\"num\">{p.max_rel:.2e}</td><td>"
+        f'<span class="{"pass" if p.passed else "fail"}">{"PASS" if p.passed else "FAIL"}'
+        "</span></td></tr>" for p in agreement.pairs)
+    intro = ui["check_intro"].format(shape=format_shape(agreement.input_shape),
+                                     batch=agreement.batch, tol=agreement.tolerance)
+    source = _with_id(agreement_dot(g, agreement, ui["diagram_font"]), "agreement")
+    return (f"<p>{html.escape(intro)}</p><table><thead><tr><th>{ui['pair']}</th>"
+            f"<th>{ui['max_rel']}</th><th>{ui['verdict']}</th></tr></thead><tbody>{rows}"
+            f"</tbody></table><h3>{html.escape(ui['agreement'])}</h3>"
+            f"<p>{html.escape(ui['agreement_intro'])}</p>{legend_html(ui['legend'])}"
+            f"{inline_svg(run_dot(source, 'svg'))}")
+
+
+def network_record(name: str) -> dict:
+    """What the index and the charts need to know about ``name``."""
+    info, g = get_architecture(name), build(name)
+    acc = info.accuracy
+    return {"name": name, "family": info.family, "year": info.year,
+            "title": info.paper.title, "authors": info.paper.authors,
+            "venue": info.paper.venue, "params": g.count_params()[0], "macs": g.count_macs(),
+            "depth": g.depth(), "nodes": len(g), "input": list(g.inputs[0].shape),
+            "top1": acc.top1 if acc else None, "top1_source": acc.source if acc else None}
+
+
+def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
+                  check: bool) -> dict:
+    """Write ``name``'s pages and pictures under ``out``; returns its record, with the
+    check's result (``agreement``) and the files written (``files``)."""
+    out = Path(out)
+    g = build(name)
+    record = network_record(name)
+    agreement = run_agreement(name) if check else None
+    files = [f"{name}.layer.svg"]
+    render(g, out / files[0], "layer")
+    for lang in langs:
+        ui = words(lang).UI
+        anatomy, pngs = _anatomy_html(g, name, out, lang, ui)
+        files += pngs
+        acc = (f"<p>{html.escape(ui['top1_source'].format(top1=record['top1'], source=record['top1_source']))}</p>"  # noqa: E501
+               if record["top1"] is not None else "")
+        numbers = ui["numbers"].format(params=f"{record['params']:,}",
+                                       gmacs=f"{record['macs'] / 1e9:.3f}",
+                                       shape=format_shape(g.inputs[0].shape), depth=g.depth())
+        layers = (f'<p><a href="{files[0]}">{html.escape(ui["layers_link"].format(nodes=len(g)))}'
+                  "</a></p>")
+        if len(g) <= EMBED_LAYERS_UP_TO:
+            layers += f'<img class="diagram" src="{files[0]}" alt="{name}" loading="lazy">'
+        body = (f'<p><a href="{page_file("index", lang, primary)}">{ui["back"]}</a></p>'
+                f"<h1>{name}</h1><p><em>{html.escape(record['title'])}</em>, "
+                f"{html.escape(record['authors'])}, {html.escape(record['venue'])}.</p>"
+                f"<p>{html.escape(note(lang, name, record['family']))}</p>{acc}"
+                f"<p>{html.escape(numbers)}</p>"
+                f"<h2>{ui['anatomy']}</h2>{anatomy}"
+                f"<h2>{ui['overview']}</h2>{_overview_html(g, ui)}"
+                f"<h2>{ui['check']}</h2>{_check_html(g, agreement, ui)}"
+                f"{_extra_sections(name, out, lang)}"
+                f"<h2>{ui['summary']}</h2>{summary_html(g, 'block')}"
+                f"<h2>{ui['layers']}</h2>{layers}")
+        page = page_file(name, lang, primary)
+        write_atomic(out / page, page_html(name, body, lang, name, primary))
+        files.append(page)
+    record["agreement"] = agreement.as_dict() if agreement else None
+    record["files"] = files
+    return record
