@@ -13,8 +13,7 @@ from netir.renderers import gallery as gallery_module
 from netir.renderers.gallery import build_gallery
 from netir.renderers.lang import LANGUAGES, words
 from netir.renderers.styles import ERROR_BANDS
-
-NAMES = ["lenet5", "resnet18", "densenet121"]
+from tests.renderers.conftest import GALLERY_NAMES as NAMES
 
 
 class _Page(HTMLParser):
@@ -52,13 +51,6 @@ def _parse(path) -> _Page:
     page = _Page()
     page.feed(path.read_text())
     return page
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("gallery")
-    build_gallery(out, NAMES, check=True, jobs=1)
-    return out
 
 
 def test_every_page_is_well_formed_in_both_languages_and_links_resolve(site):
