@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from netir.ir.files import write_atomic
+from netir.ir.summary import format_count
 from netir.renderers.styles import FONTS
 
 WIDTH_IN, HEIGHT_IN = 9.0, 5.4  # shown at page width (about 900 px), text stays ~11 px
@@ -102,6 +103,15 @@ def _figure():
     return fig
 
 
+def _log_axis(axis, labels) -> None:
+    """Log scale with plain tick labels (``0.5, 1, 2, 5, 10`` or ``100k, 1M``)."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: labels(v)))
+    axis.set_minor_formatter(NullFormatter())
+
+
 def _save(fig) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
@@ -128,6 +138,7 @@ def bubble_chart(points: list[ChartPoint], ui: dict[str, str]) -> bytes | None:
         ax.scatter(xs, ys, s=sizes, c=[colors[p.family] for p in shown], alpha=0.55,
                    edgecolors="#333333", linewidths=0.5)
         ax.set_xscale("log")
+        _log_axis(ax.xaxis, lambda v: f"{v:g}")
         ax.set_xlim(min(xs) / 1.6, max(xs) * 1.6)
         ax.set_ylim(min(ys) - 2.5, max(ys) + 2.5)
         ax.set_title(ui["chart_bubble"])
@@ -154,6 +165,8 @@ def year_chart(points: list[ChartPoint], what: str, ui: dict[str, str]) -> bytes
         ax.scatter(xs, ys, s=28, c=[colors[p.family] for p in shown], edgecolors="#333333",
                    linewidths=0.5, zorder=3)
         ax.set_yscale("log")
+        _log_axis(ax.yaxis, (lambda v: format_count(v, "g")) if what == "params"
+                  else (lambda v: f"{v:g}"))
         low, high = min(ys), max(ys)
         ax.set_ylim(10 ** math.floor(math.log10(low)), 10 ** math.ceil(math.log10(high) + 0.01))
         ax.set_xlim(-0.7, len(years) - 0.3)

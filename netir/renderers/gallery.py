@@ -21,7 +21,6 @@ from pathlib import Path
 import netir
 from netir.architectures import build, list_architectures
 from netir.ir.files import write_atomic
-from netir.ir.summary import MAC_CONVENTION
 from netir.progress import Bar
 from netir.renderers.charts import ChartPoint, write_charts
 from netir.renderers.lang import LANGUAGES, note, words
@@ -172,17 +171,17 @@ def _write_index(out: Path, records: list[dict], lang: str, primary: str) -> Non
             f'<td class="num">{r["params"]:,}</td><td class="num">{r["macs"] / 1e9:.3f}</td>'
             f'<td class="num">{r["depth"]}</td><td class="num">{top1}</td>'
             f"{_pair_cells(r, pairs)}<td>{html.escape(first)}</td></tr>")
-    charts = "".join(f'<img src="{f}" alt="{html.escape(t)}">'
-                     for f, t in _charts(out, records, lang, primary))
+    charts = [f'<div class="charts"><img src="{f}" alt="{html.escape(t)}"></div>'
+              for f, t in _charts(out, records, lang, primary)]
     head_html = "".join(f"<th>{html.escape(h)}</th>" for h in head)
     head_html += "".join(f'<th title="{html.escape(ui["check_cols"])}">{html.escape(p)}</th>'
                          for p in pairs)
     body = (f"<h1>{html.escape(ui['site_title'])}</h1><p>{html.escape(ui['intro'])}</p>"
             f"{_site_pages(out, lang, primary)}"
-            f'<div class="charts">{charts}</div>'
-            f"<table><thead><tr>{head_html}<th>{html.escape(ui['idea'])}</th></tr></thead>"
+            f"{''.join(charts[:1])}<table><thead><tr>{head_html}<th>{html.escape(ui['idea'])}</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
             + (f'<p class="note">{html.escape(ui["check_cols"])}.</p>' if pairs else "")
-            + f'<p class="note">{html.escape(MAC_CONVENTION)} {html.escape(ui["index_note"])}</p>')
+            + f'<p class="note">{html.escape(ui["index_note"])}</p>'
+            + f"<h2>{html.escape(ui['charts'])}</h2>{''.join(charts[1:])}")
     write_atomic(out / page_file("index", lang, primary),
                  page_html(ui["site_title"], body, lang, "index", primary))

@@ -35,14 +35,16 @@ def test_bubble_chart_names_every_point_with_an_accuracy(bubble_en):
     assert named and named <= set(texts)
     assert "lenet5" not in texts  # no published ImageNet top-1
     assert "GMACs per image (log scale)" in texts
-    assert any("10^{1}" in t for t in texts)  # a logarithmic x axis
+    assert {"1", "2", "5", "10"} <= set(texts)  # a logarithmic x axis, plain tick labels
 
 
 def test_year_charts_are_logarithmic_and_labelled(params_en):
-    for svg in (params_en, year_chart(POINTS, "macs", words("en").UI)):
+    macs = year_chart(POINTS, "macs", words("en").UI)
+    for svg, decades in ((params_en, {"100k", "1M", "10M", "100M"}),
+                         (macs, {"0.001", "0.01", "0.1", "1", "10"})):
         texts = _texts(svg)
         assert {p.name for p in POINTS} <= set(texts)
-        assert sum("10^{" in t for t in texts) >= 3
+        assert decades <= set(texts)
         assert {str(p.year) for p in POINTS} <= set(texts)
 
 

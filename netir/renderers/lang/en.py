@@ -12,9 +12,11 @@ UI = {
     "network": "network", "year": "year", "family": "family", "paper": "paper",
     "params": "params", "gmacs": "GMACs", "depth": "depth", "top1": "top-1 %",
     "idea": "idea",
-    "index_note": ("Depth counts conv and dense layers on the longest path. Top-1: "
-                   "torchvision's documented ImageNet-1K acc@1 of its IMAGENET1K_V1 weights "
-                   "(AlexNet-2012: the paper's ILSVRC-2010 figure); each page names its source."),
+    "index_note": ("MACs: multiply-accumulates of conv and dense layers for one sample; "
+                   "FLOPs = 2 × MACs. Depth counts conv and dense layers on the longest "
+                   "path. Top-1: torchvision's documented ImageNet-1K acc@1 of its "
+                   "IMAGENET1K_V1 weights (AlexNet-2012: the paper's ILSVRC-2010 figure); each "
+                   "page names its source."),
     "check_cols": "Cross-backend check: maximum relative error per backend pair",
     "anatomy": "Block anatomy",
     "anatomy_intro": ("Each kind of block, drawn once from the graph with its internal wiring. "

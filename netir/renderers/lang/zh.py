@@ -12,7 +12,8 @@ UI = {
     "network": "网络", "year": "年份", "family": "系列", "paper": "论文",
     "params": "参数量", "gmacs": "GMACs", "depth": "深度", "top1": "Top-1 %",
     "idea": "核心思想",
-    "index_note": ("深度指最长路径上的卷积层和全连接层数。Top-1：torchvision 文档中 "
+    "index_note": ("MACs：单个样本中卷积层和全连接层的乘加次数；FLOPs = 2 × MACs。"
+                   "深度指最长路径上的卷积层和全连接层数。Top-1：torchvision 文档中 "
                    "IMAGENET1K_V1 权重在 ImageNet-1K 上的 acc@1（AlexNet-2012 为论文在 "
                    "ILSVRC-2010 上的结果）；各网络页面注明出处。"),
     "check_cols": "跨后端检查：各后端对的最大相对误差",
