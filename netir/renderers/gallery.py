@@ -15,11 +15,13 @@ import importlib
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from pathlib import Path
 
 import netir
 from netir.architectures import build, list_architectures
+from netir.ir.errors import RenderError
 from netir.ir.files import write_atomic
 from netir.progress import Bar
 from netir.renderers.charts import ChartPoint, write_charts
@@ -29,6 +31,7 @@ from netir.renderers.site import CSS, page_file, page_html
 
 FORMAT = 2  # the page format: part of every network's key, bumped when pages change
 CACHE = ".netir-cache"
+TASKS_PER_WORKER = 3
 #: Extra site pages, ``"module:function"``; called as ``fn(out_dir=..., lang=...,
 #: primary=...)``, returning ``(file name, link text)`` of the page it wrote, or None.
 SITE_PAGES: tuple[str, ...] = ("netir.renderers.tutorial_page:write_page",)
@@ -90,12 +93,21 @@ def build_gallery(out_dir: str | Path, names: list[str] | None = None, check: bo
                                     build_network(name, out, langs, lang, check))
             bar.done(name)
     else:
-        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+        # A worker is replaced after a few networks, so the memory the frameworks keep
+        # for the models it checked is returned (the largest hold gigabytes).
+        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn"),
+                                 max_tasks_per_child=TASKS_PER_WORKER) as pool:
             futures = {pool.submit(build_network, name, out, langs, lang, check): name
                        for name in todo}
             for future in as_completed(futures):
                 name = futures[future]
-                records[name] = _finish(out, name, keys[name], future.result())
+                try:
+                    record = future.result()
+                except BrokenProcessPool:
+                    raise RenderError("the process building it was killed (out of memory?); "
+                                      "retry with --jobs 1", name, node=name,
+                                      op="gallery") from None
+                records[name] = _finish(out, name, keys[name], record)
                 bar.done(name)
     ordered = [records[n] for n in names]
     write_atomic(out / "style.css", CSS)
