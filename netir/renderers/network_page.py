@@ -23,6 +23,7 @@ from netir.renderers.lang import note, words
 from netir.renderers.site import inline_svg, page_file, page_html
 from netir.renderers.styles import BADGE_COLOR
 from netir.renderers.tables import summary_html
+from netir.renderers.tutorial_page import tutorial_link
 
 #: Layer-level diagrams up to this many nodes are shown on the page, larger ones linked.
 EMBED_LAYERS_UP_TO = 120
@@ -145,6 +146,7 @@ def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
                 f"<h1>{name}</h1><p><em>{html.escape(record['title'])}</em>, "
                 f"{html.escape(record['authors'])}, {html.escape(record['venue'])}.</p>"
                 f"<p>{html.escape(note(lang, name, record['family']))}</p>{acc}"
+                f"{tutorial_link(name)}"
                 f"<p>{html.escape(numbers)}</p>"
                 f"<h2>{ui['anatomy']}</h2>{anatomy}"
                 f"<h2>{ui['overview']}</h2>{_overview_html(g, ui)}"

@@ -16,6 +16,7 @@ from netir.architectures import build, get_architecture, list_architectures
 from netir.ir.errors import RenderError, ShapeError
 from netir.ir.files import write_atomic
 from netir.ir.summary import MAC_CONVENTION
+from netir.renderers.site import SELF_CHECK
 
 PAGE = "tutorial.html"
 TITLE = "The tutorial's code, checked · 教程代码核对"
@@ -172,7 +173,7 @@ def page_html(body: str) -> str:
     """A whole page around ``body``, using the gallery's ``style.css``."""
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<title>{html.escape(TITLE)}</title><link rel="stylesheet" href="style.css">'
-            f"</head><body>\n{body}\n</body></html>\n")
+            f"</head><body>\n{body}\n{SELF_CHECK}\n</body></html>\n")
 
 
 def write_page(out_dir: str | Path, lang: str = "en", primary: str = "en",
