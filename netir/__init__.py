@@ -41,6 +41,7 @@ _LAZY = {
     "transfer_weights": "netir.emitters.weights",
     "random_weights": "netir.emitters.weights",
     "compare": "netir.emitters.compare",
+    "optimize": "netir.ir.passes",
     "check": "netir.emitters.check",
     "render": "netir.renderers.diagram",
     "to_dot": "netir.renderers.dot",

@@ -122,8 +122,10 @@ def summary(network: str, num_classes: int | None, input_shape: str | None, leve
               help="Directory for the model, its neutral weights and the graph JSON.")
 @click.option("--num-classes", type=int)
 @click.option("--input", "input_shape", metavar="CxHxW")
+@click.option("--optimize", is_flag=True,
+              help="Emit the inference-optimised graph (batch norm folded, dropout gone).")
 def emit(network: str, backend: str, out_dir: str, num_classes: int | None,
-         input_shape: str | None) -> None:
+         input_shape: str | None, optimize: bool) -> None:
     """Write NETWORK as a framework model (model.pt or model.keras) plus
     weights.safetensors (neutral layout) and graph.json."""
     import tempfile
@@ -133,6 +135,8 @@ def emit(network: str, backend: str, out_dir: str, num_classes: int | None,
     from netir.ir.files import write_atomic
 
     g = load_network(network, num_classes, input_shape)
+    if optimize:
+        g, _ = netir.optimize(g)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     model = emit_model(g, backend)
@@ -219,12 +223,15 @@ def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None, pe
               help="Default: from the file's suffix.")
 @click.option("--direction", type=click.Choice(["TB", "LR"]), default="TB", show_default=True)
 @click.option("--edge-shapes", is_flag=True, help="Label edges with tensor shapes.")
+@click.option("--optimize", is_flag=True, help="Draw the inference-optimised graph.")
 def render(network: str, path: str, level: str, fmt: str | None, direction: str,
-           edge_shapes: bool) -> None:
+           edge_shapes: bool, optimize: bool) -> None:
     """Draw NETWORK (a catalog name or JSON file) to a file."""
     from netir.renderers.diagram import render as render_file
 
     g = load_network(network)
+    if optimize:
+        g, _ = netir.optimize(g)
     click.echo(f"wrote {render_file(g, path, level, fmt, direction, edge_shapes)}")
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from netir.ir.attrs import Attr
 from netir.ir.errors import AttributeValueError, NetIRError, UnknownOpError
+from netir.ir.rewrites import NONE, Rewrites
 
 Shape = tuple[int, ...]
 Attrs = Mapping[str, Any]
@@ -42,7 +43,8 @@ class OpSpec:
     input-dependent attributes such as ``padding='same'`` into explicit values.
     ``params`` returns ``(trainable, buffers)`` as ``{name: shape}`` dicts in the
     neutral (PyTorch) layout; ``macs`` counts multiply-accumulates per sample;
-    ``describe(attrs)`` gives the short label that tables and diagrams show.
+    ``describe(attrs)`` gives the short label that tables and diagrams show;
+    ``rewrites`` holds the rules the inference passes may apply (:class:`Rewrites`).
     """
 
     name: str
@@ -57,6 +59,7 @@ class OpSpec:
     resolve: Callable[[Attrs, list[Shape]], dict[str, Any]] | None = None
     describe: Callable[[Attrs], str] | None = None
     ranks: tuple[int, ...] = (1, 3)
+    rewrites: Rewrites = NONE
     attr_index: dict[str, Attr] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -13,12 +13,19 @@ from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
 
 
-def to_keras(graph: Graph, outputs: Sequence[str] | None = None) -> keras.Model:
+def to_keras(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bool = False,
+             weights: dict[str, dict] | None = None) -> keras.Model:
     """A functional Keras model computing ``graph`` with the IR's exact semantics.
 
     Inputs are NHWC (or N×features); outputs likewise. Weighted layers are named after
     their nodes. Raises UnsupportedOpError for an op with no Keras lowering.
+    ``optimize=True`` emits ``netir.optimize(graph, weights)`` (inference only: batch
+    norm folded, dropout gone); ``weights`` (neutral, for ``graph``) are then loaded.
     """
+    if optimize:
+        from netir.ir.passes import optimize as optimize_graph
+
+        graph, weights = optimize_graph(graph, weights, keep=outputs or ())
     env = {}
     for node in graph.nodes:
         env[node.name] = get_lowering(node, "keras")(node, graph,
@@ -26,8 +33,11 @@ def to_keras(graph: Graph, outputs: Sequence[str] | None = None) -> keras.Model:
     names = output_names(graph, outputs)
     ins = [env[n.name] for n in graph.inputs]
     outs = [env[n] for n in names]
-    return keras.Model(ins[0] if len(ins) == 1 else ins, outs[0] if len(outs) == 1 else outs,
-                       name=layer_name(graph.name))
+    model = keras.Model(ins[0] if len(ins) == 1 else ins,
+                        outs[0] if len(outs) == 1 else outs, name=layer_name(graph.name))
+    if weights is not None:
+        import_weights(model, weights)
+    return model
 
 
 # Keras variable name -> (neutral name, Keras->neutral, neutral->Keras), per layer kind.

@@ -31,14 +31,21 @@ def _place(root: nn.Module, path: str, module: nn.Module) -> None:
     parent.add_module(leaf, module)
 
 
-def to_torch(graph: Graph, outputs: Sequence[str] | None = None) -> fx.GraphModule:
+def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bool = False,
+             weights: dict[str, dict] | None = None) -> fx.GraphModule:
     """An ``nn.Module`` computing ``graph``: modules at the node names, forward generated
     by torch.fx (no per-node interpretation). ``model.layer3[4].conv2`` exists for
     catalog networks and ``state_dict()`` keys are ``<node>.<param>``.
 
     Inputs are NCHW (or N×features). Returns one tensor, or a tuple when the graph
     (or ``outputs``, a list of node names) has several. Raises UnsupportedOpError.
+    ``optimize=True`` emits ``netir.optimize(graph, weights)`` (inference only: batch
+    norm folded, dropout gone); ``weights`` (neutral, for ``graph``) are then loaded.
     """
+    if optimize:
+        from netir.ir.passes import optimize as optimize_graph
+
+        graph, weights = optimize_graph(graph, weights, keep=outputs or ())
     root = Scope()
     fxg = fx.Graph()
     env: dict[str, fx.Node] = {}
@@ -59,6 +66,8 @@ def to_torch(graph: Graph, outputs: Sequence[str] | None = None) -> fx.GraphModu
     for key, child in root._modules.items():  # keep the Scope containers (indexable)
         module._modules[key] = child
     module.netir_graph = graph
+    if weights is not None:
+        import_weights(module, weights)
     return module
 
 

@@ -6,6 +6,7 @@ from netir.ir import arithmetic
 from netir.ir.attrs import Attr, boolean, integer, padding, pair
 from netir.ir.errors import ShapeError
 from netir.ir.registry import OpSpec
+from netir.ir.rewrites import Rewrites, add_padding, scale_output_channels
 from netir.ir.summary import format_shape as _fmt
 
 
@@ -103,6 +104,9 @@ CONV2D = OpSpec(
     ),
     resolve=_conv_resolve, shape=_conv_shape, params=_conv_params, macs=_conv_macs,
     describe=_conv_describe,
+    rewrites=Rewrites(
+        absorb_channel_affine=scale_output_channels,
+        absorb_zero_padding=lambda a, pad: {**a, "padding": add_padding(a["padding"], pad)}),
 )
 
 
@@ -123,6 +127,8 @@ ZERO_PAD2D = OpSpec(
     doc="Pad H and W with zeros: ((top, bottom), (left, right)).",
     attrs=(Attr("padding", padding, doc="int, (h, w) or ((top, bottom), (left, right))"),),
     resolve=_pad_resolve, shape=_pad_shape, describe=lambda a: f"zero pad {a['padding']}",
+    rewrites=Rewrites(identity=lambda a, inputs: not any(map(any, a["padding"])),
+                      zero_padding=lambda a: a["padding"]),
 )
 
 OPS = (CONV2D, ZERO_PAD2D)

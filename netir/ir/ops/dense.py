@@ -6,6 +6,7 @@ from math import prod
 
 from netir.ir.attrs import Attr, boolean, integer, real
 from netir.ir.registry import OpSpec
+from netir.ir.rewrites import Rewrites, always_identity, scale_output_channels
 
 
 def _dense_params(attrs, inputs):
@@ -23,12 +24,14 @@ DENSE = OpSpec(
     shape=lambda attrs, inputs: (attrs["units"],),
     params=_dense_params, describe=lambda a: f"dense {a['units']}",
     macs=lambda attrs, inputs, output: inputs[0][0] * attrs["units"],
+    rewrites=Rewrites(absorb_channel_affine=scale_output_channels),
 )
 
 FLATTEN = OpSpec(
     name="flatten", category="reshape",
     doc="Flatten in C, H, W order: (C, H, W) -> (C*H*W,).",
     shape=lambda attrs, inputs: (prod(inputs[0]),),
+    rewrites=Rewrites(identity=lambda a, inputs: len(inputs[0]) == 1, reshape=True),
 )
 
 DROPOUT = OpSpec(
@@ -36,6 +39,7 @@ DROPOUT = OpSpec(
     doc="Identity at inference; zeroes a fraction `rate` while training.",
     attrs=(Attr("rate", real(0.0, 1.0, high_open=True), 0.5, "fraction dropped in training"),),
     describe=lambda a: f"dropout {a['rate']:g}",
+    rewrites=Rewrites(identity=always_identity),
 )
 
 OPS = (DENSE, FLATTEN, DROPOUT)

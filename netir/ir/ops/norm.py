@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from netir.ir.attrs import Attr, integer, real
 from netir.ir.registry import OpSpec
+from netir.ir.rewrites import Rewrites
 
 
 def _bn_params(attrs, inputs):
     c = (inputs[0][0],)
     return {"weight": c, "bias": c}, {"running_mean": c, "running_var": c}
+
+
+def _bn_affine(attrs, params):
+    """Inference batch norm as ``x * scale + shift`` (float64)."""
+    p = {k: np.asarray(v, np.float64) for k, v in params.items()}
+    scale = p["weight"] / np.sqrt(p["running_var"] + attrs["eps"])
+    return scale, p["bias"] - p["running_mean"] * scale
 
 
 BATCH_NORM = OpSpec(
@@ -18,6 +28,7 @@ BATCH_NORM = OpSpec(
            Attr("momentum", real(0.0, 1.0), 0.1,
                 "weight of the new batch statistic (Keras momentum = 1 - this)")),
     params=_bn_params, describe=lambda a: "batch norm",
+    rewrites=Rewrites(channel_affine=_bn_affine),
 )
 
 LOCAL_RESPONSE_NORM = OpSpec(

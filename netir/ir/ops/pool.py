@@ -9,6 +9,7 @@ from netir.ir.attrs import Attr, boolean, optional_pair, padding, pair
 from netir.ir.errors import ShapeError
 from netir.ir.ops.conv import describe_window, resolve_padding, window_shape
 from netir.ir.registry import OpSpec
+from netir.ir.rewrites import Rewrites
 
 
 def _pool_resolve(attrs, inputs):
@@ -20,6 +21,12 @@ def _pool_resolve(attrs, inputs):
                              "(a window would see only padding)",
                              f"kernel {attrs['kernel']}, padding {pad}")
     return {**attrs, "stride": stride, "padding": pad}
+
+
+def _pool_is_identity(attrs, inputs):
+    """A 1×1 window with stride 1 and no padding returns its input."""
+    return (attrs["kernel"] == (1, 1) and attrs["stride"] == (1, 1)
+            and attrs["padding"] == ((0, 0), (0, 0)))
 
 
 def _pool_shape(attrs, inputs):
@@ -42,6 +49,7 @@ MAX_POOL2D = OpSpec(
     doc="Max over windows; padded cells are -inf and never win.",
     attrs=_WINDOW_ATTRS, resolve=_pool_resolve, shape=_pool_shape,
     describe=lambda a: describe_window("max pool", a) + (" ceil" if a["ceil_mode"] else ""),
+    rewrites=Rewrites(identity=_pool_is_identity),
 )
 
 AVG_POOL2D = OpSpec(
@@ -53,6 +61,7 @@ AVG_POOL2D = OpSpec(
     ),
     resolve=_pool_resolve, shape=_pool_shape,
     describe=lambda a: describe_window("avg pool", a) + (" ceil" if a["ceil_mode"] else ""),
+    rewrites=Rewrites(identity=_pool_is_identity),
 )
 
 GLOBAL_AVG_POOL = OpSpec(

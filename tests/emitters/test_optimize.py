@@ -1,0 +1,140 @@
+"""The inference passes keep what a network computes, on every backend.
+
+Each pass alone, and ``optimize`` as a whole, on random graphs made of the passes'
+motifs and near misses (netir.testing.motifs): every output of the rewritten graph,
+run in each backend, equals the original graph's PyTorch output within 1e-5 relative
+(float32). Then every catalog network at a reduced input (in PyTorch), and the
+``optimize=True`` entry points of the emitters (both) and the command line.
+"""
+
+import networkx as nx
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, note, settings
+
+import netir
+from netir.architectures import build, list_architectures
+from netir.cli import main
+from netir.emitters.check import check_input
+from netir.emitters.compare import CATALOG_TOLERANCE, OP_TOLERANCE, run_both
+from netir.emitters.weights import load_weights, random_weights
+from netir.ir.passes import PASSES, optimize, run_pass
+from netir.testing.motifs import optimizable_graphs
+
+EXAMPLES = 15
+
+
+def _run(graph, weights, x, backend):
+    """Every output of ``graph`` in ``backend`` (channels first). A Keras model holds
+    only the layers its outputs depend on, so it is given only their weights."""
+    import keras
+    import torch
+
+    names = [n.name for n in graph.outputs]
+    model = netir.emit(graph, backend)
+    if backend == "torch":
+        netir.import_weights(model, weights)
+        with torch.no_grad():
+            out = model.eval()(torch.from_numpy(x))
+        return [t.numpy() for t in (out if isinstance(out, tuple) else [out])]
+    live = set(names).union(*(nx.ancestors(graph.nx, n) for n in names))
+    netir.import_weights(model, {k: v for k, v in weights.items() if k in live})
+    out = model(np.transpose(x, (0, 2, 3, 1)) if x.ndim == 4 else x, training=False)
+    out = [keras.ops.convert_to_numpy(t) for t in (out if isinstance(out, list) else [out])]
+    return [np.transpose(t, (0, 3, 1, 2)) if t.ndim == 4 else t for t in out]
+
+
+def _assert_same_outputs(graph, new, new_weights, weights, tolerance, batch=2,
+                         backends=("torch", "keras")):
+    """Every output of ``graph`` (original, PyTorch) against ``new`` in ``backends``."""
+    x = np.random.default_rng(7).standard_normal(
+        (batch, *graph.inputs[0].shape)).astype(np.float32)
+    names = [n.name for n in graph.outputs]
+    assert [n.name for n in new.outputs] == names
+    reference = _run(graph, weights, x, "torch")
+    for backend in backends:
+        for name, want, got in zip(names, reference, _run(new, new_weights, x, backend)):
+            scale = max(1.0, float(np.max(np.abs(want))))
+            err = float(np.max(np.abs(got - want)))
+            assert err <= tolerance * scale, f"{name} on {backend}: {err:.3e} (scale {scale})"
+
+
+@pytest.mark.parametrize("pass_", PASSES, ids=lambda p: p.name)
+@settings(max_examples=EXAMPLES)
+@given(graph=optimizable_graphs())
+def test_each_pass_keeps_the_outputs(pass_, graph):
+    note("netir.Graph.from_json(r'''" + graph.to_json() + "''')")
+    weights = random_weights(graph, seed=3)
+    new, new_weights = run_pass(graph, weights, pass_)
+    _assert_same_outputs(graph, new, new_weights, weights, OP_TOLERANCE)
+
+
+@settings(max_examples=2 * EXAMPLES)
+@given(graph=optimizable_graphs(max_motifs=7))
+def test_optimize_keeps_the_outputs(graph):
+    note("netir.Graph.from_json(r'''" + graph.to_json() + "''')")
+    weights = random_weights(graph, seed=4)
+    new, new_weights = optimize(graph, weights)
+    _assert_same_outputs(graph, new, new_weights, weights, OP_TOLERANCE)
+
+
+@pytest.mark.parametrize("name", list_architectures())
+def test_optimized_catalog_network_computes_the_same(name):
+    graph = build(name, input_size=check_input(name))
+    weights = random_weights(graph)
+    new, new_weights = optimize(graph, weights)
+    bn_after_layer = sum(1 for n in graph.nodes if n.op == "batch_norm"
+                         and graph[n.inputs[0]].op == "conv2d")
+    assert len(new) == len(graph) - bn_after_layer - sum(n.op == "dropout" for n in graph)
+    # PyTorch only, to keep the suite fast: the optimised graphs hold no op the random
+    # graphs above do not run in every backend, and resnet18 runs in Keras below.
+    _assert_same_outputs(graph, new, new_weights, weights, CATALOG_TOLERANCE, batch=1,
+                         backends=("torch",))
+
+
+def test_emitters_optimize_and_load_weights():
+    import keras
+    import torch
+
+    graph = build("resnet18", input_size=(32, 32))
+    weights = random_weights(graph)
+    x = np.random.default_rng(0).standard_normal((1, 3, 32, 32)).astype(np.float32)
+    (want,), _, _, _ = run_both(graph, x, weights, [graph.outputs[0].name])
+    tm = netir.to_torch(graph, optimize=True, weights=weights)
+    km = netir.to_keras(graph, optimize=True, weights=weights)
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in tm.modules())
+    assert not any(isinstance(layer, keras.layers.BatchNormalization) for layer in km.layers)
+    with torch.no_grad():
+        got_torch = tm.eval()(torch.from_numpy(x)).numpy()
+    got_keras = keras.ops.convert_to_numpy(km(np.transpose(x, (0, 2, 3, 1))))
+    for got in (got_torch, got_keras):
+        assert np.max(np.abs(got - want)) <= CATALOG_TOLERANCE * max(1.0,
+                                                                     np.max(np.abs(want)))
+
+
+def test_emit_requested_inner_output_survives_optimize():
+    graph = build("resnet18", input_size=(32, 32))
+    model = netir.to_torch(graph, ["bn1", "fc"], optimize=True)
+    kept = {n.name: n.op for n in model.netir_graph}
+    assert kept["bn1"] == "batch_norm" and kept["conv1"] == "conv2d"
+    assert "layer1.0.bn1" not in kept
+
+
+def test_cli_emit_and_render_optimize(tmp_path):
+    r = CliRunner().invoke(main, ["emit", "resnet18", "--input", "3x32x32", "--num-classes",
+                                  "10", "--backend", "torch", "--optimize", "-o",
+                                  str(tmp_path / "t")])
+    assert r.exit_code == 0, r.output
+    saved = netir.Graph.load(tmp_path / "t" / "graph.json")
+    assert saved == optimize(build("resnet18", input_size=(32, 32), num_classes=10))[0]
+    assert not any(n.op == "batch_norm" for n in saved)
+    weights = load_weights(tmp_path / "t" / "weights.safetensors")
+    assert "bn1" not in weights and "bias" in weights["layer1.0.conv1"]
+    for flag, name in (("--optimize", "o.dot"), (None, "p.dot")):
+        args = ["render", "resnet18", "--level", "layer", "-o", str(tmp_path / name)]
+        r = CliRunner().invoke(main, args + ([flag] if flag else []))
+        assert r.exit_code == 0, r.output
+    optimized, plain = (tmp_path / "o.dot").read_text(), (tmp_path / "p.dot").read_text()
+    assert "batch norm" in plain and "batch norm" not in optimized
+    assert optimized.count("conv 3×3") == plain.count("conv 3×3") > 0
