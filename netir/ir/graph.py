@@ -3,6 +3,11 @@
 Each node is one layer with a unique dotted name, an op, normalised attributes and,
 as soon as it is added, its inferred output shape (channels first, batch excluded).
 Edges carry the input ports, so ``concat(a, b)`` and ``concat(b, a)`` differ.
+
+Nodes are kept in one dict; the DiGraph view is built on first use after a change.
+Building adds one object the garbage collector tracks per node (the Node; two with
+attributes), not five, so the collector's full passes stay few and short and building
+stays linear in the node count with the collector running.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from netir.ir.node import Node, Tensor
 from netir.ir.registry import Shape, get_op
 
 _NAME = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
+_NO_ATTRS: Mapping[str, Any] = MappingProxyType({})
 
 __all__ = ["Graph", "Node", "Tensor"]
 
@@ -40,7 +46,9 @@ class Graph:
 
     def __init__(self, name: str = "graph") -> None:
         self.name = name
-        self._g = nx.DiGraph()
+        self._nodes: dict[str, Node] = {}
+        self._readers: dict[str, int] = {}  # name -> inputs reading it (never GC-tracked)
+        self._g: nx.DiGraph | None = None
         self._order: list[str] = []
         self._inputs: list[str] = []
         self._outputs: list[str] | None = None
@@ -50,13 +58,16 @@ class Graph:
     # -- access ---------------------------------------------------------------------
     @property
     def nx(self) -> nx.DiGraph:
-        """The underlying DiGraph (node data key ``"node"`` holds the :class:`Node`)."""
+        """The graph as a DiGraph: node data ``"node"`` holds the :class:`Node`, edge data
+        ``"ports"`` the input ports. Built on first use after a change; do not modify it."""
+        if self._g is None:
+            self._g = _digraph(self)
         return self._g
 
     @property
     def nodes(self) -> list[Node]:
         """Every node in insertion order, which is a topological order."""
-        return [self._g.nodes[n]["node"] for n in self._order]
+        return list(self._nodes.values())
 
     @property
     def inputs(self) -> list[Node]:
@@ -67,17 +78,17 @@ class Graph:
         """Nodes set with :meth:`output`, else every node without successors."""
         if self._outputs is not None:
             return [self[n] for n in self._outputs]
-        return [self[n] for n in self._order if self._g.out_degree(n) == 0]
+        return [self[n] for n in self._order if n not in self._readers]
 
     def __getitem__(self, name: str) -> Node:
         try:
-            return self._g.nodes[name]["node"]
+            return self._nodes[name]
         except KeyError:
             raise GraphError("no node of this name in the graph", repr(name),
                              node=str(name), op="?") from None
 
     def __contains__(self, name: object) -> bool:
-        return name in self._g
+        return name in self._nodes
 
     def __len__(self) -> int:
         return len(self._order)
@@ -120,7 +131,7 @@ class Graph:
             while True:
                 candidate = base if n == 0 else f"{base}_{n}"
                 n += 1
-                if candidate not in self._g:
+                if candidate not in self._nodes:
                     break
             self._auto[base] = n
             return candidate
@@ -141,7 +152,7 @@ class Graph:
         if not _NAME.match(node_name):
             raise GraphError("node names are dot-separated words of letters, digits and _",
                              repr(node_name), node=node_name, op=op)
-        if node_name in self._g:
+        if node_name in self._nodes:
             raise GraphError("a node of this name already exists", repr(node_name),
                              node=node_name, op=op)
         in_names = [self._resolve_input(t, node_name, op) for t in inputs]
@@ -164,14 +175,12 @@ class Graph:
                 raise ShapeError("output would be empty", f"output {shape}")
         except NetIRError as err:
             raise err.locate(node_name, op) from None
-        node = Node(node_name, op, MappingProxyType(dict(norm)), tuple(in_names), shape)
-        self._g.add_node(node_name, node=node)
-        for port, src in enumerate(in_names):
-            if self._g.has_edge(src, node_name):
-                edge = self._g.edges[src, node_name]
-                edge["ports"] = (*edge["ports"], port)
-            else:
-                self._g.add_edge(src, node_name, ports=(port,))
+        node = Node(node_name, op, MappingProxyType(dict(norm)) if norm else _NO_ATTRS,
+                    tuple(in_names), shape)
+        self._nodes[node_name] = node
+        for src in in_names:
+            self._readers[src] = self._readers.get(src, 0) + 1
+        self._g = None
         self._order.append(node_name)
         if spec.category == "io":
             self._inputs.append(node_name)
@@ -183,7 +192,7 @@ class Graph:
                 raise GraphError("input comes from another graph",
                                  f"{t.name!r} of graph {t.graph.name!r}", node=node, op=op)
             return t.name
-        if isinstance(t, str) and t in self._g:
+        if isinstance(t, str) and t in self._nodes:
             return t
         raise GraphError("inputs must be Tensors of this graph or names of its nodes",
                          repr(t), node=node, op=op)
@@ -266,12 +275,12 @@ class Graph:
 
     def lint(self) -> None:
         """Check well-formedness: acyclic, edges match inputs, ports complete."""
-        if not nx.is_directed_acyclic_graph(self._g):
-            raise GraphError("graph has a cycle", list(nx.find_cycle(self._g)),
+        if not nx.is_directed_acyclic_graph(self.nx):
+            raise GraphError("graph has a cycle", list(nx.find_cycle(self.nx)),
                              node=self.name, op="graph")
         for node in self.nodes:
             ports = sorted(p for src in set(node.inputs)
-                           for p in self._g.edges[src, node.name]["ports"])
+                           for p in self.nx.edges[src, node.name]["ports"])
             if ports != list(range(len(node.inputs))):
                 raise GraphError("edge ports do not match the node's inputs", ports,
                                  node=node.name, op=node.op)
@@ -313,3 +322,17 @@ class Graph:
         if print_fn is not None:
             print_fn(text)
         return text
+
+
+def _digraph(graph: Graph) -> nx.DiGraph:
+    """The DiGraph of ``graph``: nodes with their Node, edges with their input ports."""
+    g = nx.DiGraph()
+    for node in graph.nodes:
+        g.add_node(node.name, node=node)
+        for port, src in enumerate(node.inputs):
+            if g.has_edge(src, node.name):
+                edge = g.edges[src, node.name]
+                edge["ports"] = (*edge["ports"], port)
+            else:
+                g.add_edge(src, node.name, ports=(port,))
+    return g
