@@ -8,6 +8,7 @@ Ratios are taken in one run with interleaved repetitions; medians throughout.
 from __future__ import annotations
 
 import argparse
+import copy
 import gc
 import json
 import os
@@ -20,6 +21,9 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from allocator import describe as describe_allocator  # noqa: E402
+from allocator import fix_allocator  # noqa: E402
+from markdown import tables  # noqa: E402
 from onnx_export import onnx_vs_export  # noqa: E402
 from scaling import scaling  # noqa: E402
 from timing import interleaved, interleaved_times, median_time  # noqa: E402
@@ -51,22 +55,32 @@ def ir_cost(quick: bool) -> list[dict]:
 TORCH_NETWORKS = {"resnet50": "ResNet50", "densenet121": "DenseNet121", "vgg19": "VGG19"}
 
 
-def torch_pair(name: str, first: str = "netir") -> dict:
+def torch_pair(name: str, first: str = "netir", optimized: bool = False) -> dict:
     """``{"netir": emitted model, "reference": hand-written model}`` in eval mode with the
-    same random weights; ``first`` is built first."""
+    same random weights; ``first`` is built first. With ``optimized``, also
+    ``"netir_optimized"``: the emitted ``netir.optimize`` graph with the folded weights."""
     import reference_models as ref
 
     from netir.emitters.pytorch import import_weights, to_torch
     from netir.emitters.weights import random_weights
 
     g = build(name)
+    weights = random_weights(g)
     models = {}
     for side in (first, "reference" if first == "netir" else "netir"):
         models[side] = (to_torch(g) if side == "netir" else
                         getattr(ref, TORCH_NETWORKS[name])()).eval()
-    import_weights(models["netir"], random_weights(g))
+    import_weights(models["netir"], weights)
     models["reference"].load_state_dict(models["netir"].state_dict())
+    if optimized:
+        models["netir_optimized"] = to_torch(g, optimize=True, weights=weights).eval()
     return models
+
+
+# torch_case sides beyond the pair: (side, model it runs, input in channels_last)
+TORCH_VARIANTS = (("netir_optimized", "netir_optimized", False),
+                  ("netir_channels_last", "netir", True),
+                  ("netir_optimized_channels_last", "netir_optimized", True))
 
 
 def torch_case(name: str, first: str, quick: bool) -> dict:
@@ -76,15 +90,22 @@ def torch_case(name: str, first: str, quick: bool) -> dict:
 
     torch.set_num_threads(2)
     torch.manual_seed(0)
-    models = torch_pair(name, first)
+    models = torch_pair(name, first, optimized=True)
+    channels_last = {k: copy.deepcopy(models[k]).to(memory_format=torch.channels_last)
+                     for k in ("netir", "netir_optimized")}
     out = {}
     for batch in (1, 8):
         x = torch.randn(batch, 3, 224, 224)
+        x_cl = x.contiguous(memory_format=torch.channels_last)
+        calls = {k: (lambda m=models[k]: m(x)) for k in ("netir", "reference")}
+        for side, model, cl in TORCH_VARIANTS:
+            calls[side] = (lambda m=channels_last[model]: m(x_cl)) if cl else (
+                lambda m=models[model]: m(x))
         with torch.no_grad():
-            err = float((models["netir"](x) - models["reference"](x)).abs().max())
+            want = models["reference"](x)
+            err = {k: float((fn() - want).abs().max()) for k, fn in calls.items()}
             reps = 2 if quick else (5 if batch == 8 else 8)
-            times, faults = interleaved_times(
-                {k: (lambda m=m: m(x)) for k, m in models.items()}, reps)
+            times, faults = interleaved_times(calls, reps)
         out[str(batch)] = {"times": times, "faults_per_call": faults, "max_abs_diff": err}
     return out
 
@@ -96,6 +117,7 @@ def torch_vs_reference(quick: bool) -> list[dict]:
     faults that follow differ by allocation order), so both orders are pooled."""
     import subprocess
 
+    sides = ("netir", "reference", *(v[0] for v in TORCH_VARIANTS))
     rows = []
     for name in TORCH_NETWORKS:
         pooled: dict[str, dict] = {}
@@ -104,23 +126,27 @@ def torch_vs_reference(quick: bool) -> list[dict]:
             proc = subprocess.run(cmd + (["--quick"] if quick else []), capture_output=True,
                                   text=True, check=True)
             for batch, data in json.loads(proc.stdout.strip().splitlines()[-1]).items():
-                entry = pooled.setdefault(batch, {"netir": [], "reference": [], "err": 0.0,
-                                                  "faults": {"netir": [], "reference": []}})
-                for side in ("netir", "reference"):
-                    entry[side] += data["times"][side]
+                entry = pooled.setdefault(batch, {"times": {k: [] for k in sides},
+                                                  "faults": {k: [] for k in sides},
+                                                  "err": dict.fromkeys(sides, 0.0)})
+                for side in sides:
+                    entry["times"][side] += data["times"][side]
                     entry["faults"][side].append(data["faults_per_call"][side])
-                entry["err"] = max(entry["err"], data["max_abs_diff"])
+                    entry["err"][side] = max(entry["err"][side], data["max_abs_diff"][side])
         for batch, entry in sorted(pooled.items(), key=lambda kv: int(kv[0])):
-            t = {k: statistics.median(entry[k]) for k in ("netir", "reference")}
+            t = {k: statistics.median(v) for k, v in entry["times"].items()}
             rows.append({"network": name, "batch": int(batch), "netir_s": t["netir"],
                          "reference_s": t["reference"], "ratio": t["netir"] / t["reference"],
-                         "rounds": len(entry["netir"]), "max_abs_diff": entry["err"],
+                         "seconds": t, "ratios": {k: t[k] / t["reference"] for k in sides},
+                         "rounds": len(entry["times"]["netir"]),
+                         "max_abs_diff": entry["err"],
                          "page_faults_per_call": {k: statistics.mean(v) for k, v in
                                                   entry["faults"].items()}})
-            f = rows[-1]["page_faults_per_call"]
-            print(f"  {name:12s} batch {batch}: netir {t['netir'] * 1e3:8.1f} ms  reference "
-                  f"{t['reference'] * 1e3:8.1f} ms  ratio {rows[-1]['ratio']:.3f}  "
-                  f"(page faults/call {f['netir']:.0f} vs {f['reference']:.0f})", flush=True)
+            r, f = rows[-1]["ratios"], rows[-1]["page_faults_per_call"]
+            print(f"  {name:12s} batch {batch}: reference {t['reference'] * 1e3:7.1f} ms; "
+                  "ratio " + "  ".join(f"{k} {r[k]:.3f}" for k in sides if k != "reference") +
+                  f"  (page faults/call netir {f['netir']:.0f}, optimized "
+                  f"{f['netir_optimized']:.0f}, reference {f['reference']:.0f})", flush=True)
     return rows
 
 
@@ -132,21 +158,24 @@ def keras_vs_applications(quick: bool) -> list[dict]:
 
     rows = []
     for name, app in (("vgg19", keras.applications.VGG19),
+                      ("resnet50", keras.applications.ResNet50),
                       ("densenet121", keras.applications.DenseNet121)):
-        ours = to_keras(build(name))
-        theirs = app(weights=None)
-        f_ours, f_theirs = tf.function(ours), tf.function(theirs)
+        g = build(name)
+        functions = {"netir": tf.function(to_keras(g)),
+                     "netir_optimized": tf.function(to_keras(g, optimize=True)),
+                     "keras.applications": tf.function(app(weights=None))}
         for batch in (1, 8):
             x = tf.random.normal((batch, 224, 224, 3))
             reps = 3 if quick else (9 if batch == 8 else 15)
-            t = interleaved({"netir": lambda: f_ours(x, training=False).numpy(),
-                             "keras.applications": lambda: f_theirs(x, training=False).numpy()},
-                            reps)
+            t = interleaved({k: (lambda f=f: f(x, training=False).numpy())
+                             for k, f in functions.items()}, reps)
+            ref = t["keras.applications"]
             rows.append({"network": name, "batch": batch, "netir_s": t["netir"],
-                         "applications_s": t["keras.applications"],
-                         "ratio": t["netir"] / t["keras.applications"]})
-            print(f"  {name:12s} batch {batch}: netir {t['netir'] * 1e3:8.1f} ms  applications "
-                  f"{t['keras.applications'] * 1e3:8.1f} ms  ratio {rows[-1]['ratio']:.3f}",
+                         "netir_optimized_s": t["netir_optimized"], "applications_s": ref,
+                         "ratio": t["netir"] / ref,
+                         "optimized_ratio": t["netir_optimized"] / ref})
+            print(f"  {name:12s} batch {batch}: applications {ref * 1e3:8.1f} ms  ratio netir "
+                  f"{rows[-1]['ratio']:.3f}  optimized {rows[-1]['optimized_ratio']:.3f}",
                   flush=True)
     return rows
 
@@ -236,6 +265,7 @@ def _cpu_model() -> str:
 
 
 def main() -> None:
+    fix_allocator()
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--quick", action="store_true", help="fewer repetitions")
     p.add_argument("--cpu-only", action="store_true", help="skip the CUDA section")
@@ -263,7 +293,7 @@ def main() -> None:
                           "tensorflow": _version("tensorflow-cpu") or _version("tensorflow"),
                           "onnx": _version("onnx"), "onnxruntime": _version("onnxruntime"),
                           "netir": netir.__version__,
-                          "cpu_model": _cpu_model()},
+                          "cpu_model": _cpu_model(), "allocator": describe_allocator()},
               "method": "forward passes: medians of interleaved repetitions (order "
                         "alternating each round) after one warm-up; Keras 15 at batch 1 and 9 "
                         "at batch 8 (3 with --quick); PyTorch pooled from two fresh processes "
@@ -272,7 +302,13 @@ def main() -> None:
                         "mode, 224x224 inputs, torch.set_num_threads(2), same weights on both "
                         "sides; "
                         "ratio = netir time / reference time. IR and scaling: medians of 5 "
-                        "(3 with --quick), garbage collected before each repetition."}
+                        "(3 with --quick), garbage collected before each repetition. Every "
+                        "process runs with glibc's thresholds fixed (" + describe_allocator() +
+                        ") so freed activations stay in the heap whatever was allocated "
+                        "before. netir_optimized: the emitted netir.optimize graph (batch "
+                        "norm folded, dropout gone) with the same weights folded; "
+                        "channels_last: the emitted model and its input in "
+                        "torch.channels_last (the reference stays contiguous)."}
     sections = {"ir_cost": lambda: ir_cost(args.quick),
                 "torch_vs_reference": lambda: torch_vs_reference(args.quick),
                 "keras_vs_applications": lambda: keras_vs_applications(args.quick),
@@ -293,7 +329,7 @@ def main() -> None:
     output = args.output or str(Path(__file__).parent / (
         "results.json" if args.only is None else f"results-{'-'.join(wanted)}.json"))
     write_atomic(output, json.dumps(result, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {output} in {result['total_s']:.0f} s")
+    print(f"wrote {output} in {result['total_s']:.0f} s\n\n{tables(result)}")
 
 
 if __name__ == "__main__":
