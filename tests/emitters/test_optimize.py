@@ -32,6 +32,10 @@ def _run(graph, weights, x, backend):
     import torch
 
     names = [n.name for n in graph.outputs]
+    if backend == "onnx":
+        from netir.emitters.onnx import runtime, to_onnx
+
+        return runtime.run(to_onnx(graph, weights=weights), [x])
     model = netir.emit(graph, backend)
     if backend == "torch":
         netir.import_weights(model, weights)
@@ -46,7 +50,7 @@ def _run(graph, weights, x, backend):
 
 
 def _assert_same_outputs(graph, new, new_weights, weights, tolerance, batch=2,
-                         backends=("torch", "keras")):
+                         backends=("torch", "keras", "onnx")):
     """Every output of ``graph`` (original, PyTorch) against ``new`` in ``backends``."""
     x = np.random.default_rng(7).standard_normal(
         (batch, *graph.inputs[0].shape)).astype(np.float32)
@@ -108,7 +112,12 @@ def test_emitters_optimize_and_load_weights():
     with torch.no_grad():
         got_torch = tm.eval()(torch.from_numpy(x)).numpy()
     got_keras = keras.ops.convert_to_numpy(km(np.transpose(x, (0, 2, 3, 1))))
-    for got in (got_torch, got_keras):
+    from netir.emitters.onnx import runtime, to_onnx
+
+    onnx_model = to_onnx(graph, optimize=True, weights=weights)
+    assert "BatchNormalization" not in {n.op_type for n in onnx_model.graph.node}
+    (got_onnx,) = runtime.run(onnx_model, [x])
+    for got in (got_torch, got_keras, got_onnx):
         assert np.max(np.abs(got - want)) <= CATALOG_TOLERANCE * max(1.0,
                                                                      np.max(np.abs(want)))
 

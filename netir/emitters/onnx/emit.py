@@ -54,7 +54,8 @@ def _add_weights(model: onnx.ModelProto, graph: Graph, node: Node, weights: Weig
 
 
 def to_onnx(graph: Graph, outputs: Sequence[str] | None = None, *,
-            weights: Weights | None = None, opset: int = DEFAULT_OPSET) -> onnx.ModelProto:
+            weights: Weights | None = None, opset: int = DEFAULT_OPSET,
+            optimize: bool = False) -> onnx.ModelProto:
     """An ONNX model computing ``graph`` on inputs ``(batch, C, H, W)`` (or features).
 
     ``outputs`` (node names) picks what the model returns, default the graph's
@@ -62,8 +63,13 @@ def to_onnx(graph: Graph, outputs: Sequence[str] | None = None, *,
     :func:`~netir.emitters.weights.random_weights` (seed 0), so the same graph always
     gives the same bytes. ``opset`` is ``DEFAULT_OPSET`` (26) or any down to
     ``MIN_OPSET`` (18). Raises UnsupportedOpError for an op with no ONNX lowering and
-    NetIRError for weights that do not fit the graph.
+    NetIRError for weights that do not fit the graph. ``optimize=True`` lowers
+    ``netir.optimize(graph, weights)`` (inference only: batch norm folded, dropout gone).
     """
+    if optimize:
+        from netir.ir.passes import optimize as optimize_graph
+
+        graph, weights = optimize_graph(graph, weights, keep=outputs or ())
     if not MIN_OPSET <= opset <= DEFAULT_OPSET:
         raise NetIRError(f"the ONNX emitter writes opsets {MIN_OPSET}..{DEFAULT_OPSET}",
                          opset, node=graph.name, op="onnx")
