@@ -155,20 +155,41 @@ def emit(network: str, backend: str, out_dir: str, num_classes: int | None,
     click.echo(f"wrote {out / target}, {out / 'weights.safetensors'}, {out / 'graph.json'}")
 
 
+def _backends_option(text: str | None) -> list[str] | None:
+    """``torch,keras`` -> ``["torch", "keras"]``; None (every backend) when not given."""
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise click.BadParameter("name at least one backend, e.g. torch,keras,reference")
+    return names
+
+
+_BACKENDS_HELP = "Comma-separated backends to judge (default: every registered one)."
+_WEIGHTS_HELP = ("calibrated: random weights put in a trained network's state (activations "
+                 "of order 1); random: as drawn.")
+
+
 @main.command("compare")
 @click.argument("network")
 @click.option("--input", "input_shape", metavar="CxHxW")
 @click.option("--batch", type=int, default=2, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--per-node", is_flag=True, help="Compare every node; name the first to part.")
+@click.option("--backends", metavar="A,B,...", help=_BACKENDS_HELP)
+@click.option("--weights", type=click.Choice(["calibrated", "random"]), default="calibrated",
+              show_default=True, help=_WEIGHTS_HELP)
+@click.option("--per-node", is_flag=True, help="List every node's error in every backend.")
 def compare_cmd(network: str, input_shape: str | None, batch: int, seed: int,
-                per_node: bool) -> None:
-    """Run NETWORK in PyTorch and Keras with shared random weights and compare."""
+                backends: str | None, weights: str, per_node: bool) -> None:
+    """Run NETWORK in every backend with shared weights; judge each node against the
+    NumPy reference (float64). Exit 1 on disagreement."""
+    from netir.emitters.check import node_listing
     from netir.emitters.compare import compare
 
     g = load_network(network, None, input_shape)
-    report = compare(g, batch=batch, seed=seed, per_node=per_node)
-    click.echo(str(report))
+    report = compare(g, batch=batch, seed=seed, backends=_backends_option(backends),
+                     weights=weights)
+    click.echo(node_listing(report) if per_node else str(report))
     sys.exit(0 if report.passed else 1)
 
 
@@ -177,16 +198,21 @@ def compare_cmd(network: str, input_shape: str | None, batch: int, seed: int,
 @click.option("--all", "all_", is_flag=True, help="Every catalog network.")
 @click.option("--input", "input_shape", metavar="CxHxW",
               help="Input for every network (default: 64×64 or the smallest valid).")
-@click.option("--per-node", is_flag=True, help="Localise the first divergent node.")
+@click.option("--backends", metavar="A,B,...", help=_BACKENDS_HELP)
+@click.option("--weights", type=click.Choice(["calibrated", "random"]), default="calibrated",
+              show_default=True, help=_WEIGHTS_HELP)
+@click.option("--per-node", is_flag=True, help="Also list every node of every network.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False),
               help="Also write the reports as JSON.")
-def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None, per_node: bool,
+def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None,
+              backends: str | None, weights: str, per_node: bool,
               json_path: str | None) -> None:
-    """Check catalog networks (or JSON files) in both backends; non-zero on disagreement."""
+    """Check catalog networks (or JSON files) in every backend against the reference,
+    node by node; non-zero on disagreement."""
     import json
 
     from netir.architectures import list_architectures
-    from netir.emitters.check import check, report_table
+    from netir.emitters.check import check, node_listing, report_table
     from netir.ir.files import write_atomic
     from netir.progress import progress_bar
 
@@ -197,20 +223,25 @@ def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None, pe
     if input_shape:
         p = parse_input(input_shape)
         shape = (p["in_channels"], *p["input_size"])
+    chosen = _backends_option(backends)
     items = [netir.Graph.load(n) if n.endswith(".json") else n for n in names]
     reports = []
     with progress_bar(len(items), "check") as bar:
         for item in items:
             label = item if isinstance(item, str) else item.name
             bar.working(label)
-            reports.extend(check([item], shape, per_node=per_node))
+            reports.extend(check([item], shape, backends=chosen, weights=weights))
             bar.done(label)
+    if per_node:
+        for r in reports:
+            click.echo(node_listing(r) + "\n")
     click.echo(report_table(reports))
     if json_path:
         write_atomic(json_path, json.dumps([r.as_dict() for r in reports], indent=1,
                                            sort_keys=True) + "\n")
     failed = [r.network for r in reports if not r.passed]
-    click.echo(f"{len(reports) - len(failed)} passed, {len(failed)} failed")
+    click.echo(f"{len(reports) - len(failed)} passed, {len(failed)} failed "
+               f"(each node within {reports[0].tolerance:g} of its own max |value|)")
     sys.exit(1 if failed else 0)
 
 

@@ -1,8 +1,9 @@
-"""``netir check``: run catalog networks (or graphs) through both backends."""
+"""``netir check``: run catalog networks (or graphs) through every backend and judge
+each node against the reference."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from netir.emitters.compare import CATALOG_TOLERANCE, CompareReport, compare
 from netir.ir.errors import ShapeError
@@ -30,12 +31,14 @@ def check_input(name: str, size: int = CHECK_SIZE) -> tuple[int, int]:
 
 
 def check(networks: Iterable[str | Graph], input_shape: tuple[int, int, int] | None = None,
-          per_node: bool = False, tolerance: float = CATALOG_TOLERANCE,
+          tolerance: float = CATALOG_TOLERANCE, backends: Sequence[str] | None = None,
+          weights: str = "calibrated",
           progress: Callable[[str], None] | None = None) -> list[CompareReport]:
-    """Compare each network's two backends; returns one report per network.
+    """Compare each network in ``backends`` (default: all) against the reference, node by
+    node; returns one report per network.
 
     Catalog names run at ``input_shape`` (C, H, W) when given, else at 64×64 or their
-    smallest valid size. Graphs run as they are.
+    smallest valid size. Graphs run as they are. ``weights``: "calibrated" or "random".
     """
     from netir.architectures import build
 
@@ -52,22 +55,35 @@ def check(networks: Iterable[str | Graph], input_shape: tuple[int, int, int] | N
             graph = net
             if progress:
                 progress(graph.name)
-        reports.append(compare(graph, per_node=per_node, tolerance=tolerance))
+        reports.append(compare(graph, tolerance=tolerance, backends=backends, weights=weights))
     return reports
 
 
 def report_table(reports: list[CompareReport]) -> str:
-    """network, input, output shapes, params, buffers, max abs and rel error, seconds."""
+    """One row per network: input, output shapes, parameters and buffers (IR), the
+    largest output magnitude, the worst node over all backends with its relative and
+    absolute error, the worst output error, seconds and the verdict."""
     rows = []
     for r in reports:
-        same = r.ir_shape == r.torch_shape == r.keras_shape
-        counts = r.ir_params == r.torch_params == r.keras_params
+        same = all(b.shapes == r.outputs for b in r.results)
+        counts = all(b.params == r.ir_params for b in r.results)
+        worst = r.worst
+        out = max(r.results, key=lambda b: b.output_rel)
+        failed = [b for b in r.results if not b.passed]
         rows.append([
-            r.network, format_shape(r.input_shape),
-            format_shape(r.ir_shape) + ("" if same else " ≠"),
+            r.network, ", ".join(format_shape(s) for s in r.inputs.values()),
+            ", ".join(format_shape(s) for s in r.outputs.values()) + ("" if same else " ≠"),
             f"{r.ir_params[0]:,}" + ("" if counts else " ≠"), f"{r.ir_params[1]:,}",
-            f"{r.max_abs:.2e}", f"{r.max_rel:.2e}", f"{r.seconds:.1f}",
-            "pass" if r.passed else "FAIL" + (f" at {r.first_divergent}"
-                                              if r.first_divergent else "")])
-    return format_table(["network", "input", "output", "params", "buffers", "max abs",
-                         "max rel", "s", "result"], rows, right={3, 4, 5, 6, 7})
+            f"{r.output_scale:.3g}", f"{worst.worst_node} ({worst.backend})",
+            f"{worst.worst_rel:.1e}", f"{worst.worst_abs:.1e}", f"{out.output_abs:.1e}",
+            f"{r.seconds:.1f}",
+            "pass" if r.passed else "FAIL" + "".join(
+                f" {b.backend}@{b.first_divergent}" for b in failed if b.first_divergent)])
+    return format_table(["network", "input", "output", "params", "buffers", "max |out|",
+                         "worst node", "rel", "|Δ|", "out |Δ|", "s", "result"], rows,
+                        right={3, 4, 5, 7, 8, 9, 10})
+
+
+def node_listing(report: CompareReport) -> str:
+    """``--per-node``: the report followed by every node's errors."""
+    return f"{report}\n{report.node_table()}"

@@ -50,19 +50,20 @@ class Agreement:
 
 
 def agreement_from_report(report) -> Agreement:
-    """Convert a :class:`~netir.emitters.compare.CompareReport` made with ``per_node``."""
-    pair = "torch/keras"  # the two backends that compare() runs
-    nodes = {d.name: {pair: d.max_abs / d.scale if d.scale else d.max_abs}
-             for d in report.nodes}
-    return Agreement(tuple(report.input_shape), report.batch, report.tolerance, report.passed,
-                     [PairResult(pair, report.max_rel, report.passed)], nodes)
+    """Convert a :class:`~netir.emitters.compare.CompareReport`: one pair per backend
+    against the reference (``"torch/reference"``), each node's relative local error."""
+    pairs = [PairResult(f"{r.backend}/reference", r.worst_rel, r.passed)
+             for r in report.results]
+    nodes = {n.name: {f"{b}/reference": n.relative(b) for b in n.local} for n in report.nodes}
+    return Agreement(tuple(next(iter(report.inputs.values()))), report.batch,
+                     report.tolerance, report.passed, pairs, nodes)
 
 
 def run_agreement(name: str) -> Agreement:
     """Check catalog network ``name`` node by node (64×64 or its smallest input)."""
     from netir.emitters.check import check
 
-    return agreement_from_report(check([name], per_node=True)[0])
+    return agreement_from_report(check([name])[0])
 
 
 def agreement_dot(graph: Graph, agreement: Agreement, fontname: str | None = None) -> str:

@@ -27,9 +27,12 @@ def test_emit_torch_and_keras(tmp_path):
 
 
 def test_compare_prints_report_and_check_writes_json(tmp_path):
-    r = CliRunner().invoke(main, ["compare", "resnet18", "--input", "3x64x64"])
+    r = CliRunner().invoke(main, ["compare", "resnet18", "--input", "3x64x64",
+                                  "--backends", "torch,reference"])
     assert r.exit_code == 0, r.output
     assert "resnet18: PASS" in r.output and "11,689,512" in r.output
+    assert "torch " in r.output and "reference " in r.output and "keras " not in r.output
+    assert "pairwise max |Δ| on outputs: torch–reference" in r.output
     path = tmp_path / "g.json"
     netir.build("lenet5").save(path)
     r = CliRunner().invoke(main, ["check", "lenet5", str(path), "--json",
@@ -38,3 +41,18 @@ def test_compare_prints_report_and_check_writes_json(tmp_path):
     assert "2 passed, 0 failed" in r.output
     data = json.loads((tmp_path / "r.json").read_text())
     assert [d["passed"] for d in data] == [True, True]
+    assert {b["backend"] for b in data[0]["results"]} >= {"torch", "keras", "reference"}
+    assert len(data[0]["nodes"]) == len(netir.build("lenet5").nodes)
+
+
+def test_compare_per_node_listing_and_bad_backends():
+    r = CliRunner().invoke(main, ["compare", "lenet5", "--backends", "reference",
+                                  "--per-node"])
+    assert r.exit_code == 0, r.output
+    for node in netir.build("lenet5").nodes:
+        assert node.name in r.output
+    assert "reference rel" in r.output
+    r = CliRunner().invoke(main, ["compare", "lenet5", "--backends", "nope"])
+    assert r.exit_code == 1 and "error: " in r.output and "unknown backend" in r.output
+    r = CliRunner().invoke(main, ["compare", "lenet5", "--backends", ","])
+    assert r.exit_code == 2

@@ -42,12 +42,13 @@ def test_alexnet_2012_runs_on_keras_torch_backend():
     """The Keras model is written with keras.ops, so Keras' torch backend runs it too."""
     code = textwrap.dedent("""
         import numpy as np, torch, netir
-        from netir.emitters.compare import run_both
+        from netir.emitters.compare import run_backend
         from netir.emitters.check import check_input
         from netir.emitters.weights import random_weights
         g = netir.build("alexnet_2012", input_size=check_input("alexnet_2012"))
         x = np.random.default_rng(0).standard_normal((1, *g.inputs[0].shape)).astype("float32")
-        t, k, _, km = run_both(g, x, random_weights(g), [g.outputs[0].name])
+        w, out = random_weights(g), [g.outputs[0].name]
+        t, k = (run_backend(b, g, w, [x], out)[0] for b in ("torch", "keras"))
         import keras
         assert keras.backend.backend() == "torch"
         err = np.abs(t[0] - k[0]).max() / max(1.0, np.abs(t[0]).max())

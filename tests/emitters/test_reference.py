@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import netir
-from netir.emitters.compare import OP_TOLERANCE, run_both
+from netir.emitters.compare import OP_TOLERANCE, run_backend
 from netir.emitters.reference import Run, count_params, execute, export_weights, to_reference
 from netir.emitters.weights import random_weights
 from tests.emitters.test_ops_numeric import CASES, single
@@ -30,7 +30,8 @@ def test_reference_agrees_with_torch_and_keras(case):
     graph = CASES[case]
     weights, x = random_weights(graph, seed=3), _x(graph)
     names = [n.name for n in graph.nodes]
-    t_np, k_np, _, _ = run_both(graph, x, weights, names)
+    t_np, _ = run_backend("torch", graph, weights, [x], names)
+    k_np, _ = run_backend("keras", graph, weights, [x], names)
     r_np = execute(to_reference(graph, names, weights=weights), [x])
     for name, r, t, k in zip(names, r_np, t_np, k_np):
         assert r.dtype == np.float32, name
