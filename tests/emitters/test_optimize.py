@@ -17,7 +17,7 @@ import netir
 from netir.architectures import build, list_architectures
 from netir.cli import main
 from netir.emitters.check import check_input
-from netir.emitters.compare import CATALOG_TOLERANCE, OP_TOLERANCE, run_both
+from netir.emitters.compare import CATALOG_TOLERANCE, OP_TOLERANCE, run_backend
 from netir.emitters.weights import load_weights, random_weights
 from netir.ir.passes import PASSES, optimize, run_pass
 from netir.testing.motifs import optimizable_graphs
@@ -100,7 +100,7 @@ def test_emitters_optimize_and_load_weights():
     graph = build("resnet18", input_size=(32, 32))
     weights = random_weights(graph)
     x = np.random.default_rng(0).standard_normal((1, 3, 32, 32)).astype(np.float32)
-    (want,), _, _, _ = run_both(graph, x, weights, [graph.outputs[0].name])
+    (want,), _ = run_backend("torch", graph, weights, [x], [graph.outputs[0].name])
     tm = netir.to_torch(graph, optimize=True, weights=weights)
     km = netir.to_keras(graph, optimize=True, weights=weights)
     assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in tm.modules())
