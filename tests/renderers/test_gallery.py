@@ -97,7 +97,7 @@ def test_plain_stack_says_it_has_no_blocks(site):
 def test_page_shows_the_check_and_colours_nodes_by_error(site):
     page = (site / "densenet121.html").read_text()
     check = page[page.index("<h2>Cross-backend"):page.index("<h2>Summary")]
-    assert re.search(r"<td>torch/keras</td><td class=\"num\">\d\.\d\de-\d\d</td>"
+    assert re.search(r"<td>torch/reference</td><td class=\"num\">\d\.\d\de-\d\d</td>"
                      r'<td><span class="pass">PASS</span>', check)
     fills = set(re.findall(r'<path fill="(#[0-9a-f]{6})"', check))
     assert fills & {color for _, color in ERROR_BANDS}

@@ -28,9 +28,10 @@ UI = {
     "overview": "Overview by stage",
     "overview_intro": "Stages in order; a block stage links to the anatomy of its blocks.",
     "check": "Cross-backend check",
-    "check_intro": ("Random weights shared by every backend, input {shape}, batch {batch}, "
-                    "float32, inference; a pair passes when max |a − b| ≤ {tol:g} · "
-                    "max(1, max |a|) at every node."),
+    "check_intro": ("Calibrated random weights (activations of order 1) shared by every "
+                    "backend, input {shape}, batch {batch}, float32, inference; each backend "
+                    "is judged against the NumPy reference (float64) and passes when, at "
+                    "every node, max |Δ| ≤ {tol:g} · the node's max |value|."),
     "pair": "backends", "max_rel": "max relative error", "verdict": "result",
     "agreement": "Where the backends agree: per-node error",
     "agreement_intro": ("The blocks of the network coloured by the largest relative error of "

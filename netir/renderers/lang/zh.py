@@ -25,8 +25,9 @@ UI = {
     "overview": "按阶段总览",
     "overview_intro": "按顺序列出各阶段；点击模块阶段可跳到其模块结构图。",
     "check": "跨后端一致性检查",
-    "check_intro": ("各后端共享同一组随机权重，输入 {shape}，批大小 {batch}，float32，推理模式；"
-                    "当每个节点都满足 max |a − b| ≤ {tol:g} · max(1, max |a|) 时该后端对通过。"),
+    "check_intro": ("各后端共享同一组校准后的随机权重（各层激活为 1 的量级），输入 {shape}，"
+                    "批大小 {batch}，float32，推理模式；每个后端与 NumPy 参考实现（float64）"
+                    "比较，当每个节点都满足 max |Δ| ≤ {tol:g} · 该节点的 max |值| 时通过。"),
     "pair": "后端对", "max_rel": "最大相对误差", "verdict": "结果",
     "agreement": "后端在哪里一致：逐节点误差",
     "agreement_intro": "按模块着色，颜色表示模块内任一节点在所有后端对之间的最大相对误差。",
