@@ -9,11 +9,13 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import fnmatch
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from netir.ir.errors import ArchitectureError
+from netir.ir.attrs import MAX_INT, _is_int
+from netir.ir.errors import ArchitectureError, AttributeValueError
 from netir.ir.graph import Graph
 
 
@@ -117,12 +119,29 @@ def build(name: str, **overrides: Any) -> Graph:
     when the input is too small for the network.
     """
     info = get_architecture(name)
-    return info.builder(**overrides)
+    accepted = inspect.signature(info.builder).parameters
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
+    unknown = sorted(k for k in overrides if k not in accepted) if not takes_any else []
+    if unknown:
+        known = [k for k, p in accepted.items() if p.kind is p.KEYWORD_ONLY or
+                 p.kind is p.POSITIONAL_OR_KEYWORD]
+        raise ArchitectureError(f"unknown override '{unknown[0]}'; {name} takes {known}",
+                                f"{unknown[0]}={overrides[unknown[0]]!r}"[:200], node=name,
+                                op="build")
+    try:
+        return info.builder(**overrides)
+    except TypeError as e:  # a builder taking **overrides forwards them to its family
+        raise ArchitectureError("the builder does not take these overrides",
+                                f"{sorted(overrides)}: {e}"[:300], node=name,
+                                op="build") from None
 
 
 def input_hw(input_size: int | tuple[int, int]) -> tuple[int, int]:
-    """Normalise an ``input_size`` override to ``(H, W)``."""
-    if isinstance(input_size, int):
-        return (input_size, input_size)
-    h, w = input_size
-    return (int(h), int(w))
+    """Normalise an ``input_size`` override to ``(H, W)``; AttributeValueError for
+    anything but a positive int or a pair of them."""
+    value = (input_size, input_size) if not isinstance(input_size, (tuple, list)) \
+        else tuple(input_size)
+    if len(value) != 2 or not all(_is_int(v) and 1 <= int(v) <= MAX_INT for v in value):
+        raise AttributeValueError("input_size must be a positive int or a pair (H, W)",
+                                  repr(input_size)[:200], node="<build>", op="build")
+    return (int(value[0]), int(value[1]))

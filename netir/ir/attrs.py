@@ -7,6 +7,7 @@ a location; the graph adds the node and the op.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -41,17 +42,55 @@ class Attr:
         return self.default is REQUIRED
 
 
+MAX_INT = 2**31 - 1
+"""The largest integer an attribute or shape may hold: frameworks size tensors and
+kernels with 32-bit integers, and no layer of a real network comes near it."""
+
+
+def _scalar_kind(v: Any) -> str | None:
+    """'b' (bool), 'i' (integer), 'f' (real) or None for one scalar value.
+
+    Python scalars, NumPy scalars and 0-d arrays, and 0-d tensors of any framework
+    (anything with ``dtype`` and ``ndim == 0``/``dim() == 0``) are accepted alike.
+    """
+    if isinstance(v, bool):
+        return "b"
+    if isinstance(v, int):
+        return "i"
+    if isinstance(v, float):
+        return "f"
+    dtype = getattr(v, "dtype", None)
+    if dtype is None or isinstance(v, (str, bytes)):
+        return None
+    ndim = getattr(v, "ndim", None)
+    if ndim is None or callable(ndim):
+        return None
+    if ndim != 0:
+        return None
+    kind = getattr(dtype, "kind", None)  # numpy
+    if kind is None:  # torch and others: classify through the dtype's name
+        text = str(dtype).rpartition(".")[2]
+        kind = ("b" if text == "bool" else "f" if text.startswith(("float", "bfloat", "half",
+                                                                    "double"))
+                else "i" if text.startswith(("int", "uint", "long", "short")) else None)
+    return {"b": "b", "i": "i", "u": "i", "f": "f"}.get(kind)
+
+
 def _is_int(v: Any) -> bool:
-    return isinstance(v, (int,)) and not isinstance(v, bool) or (
-        hasattr(v, "dtype") and getattr(v, "ndim", 1) == 0 and v.dtype.kind in "iu")
+    return _scalar_kind(v) == "i"
 
 
-def _int(name: str, v: Any, minimum: int) -> int:
+def _int(name: str, v: Any, minimum: int, maximum: int = MAX_INT) -> int:
     if not _is_int(v):
-        raise AttributeValueError(f"attribute '{name}' must be an integer", repr(v))
-    if int(v) < minimum:
-        raise AttributeValueError(f"attribute '{name}' must be >= {minimum}", repr(v))
-    return int(v)
+        raise AttributeValueError(f"attribute '{name}' must be an integer (a bool is not)",
+                                  _short(v))
+    v = int(v)
+    if v < minimum:
+        raise AttributeValueError(f"attribute '{name}' must be >= {minimum}", _short(v))
+    if v > maximum:
+        raise AttributeValueError(f"attribute '{name}' must be <= {maximum}",
+                                  _short(v))
+    return v
 
 
 def integer(minimum: int = 1) -> AttrType:
@@ -73,7 +112,7 @@ def pair(minimum: int = 1) -> AttrType:
             v = (v, v)
         if not isinstance(v, (tuple, list)) or len(v) != 2:
             raise AttributeValueError(f"attribute '{name}' must be an int or a pair of ints",
-                                      repr(v))
+                                      _short(v))
         return (_int(name, v[0], minimum), _int(name, v[1], minimum))
 
     return AttrType(f"int|(int, int) >= {minimum}", norm)
@@ -90,7 +129,7 @@ def _padding(name: str, v: Any) -> Any:
         if v in ("same", "valid"):
             return v
         raise AttributeValueError(f"attribute '{name}' must be 'same', 'valid', an int, "
-                                  "a pair or ((top, bottom), (left, right))", repr(v))
+                                  "a pair or ((top, bottom), (left, right))", _short(v))
     if _is_int(v):
         p = _int(name, v, 0)
         return ((p, p), (p, p))
@@ -101,7 +140,7 @@ def _padding(name: str, v: Any) -> Any:
         if all(isinstance(x, (tuple, list)) and len(x) == 2 for x in v):
             return tuple(tuple(_int(name, x, 0) for x in side) for side in v)
     raise AttributeValueError(f"attribute '{name}' must be 'same', 'valid', an int, a pair "
-                              "or ((top, bottom), (left, right))", repr(v))
+                              "or ((top, bottom), (left, right))", _short(v))
 
 
 padding = AttrType("'same'|'valid'|int|(h, w)|((t, b), (l, r))", _padding)
@@ -109,9 +148,9 @@ padding = AttrType("'same'|'valid'|int|(h, w)|((t, b), (l, r))", _padding)
 
 
 def _bool(name: str, v: Any) -> bool:
-    if not isinstance(v, bool):
-        raise AttributeValueError(f"attribute '{name}' must be a bool", repr(v))
-    return v
+    if _scalar_kind(v) != "b":
+        raise AttributeValueError(f"attribute '{name}' must be a bool", _short(v))
+    return bool(v)
 
 
 boolean = AttrType("bool", _bool)
@@ -122,16 +161,23 @@ def real(low: float | None = None, high: float | None = None, *, low_open: bool 
     """A float in a range; ints are accepted and converted."""
 
     def norm(name: str, v: Any) -> float:
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise AttributeValueError(f"attribute '{name}' must be a number", repr(v))
-        v = float(v)
-        bad = v != v or (low is not None and (v < low or (low_open and v == low))) or (
+        if _scalar_kind(v) not in ("i", "f"):
+            raise AttributeValueError(f"attribute '{name}' must be a number (a bool is not)",
+                                      _short(v))
+        try:
+            v = float(v)
+        except OverflowError:
+            raise AttributeValueError(f"attribute '{name}' must be a finite number",
+                                      _short(v)) from None
+        if not math.isfinite(v):
+            raise AttributeValueError(f"attribute '{name}' must be a finite number", _short(v))
+        bad = (low is not None and (v < low or (low_open and v == low))) or (
             high is not None and (v > high or (high_open and v == high)))
         if bad:
             lo = "(" if low_open else "["
             hi = ")" if high_open else "]"
             raise AttributeValueError(f"attribute '{name}' must lie in {lo}{low}, {high}{hi}",
-                                      repr(v))
+                                      _short(v))
         return v
 
     return AttrType("float", norm)
@@ -139,10 +185,21 @@ def real(low: float | None = None, high: float | None = None, *, low_open: bool 
 
 def _shape(name: str, v: Any) -> tuple[int, ...]:
     if not isinstance(v, (tuple, list)) or len(v) not in (1, 3) or not all(
-            _is_int(x) and int(x) >= 1 for x in v):
+            _is_int(x) and 1 <= int(x) <= MAX_INT for x in v):
         raise AttributeValueError(f"attribute '{name}' must be (C,) or (C, H, W) with "
-                                  "positive ints, batch excluded", repr(v))
+                                  f"ints in [1, {MAX_INT}], batch excluded", _short(v))
     return tuple(int(x) for x in v)
+
+
+def _short(v: Any) -> str:
+    """``repr(v)`` cut to 200 characters; huge integers are described by their size."""
+    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 128:
+        return f"an integer of {v.bit_length()} bits"
+    try:
+        text = repr(v)
+    except (ValueError, RecursionError):
+        return f"a {type(v).__name__} too large to print"
+    return text if len(text) <= 200 else text[:200] + "..."
 
 
 shape = AttrType("(C,)|(C, H, W)", _shape)

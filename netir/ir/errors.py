@@ -71,3 +71,19 @@ class ArchitectureError(NetIRError, KeyError):
 
 class RenderError(NetIRError, RuntimeError):
     """A diagram that cannot be produced (no `dot` program, a raster too large to read)."""
+
+
+class FileError(NetIRError, OSError):
+    """A path netir cannot read or write: missing, not a regular file, too large, not
+    writable. Also an OSError, so code that catches file errors keeps working."""
+
+    __str__ = NetIRError.__str__
+
+
+class WeightsError(NetIRError, ValueError):
+    """Weights that do not fit a model: unknown, missing or extra tensors, wrong shapes,
+    dtypes outside the policy (float32; float16, bfloat16 and float64 converted)."""
+
+
+class ResourceError(NetIRError, MemoryError):
+    """A model or its activations would need more memory than is available."""

@@ -21,12 +21,48 @@ from typing import Any
 
 import networkx as nx
 
-from netir.ir.errors import ArityError, GraphError, NetIRError, ShapeError
+from netir.ir.errors import (
+    ArityError,
+    AttributeValueError,
+    GraphError,
+    NetIRError,
+    ShapeError,
+    UnknownOpError,
+)
 from netir.ir.node import Node, Tensor
 from netir.ir.registry import Shape, get_op
 
-_NAME = re.compile(r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
+_NAME = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\Z")
+NAME_RULE = "dot-separated words of letters, digits, _ and -"
 _NO_ATTRS: Mapping[str, Any] = MappingProxyType({})
+
+
+def check_name(name: Any, *, node: str, op: str, what: str = "node names") -> str:
+    """``name`` if it is a valid dotted name, else GraphError naming the rule."""
+    if not isinstance(name, str):
+        raise GraphError(f"{what} are strings", f"{type(name).__name__} {_short(name)}",
+                         node=node, op=op)
+    if not _NAME.match(name):
+        raise GraphError(f"{what} are {NAME_RULE}", _short(name), node=node, op=op)
+    return name
+
+
+def _short(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 (a value whose repr fails is still reported)
+        return f"a {type(value).__name__}"
+    return text if len(text) <= 200 else text[:200] + "..."
+
+
+_MUTATORS = ("add_node", "add_nodes_from", "remove_node", "remove_nodes_from", "add_edge",
+             "add_edges_from", "add_weighted_edges_from", "remove_edge", "remove_edges_from",
+             "update", "clear", "clear_edges")
+
+
+def _read_only(*args: Any, **kwargs: Any) -> None:
+    raise GraphError("Graph.nx is a read-only view; add nodes with the Graph's methods",
+                     "an attempt to change it", node="<graph>", op="nx")
 
 __all__ = ["Graph", "Node", "Tensor"]
 
@@ -46,6 +82,7 @@ class Graph:
 
     def __init__(self, name: str = "graph") -> None:
         self.name = name
+        self._scopes: set[str] = set()  # every proper prefix of a node name
         self._nodes: dict[str, Node] = {}
         self._readers: dict[str, int] = {}  # name -> inputs reading it (never GC-tracked)
         self._g: nx.DiGraph | None = None
@@ -55,13 +92,26 @@ class Graph:
         self._scope: list[str] = []
         self._auto: dict[str, int] = {}
 
+    @property
+    def name(self) -> str:
+        """The graph's name: a dotted name like a node's (it reaches diagrams and code)."""
+        return self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = check_name(value, node="<graph>", op="graph", what="graph names")
+
     # -- access ---------------------------------------------------------------------
     @property
     def nx(self) -> nx.DiGraph:
-        """The graph as a DiGraph: node data ``"node"`` holds the :class:`Node`, edge data
-        ``"ports"`` the input ports. Built on first use after a change; do not modify it."""
+        """The graph as a read-only DiGraph: node data ``"node"`` holds the :class:`Node`,
+        edge data ``"ports"`` the input ports. Built on first use after a change; its
+        mutators raise GraphError, and the Graph never reads it back."""
         if self._g is None:
-            self._g = _digraph(self)
+            view = nx.freeze(_digraph(self))
+            for method in _MUTATORS:
+                setattr(view, method, _read_only)
+            self._g = view
         return self._g
 
     @property
@@ -81,14 +131,13 @@ class Graph:
         return [self[n] for n in self._order if n not in self._readers]
 
     def __getitem__(self, name: str) -> Node:
-        try:
+        if isinstance(name, str) and name in self._nodes:
             return self._nodes[name]
-        except KeyError:
-            raise GraphError("no node of this name in the graph", repr(name),
-                             node=str(name), op="?") from None
+        raise GraphError("no node of this name in the graph", _short(name),
+                         node=name if isinstance(name, str) else "<graph>", op="?")
 
     def __contains__(self, name: object) -> bool:
-        return name in self._nodes
+        return isinstance(name, str) and name in self._nodes
 
     def __len__(self) -> int:
         return len(self._order)
@@ -117,7 +166,8 @@ class Graph:
     @contextlib.contextmanager
     def scope(self, name: str) -> Iterator[None]:
         """Prefix the names of nodes added inside with ``name.`` (nests)."""
-        self._scope.append(str(name))
+        self._scope.append(check_name(name, node=".".join([*self._scope, str(name)]),
+                                      op="scope", what="scope names"))
         try:
             yield
         finally:
@@ -131,11 +181,34 @@ class Graph:
             while True:
                 candidate = base if n == 0 else f"{base}_{n}"
                 n += 1
-                if candidate not in self._nodes:
+                if candidate not in self._nodes and candidate not in self._scopes:
                     break
             self._auto[base] = n
             return candidate
-        return f"{prefix}.{name}" if prefix else str(name)
+        check_name(name, node=f"{prefix}.{name}" if prefix else str(name), op=op)
+        return f"{prefix}.{name}" if prefix else name
+
+    def _claim(self, node_name: str, op: str) -> None:
+        """Refuse a name taken by a node or a scope, or one under an existing node;
+        then record its scopes. A name is a leaf or a scope, never both."""
+        if node_name in self._nodes:
+            raise GraphError("a node of this name already exists", repr(node_name),
+                             node=node_name, op=op)
+        if node_name in self._scopes:
+            raise GraphError("this name is already a scope of other nodes; a name is a "
+                             "layer or a scope, not both", repr(node_name), node=node_name,
+                             op=op)
+        new, end = [], len(node_name)
+        while (end := node_name.rfind(".", 0, end)) > 0:
+            prefix = node_name[:end]
+            if prefix in self._scopes:
+                break
+            if prefix in self._nodes:
+                raise GraphError(f"'{prefix}' is a node, so it cannot also be a scope; a "
+                                 "name is a layer or a scope, not both", repr(node_name),
+                                 node=node_name, op=op)
+            new.append(prefix)
+        self._scopes.update(new)
 
     def add_node(self, op: str, inputs: Sequence[Tensor | str] = (), name: str | None = None,
                  attrs: Mapping[str, Any] | None = None) -> Tensor:
@@ -146,15 +219,20 @@ class Graph:
         or malformed name, input from another graph) or ShapeError, each naming the
         node, the op and the values.
         """
-        attrs = dict(attrs or {})
+        if not isinstance(op, str):
+            raise UnknownOpError("an op is named by a string; see netir.list_ops()",
+                                 f"{type(op).__name__} {_short(op)}", node="<graph>", op="?")
         spec = get_op(op)
         node_name = self._qualify(op, name)
-        if not _NAME.match(node_name):
-            raise GraphError("node names are dot-separated words of letters, digits and _",
-                             repr(node_name), node=node_name, op=op)
-        if node_name in self._nodes:
-            raise GraphError("a node of this name already exists", repr(node_name),
-                             node=node_name, op=op)
+        if attrs is None:
+            attrs = {}
+        if not isinstance(attrs, Mapping) or not all(isinstance(k, str) for k in attrs):
+            raise AttributeValueError("attrs must be a mapping of attribute names to values",
+                                      _short(attrs), node=node_name, op=op)
+        attrs = dict(attrs)
+        if isinstance(inputs, (Tensor, str)) or not isinstance(inputs, Sequence):
+            raise GraphError("inputs must be a list of Tensors or node names",
+                             _short(inputs), node=node_name, op=op)
         in_names = [self._resolve_input(t, node_name, op) for t in inputs]
         lo, hi = spec.arity_range
         if len(in_names) < lo or (hi is not None and len(in_names) > hi):
@@ -175,6 +253,7 @@ class Graph:
                 raise ShapeError("output would be empty", f"output {shape}")
         except NetIRError as err:
             raise err.locate(node_name, op) from None
+        self._claim(node_name, op)
         node = Node(node_name, op, MappingProxyType(dict(norm)) if norm else _NO_ATTRS,
                     tuple(in_names), shape)
         self._nodes[node_name] = node
@@ -195,10 +274,18 @@ class Graph:
         if isinstance(t, str) and t in self._nodes:
             return t
         raise GraphError("inputs must be Tensors of this graph or names of its nodes",
-                         repr(t), node=node, op=op)
+                         _short(t), node=node, op=op)
 
     def output(self, *tensors: Tensor | str) -> None:
-        """Mark the graph's outputs explicitly (default: every node without successors)."""
+        """Mark the graph's outputs explicitly (default: every node without successors).
+
+        Raises GraphError for no tensors, or one that is not a node of this graph.
+        """
+        if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+            tensors = tuple(tensors[0])
+        if not tensors:
+            raise GraphError("a graph needs at least one output", "no tensors",
+                             node="<outputs>", op="output")
         names = [self._resolve_input(t, "<outputs>", "output") for t in tensors]
         self._outputs = names
 
@@ -211,7 +298,7 @@ class Graph:
         def build(*args: Any, name: str | None = None, **attrs: Any) -> Tensor:
             args = list(args)
             inputs: list[Tensor | str] = []
-            if args and isinstance(args[0], (list, tuple)) and args[0] and all(
+            if args and isinstance(args[0], (list, tuple)) and args[0] and any(
                     isinstance(a, Tensor) for a in args[0]):
                 inputs = list(args.pop(0))
             while args and isinstance(args[0], Tensor):

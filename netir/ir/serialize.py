@@ -17,13 +17,14 @@ from typing import Any
 
 from netir.ir.bulk import collector_paused
 from netir.ir.errors import NetIRError, SerializationError
-from netir.ir.files import write_atomic
+from netir.ir.files import read_bytes, write_atomic
 from netir.ir.graph import Graph
 
 FORMAT = "netir.graph"
 VERSION = 1
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 16
+MAX_NUMBER_DIGITS = 40  # no attribute needs more; longer numbers are refused unparsed
 _DOC = "<document>"
 
 
@@ -79,9 +80,29 @@ def _reject_constant(name: str) -> None:
     raise SerializationError("NaN and Infinity are not valid JSON", name, node=_DOC, op="json")
 
 
-def _expect(cond: bool, what: str, got: Any, node: str = _DOC) -> None:
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise SerializationError(f"numbers have at most {MAX_NUMBER_DIGITS} digits",
+                                 f"an integer of {len(text)} characters", node=_DOC, op="json")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if len(text) > 4 * MAX_NUMBER_DIGITS or value in (float("inf"), float("-inf")):
+        raise SerializationError("numbers must be finite and of reasonable length",
+                                 text[:60], node=_DOC, op="json")
+    return value
+
+
+def _expect(cond: bool, what: str, got: Any, node: Any = _DOC) -> None:
     if not cond:
-        raise SerializationError(what, repr(got)[:200], node=node, op="json")
+        try:
+            text = repr(got)[:200]
+        except Exception:  # noqa: BLE001 (the value is only described)
+            text = type(got).__name__
+        where = node if isinstance(node, str) and len(node) <= 300 else _DOC
+        raise SerializationError(what, text, node=where, op="json")
 
 
 @collector_paused()
@@ -99,9 +120,15 @@ def graph_from_json(text: str | bytes) -> Graph:
     _expect(len(text) <= MAX_BYTES, f"document is larger than {MAX_BYTES} bytes", len(text))
     _check_depth(text)
     try:
-        doc = json.loads(text, parse_constant=_reject_constant)
+        doc = json.loads(text, parse_constant=_reject_constant, parse_int=_parse_int,
+                         parse_float=_parse_float)
     except json.JSONDecodeError as e:
         raise SerializationError("document is not valid JSON", str(e), node=_DOC,
+                                 op="json") from None
+    except (ValueError, RecursionError) as e:  # a literal Python will not convert
+        if isinstance(e, NetIRError):
+            raise
+        raise SerializationError("document is not valid JSON", str(e)[:200], node=_DOC,
                                  op="json") from None
     return graph_from_document(doc)
 
@@ -119,7 +146,7 @@ def graph_from_document(doc: Any) -> Graph:
     name, nodes, outputs = doc.get("name"), doc.get("nodes"), doc.get("outputs", None)
     _expect(isinstance(name, str), "'name' must be a string", name)
     _expect(isinstance(nodes, list), "'nodes' must be a list", type(nodes).__name__)
-    graph = Graph(name)
+    graph = Graph(name)  # GraphError for a name outside the node-name rule
     for i, entry in enumerate(nodes):
         where = f"nodes[{i}]"
         _expect(isinstance(entry, dict), "each node must be an object", entry, where)
@@ -137,7 +164,8 @@ def graph_from_document(doc: Any) -> Graph:
             t = graph.add_node(op, inputs, name=nname, attrs=attrs)
         except NetIRError:
             raise
-        except (TypeError, ValueError, KeyError) as e:  # safety net for odd values
+        except (TypeError, ValueError, KeyError, OverflowError, IndexError,
+                ZeroDivisionError) as e:  # safety net for odd values
             raise SerializationError("node could not be rebuilt", str(e), node=nname,
                                      op=op) from None
         if "shape" in entry:
@@ -147,6 +175,8 @@ def graph_from_document(doc: Any) -> Graph:
         _expect(isinstance(outputs, list) and all(isinstance(s, str) and s in graph
                                                   for s in outputs),
                 "'outputs' must list names of nodes", outputs)
+        _expect(bool(outputs) or not len(graph), "'outputs' must name at least one node",
+                outputs)
         sinks = [n.name for n in graph.outputs]
         if outputs != sinks:
             graph.output(*outputs)
@@ -159,8 +189,8 @@ def save_graph(graph: Graph, path: str | os.PathLike) -> None:
 
 
 def load_graph(path: str | os.PathLike) -> Graph:
-    """Read a graph document from ``path``; raises SerializationError."""
-    path = Path(path)
-    size = path.stat().st_size
-    _expect(size <= MAX_BYTES, f"document is larger than {MAX_BYTES} bytes", size)
-    return graph_from_json(path.read_bytes())
+    """Read a graph document from the regular file ``path`` (at most ``MAX_BYTES``).
+
+    Raises FileError (missing, not a regular file, too large) or SerializationError.
+    """
+    return graph_from_json(read_bytes(Path(path), MAX_BYTES, "graph document"))

@@ -87,7 +87,7 @@ def _spatial_step(g: Graph, x: Tensor, draw) -> Tensor:
     if kind == "act":
         return getattr(g, draw(st.sampled_from(["relu", "tanh", "sigmoid"])))(x)
     if kind == "lrn":
-        return g.local_response_norm(x, draw(st.integers(1, 5)),
+        return g.local_response_norm(x, draw(st.integers(1, min(5, 2 * shape[0] - 1))),
                                      alpha=draw(st.sampled_from([1e-4, 1e-2, 0.5])),
                                      beta=draw(st.sampled_from([0.75, 0.5, 1.0])),
                                      k=draw(st.sampled_from([1.0, 2.0])))

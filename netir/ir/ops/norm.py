@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from netir.ir.attrs import Attr, integer, real
+from netir.ir.errors import ShapeError
 from netir.ir.registry import OpSpec
 from netir.ir.rewrites import Rewrites
 
@@ -31,6 +32,15 @@ BATCH_NORM = OpSpec(
     rewrites=Rewrites(channel_affine=_bn_affine),
 )
 
+def _lrn_shape(attrs, inputs):
+    c = inputs[0][0]
+    if attrs["size"] > 2 * c - 1:
+        raise ShapeError("LRN size must be at most 2·channels - 1 (a window that wide "
+                         "already spans every channel from every position)",
+                         f"size={attrs['size']}, channels={c}")
+    return inputs[0]
+
+
 LOCAL_RESPONSE_NORM = OpSpec(
     name="local_response_norm", category="norm", ranks=(3,), positional=("size",),
     doc="b = a / (k + alpha/n * sum of a^2 over n channels)^beta (PyTorch/ONNX).",
@@ -38,7 +48,7 @@ LOCAL_RESPONSE_NORM = OpSpec(
            Attr("alpha", real(0.0), 1e-4, "scale, divided by n"),
            Attr("beta", real(0.0), 0.75, "exponent"),
            Attr("k", real(0.0), 1.0, "additive constant")),
-    describe=lambda a: f"LRN {a['size']}",
+    shape=_lrn_shape, describe=lambda a: f"LRN {a['size']}",
 )
 
 OPS = (BATCH_NORM, LOCAL_RESPONSE_NORM)
