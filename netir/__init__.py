@@ -45,6 +45,8 @@ _LAZY = {
     "check": "netir.emitters.check",
     "render": "netir.renderers.diagram",
     "to_dot": "netir.renderers.dot",
+    "save": "netir.emitters.saved",
+    "load": "netir.emitters.saved",
 }
 
 

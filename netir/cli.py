@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
 
 import click
 
@@ -12,46 +12,94 @@ from netir.ir.errors import NetIRError
 
 
 def parse_input(text: str | None) -> dict:
-    """``3x64x64`` -> ``{"in_channels": 3, "input_size": (64, 64)}``."""
+    """``3x64x64`` -> ``{"in_channels": 3, "input_size": (64, 64)}``; BadParameter
+    (exit status 2) for anything but three positive integers."""
     if not text:
         return {}
-    try:
-        c, h, w = (int(v) for v in text.lower().replace("×", "x").split("x"))
-    except ValueError:
-        raise click.BadParameter(f"expected CxHxW such as 3x224x224, got {text!r}") from None
+    from netir.ir.attrs import MAX_INT
+
+    parts = text.lower().replace("×", "x").split("x")
+    if len(parts) != 3 or not all(p.strip().isdigit() and len(p.strip()) <= 10 for p in parts):
+        raise click.BadParameter(f"expected CxHxW such as 3x224x224, got {text!r}",
+                                 param_hint="'--input'")
+    c, h, w = (int(p) for p in parts)
+    if not all(1 <= v <= MAX_INT for v in (c, h, w)):
+        raise click.BadParameter(f"sizes must lie in [1, {MAX_INT}], got {text!r}",
+                                 param_hint="'--input'")
     return {"in_channels": c, "input_size": (h, w)}
 
 
 def load_network(name_or_file: str, num_classes: int | None = None,
                  input_shape: str | None = None) -> netir.Graph:
     """A catalog name (with overrides) or a netir JSON document."""
-    if name_or_file.endswith(".json") or Path(name_or_file).is_file():
-        if num_classes or input_shape:
+    if name_or_file.endswith(".json") or os.path.lexists(name_or_file):
+        if num_classes is not None or input_shape:
             raise click.UsageError("--num-classes/--input apply to catalog names, not files")
         return netir.Graph.load(name_or_file)
     from netir.architectures import build
 
     overrides = parse_input(input_shape)
-    if num_classes:
+    if num_classes is not None:
         overrides["num_classes"] = num_classes
     return build(name_or_file, **overrides)
 
 
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
 class NetIRGroup(click.Group):
-    """Turns NetIRError into a one-line message and exit status 1."""
+    """Every failure is one line ``error: ...``: exit status 2 for usage (click's own),
+    1 for a NetIRError, a file the system refuses, or an unexpected error (then
+    named as internal). ``--debug`` shows the traceback instead."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as e:  # noqa: BLE001 (the one place that reports every error)
+            if (ctx.obj or {}).get("debug"):
+                raise
+            if isinstance(e, NetIRError):
+                message = str(e)
+            elif isinstance(e, OSError):
+                where = f": {e.filename}" if e.filename else ""
+                message = f"{e.strerror or e}{where}"
+            elif isinstance(e, MemoryError):
+                message = "out of memory; try a smaller --input or --batch"
+            else:
+                message = (f"internal error {type(e).__name__}: {e} (rerun with --debug "
+                           "for the traceback)")
+            click.echo(f"error: {_one_line(message)}", err=True)
+            ctx.exit(1)
+
+
+def writable(directory: bool = False):
+    """A click callback: check an output path before any work starts (FileError ->
+    exit status 2 with the reason)."""
+    from netir.ir.files import check_writable
+
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None):
+        if value is None:
+            return value
+        try:
+            check_writable(value, directory=directory)
         except NetIRError as e:
-            click.echo(f"error: {e}", err=True)
-            sys.exit(1)
+            raise click.BadParameter(_one_line(f"{e.what}. Got: {e.got}."), ctx,
+                                     param) from None
+        return value
+
+    return callback
 
 
 @click.group(cls=NetIRGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(netir.__version__, prog_name="netir")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """Author a CNN once as a typed graph; emit PyTorch and Keras; check; draw."""
+    ctx.ensure_object(dict)["debug"] = debug
 
 
 @main.command()
@@ -98,7 +146,8 @@ def list_cmd(pattern: str | None, tutorial: bool) -> None:
 
 @main.command()
 @click.argument("network")
-@click.option("--num-classes", type=int, help="Override the number of classes.")
+@click.option("--num-classes", type=click.IntRange(1, 2**31 - 1),
+              help="Override the number of classes.")
 @click.option("--input", "input_shape", metavar="CxHxW", help="Override the input shape.")
 @click.option("--level", type=click.Choice(["layer", "block", "stage"]), default="layer",
               show_default=True, help="Rows per node, per block or per stage.")
@@ -119,40 +168,29 @@ def summary(network: str, num_classes: int | None, input_shape: str | None, leve
 @click.argument("network")
 @click.option("--backend", type=click.Choice(["torch", "keras"]), required=True)
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True,
-              help="Directory for the model, its neutral weights and the graph JSON.")
-@click.option("--num-classes", type=int)
+              callback=writable(directory=True),
+              help="Directory for the graph JSON and its neutral weights.")
+@click.option("--num-classes", type=click.IntRange(1, 2**31 - 1))
 @click.option("--input", "input_shape", metavar="CxHxW")
 @click.option("--optimize", is_flag=True,
               help="Emit the inference-optimised graph (batch norm folded, dropout gone).")
 def emit(network: str, backend: str, out_dir: str, num_classes: int | None,
          input_shape: str | None, optimize: bool) -> None:
-    """Write NETWORK as a framework model (model.pt or model.keras) plus
-    weights.safetensors (neutral layout) and graph.json."""
-    import tempfile
-
+    """Write NETWORK's canonical saved form to a directory: graph.json and
+    weights.safetensors (neutral layout), which ``netir.load(DIR, backend)`` turns
+    back into a live model without pickle; Keras also gets model.keras. The files
+    are written as one unit."""
     from netir.emitters.registry import emit as emit_model
-    from netir.emitters.weights import export_weights, save_weights
-    from netir.ir.files import write_atomic
+    from netir.emitters.saved import save
 
     g = load_network(network, num_classes, input_shape)
     if optimize:
         g, _ = netir.optimize(g)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     model = emit_model(g, backend)
-    with tempfile.TemporaryDirectory(dir=out) as tmp:  # write aside, then rename: atomic
-        if backend == "torch":
-            import torch
-
-            target = "model.pt"
-            torch.save(model, Path(tmp) / target)
-        else:
-            target = "model.keras"
-            model.save(Path(tmp) / target)
-        Path(tmp, target).replace(out / target)
-    save_weights(export_weights(model), out / "weights.safetensors")
-    write_atomic(out / "graph.json", g.to_json())
-    click.echo(f"wrote {out / target}, {out / 'weights.safetensors'}, {out / 'graph.json'}")
+    extra = {"model.keras": model.save} if backend == "keras" else {}
+    out = save(out_dir, g, model, extra)
+    written = sorted(["graph.json", "weights.safetensors", *extra])
+    click.echo(f"wrote {', '.join(str(out / n) for n in written)}")
 
 
 def _backends_option(text: str | None) -> list[str] | None:
@@ -173,8 +211,8 @@ _WEIGHTS_HELP = ("calibrated: random weights put in a trained network's state (a
 @main.command("compare")
 @click.argument("network")
 @click.option("--input", "input_shape", metavar="CxHxW")
-@click.option("--batch", type=int, default=2, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--batch", type=click.IntRange(1, 1024), default=2, show_default=True)
+@click.option("--seed", type=click.IntRange(0, 2**32 - 2), default=0, show_default=True)
 @click.option("--backends", metavar="A,B,...", help=_BACKENDS_HELP)
 @click.option("--weights", type=click.Choice(["calibrated", "random"]), default="calibrated",
               show_default=True, help=_WEIGHTS_HELP)
@@ -185,8 +223,10 @@ def compare_cmd(network: str, input_shape: str | None, batch: int, seed: int,
     NumPy reference (float64). Exit 1 on disagreement."""
     from netir.emitters.check import node_listing
     from netir.emitters.compare import compare
+    from netir.ir.limits import check_memory
 
     g = load_network(network, None, input_shape)
+    check_memory(g, batch)
     report = compare(g, batch=batch, seed=seed, backends=_backends_option(backends),
                      weights=weights)
     click.echo(node_listing(report) if per_node else str(report))
@@ -202,7 +242,7 @@ def compare_cmd(network: str, input_shape: str | None, batch: int, seed: int,
 @click.option("--weights", type=click.Choice(["calibrated", "random"]), default="calibrated",
               show_default=True, help=_WEIGHTS_HELP)
 @click.option("--per-node", is_flag=True, help="Also list every node of every network.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False),
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), callback=writable(),
               help="Also write the reports as JSON.")
 def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None,
               backends: str | None, weights: str, per_node: bool,
@@ -224,7 +264,8 @@ def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None,
         p = parse_input(input_shape)
         shape = (p["in_channels"], *p["input_size"])
     chosen = _backends_option(backends)
-    items = [netir.Graph.load(n) if n.endswith(".json") else n for n in names]
+    items = [load_network(n) if n.endswith(".json") or os.path.lexists(n) else n
+             for n in names]
     reports = []
     with progress_bar(len(items), "check") as bar:
         for item in items:
@@ -247,7 +288,8 @@ def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None,
 
 @main.command()
 @click.argument("network")
-@click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False),
+              callback=writable())
 @click.option("--level", type=click.Choice(["layer", "block", "stage"]), default="block",
               show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["svg", "png", "pdf", "dot"]),
@@ -268,7 +310,7 @@ def render(network: str, path: str, level: str, fmt: str | None, direction: str,
 
 @main.command()
 @click.option("-o", "--output", "out_dir", default="gallery", show_default=True,
-              type=click.Path(file_okay=False))
+              type=click.Path(file_okay=False), callback=writable(directory=True))
 @click.option("--no-check", is_flag=True, help="Skip the cross-backend check per network.")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
               help="Language of index.html; the other language is written beside it.")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
 
-from netir.ir.errors import NetIRError, UnsupportedOpError
+from netir.ir.errors import GraphError, NetIRError, UnsupportedOpError
 from netir.ir.node import Node
 
 Lowering = Callable[..., Any]
@@ -106,10 +106,18 @@ def get_lowering(node: Node, emitter: str) -> Lowering:
 
 def output_names(graph, outputs=None) -> list[str]:
     """The nodes an emitted model returns: ``outputs`` (names, each checked to exist:
-    GraphError otherwise) or else the graph's own outputs."""
-    if outputs is None:
-        return [n.name for n in graph.outputs]
-    return [graph[n].name for n in outputs]
+    GraphError otherwise) or else the graph's own outputs. An empty list (an empty
+    graph, ``outputs=[]``) is a GraphError: a model must return something."""
+    if isinstance(outputs, str):
+        outputs = [outputs]
+    names = [n.name for n in graph.outputs] if outputs is None else [
+        graph[n].name for n in outputs]
+    if not names:
+        raise GraphError("a model needs at least one output; the graph has none"
+                         if outputs is None else "outputs must name at least one node",
+                         f"{len(graph)} nodes, outputs {names}", node=graph.name,
+                         op="emit")
+    return names
 
 
 def emit(graph, backend: str, **options: Any):

@@ -13,9 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from netir.ir.errors import NetIRError
-from netir.ir.files import write_atomic
+from netir.emitters import tensorfile
+from netir.emitters.tensorfile import normalise_weights
+from netir.ir.errors import NetIRError, WeightsError
+from netir.ir.files import read_bytes, write_atomic
 from netir.ir.graph import Graph
+
+MAX_WEIGHTS_BYTES = 64 * 1024**3
 
 Weights = dict[str, dict[str, np.ndarray]]
 
@@ -50,24 +54,31 @@ def transfer_weights(src: Any, dst: Any) -> None:
     import_weights(dst, export_weights(src))
 
 
+def weights_bytes(weights: Weights) -> bytes:
+    """Neutral weights as safetensors bytes (keys ``<node>.<param>``, float32)."""
+    flat = {f"{n}.{p}": v for n, ps in normalise_weights(weights).items()
+            for p, v in ps.items()}
+    return tensorfile.encode(flat, {"format": "netir.weights.v1"})
+
+
 def save_weights(weights: Weights, path: str | os.PathLike) -> None:
     """Write neutral weights as safetensors (keys ``<node>.<param>``), atomically."""
-    from safetensors.numpy import save
-
-    flat = {f"{n}.{p}": np.ascontiguousarray(v) for n, ps in sorted(weights.items())
-            for p, v in sorted(ps.items())}
-    write_atomic(path, save(flat, metadata={"format": "netir.weights.v1"}))
+    write_atomic(path, weights_bytes(weights))
 
 
 def load_weights(path: str | os.PathLike) -> Weights:
-    """Read neutral weights written by :func:`save_weights`."""
-    from safetensors.numpy import load
+    """Read neutral weights from a safetensors file (at most ``MAX_WEIGHTS_BYTES``).
 
-    with open(path, "rb") as f:
-        flat = load(f.read())
+    Raises FileError (missing, not a regular file, too large) or WeightsError (not
+    safetensors, malformed, a dtype outside the float32 policy).
+    """
+    flat = tensorfile.decode(read_bytes(path, MAX_WEIGHTS_BYTES, "weights file"), str(path))
     out: Weights = {}
     for key, value in flat.items():
         node, _, param = key.rpartition(".")
+        if not node or not param:
+            raise WeightsError("keys are '<node>.<param>'", repr(key)[:200], node=str(path),
+                               op="weights")
         out.setdefault(node, {})[param] = value
     return out
 

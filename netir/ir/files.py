@@ -160,3 +160,30 @@ def write_tree(directory: str | os.PathLike, files: Mapping[str, bytes | str | W
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_writable(path: str | os.PathLike, *, directory: bool = False) -> Path:
+    """Make sure ``path`` can be written before any work starts.
+
+    The path (a file, or with ``directory`` a folder) may exist as that kind; its
+    nearest existing ancestor must be a folder in which a file can be created (tried
+    with an anonymous temporary file, which leaves nothing behind). Raises FileError.
+    """
+    path = Path(path)
+    kind = "folder" if directory else "file"
+    if path.exists() and path.is_dir() != directory:
+        raise _fail(f"the output {kind} exists as a "
+                    f"{'file' if directory else 'folder'}", path)
+    probe = path if directory and path.is_dir() else path.parent
+    while not probe.exists():
+        if probe.is_symlink():  # a dangling link: writing through it is not ours to do
+            raise _fail("the output path goes through a broken symbolic link", probe)
+        probe = probe.parent
+    if not probe.is_dir():
+        raise _fail(f"the output {kind} would lie under a file", path)
+    try:
+        with tempfile.TemporaryFile(dir=probe):
+            pass
+    except OSError as e:
+        raise _fail(f"cannot write the output {kind} here", path, e) from None
+    return path

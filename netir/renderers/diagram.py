@@ -20,6 +20,7 @@ from netir.renderers.dot import to_dot
 
 FORMATS = ("svg", "png", "pdf", "dot")
 MAX_PNG_PIXELS = 16384
+DOT_TIMEOUT = 600  # seconds: a layout that takes longer is refused, never waited on
 INSTALL_DOT = ("install Graphviz's `dot` program: `sudo apt-get install graphviz` "
                "(Debian/Ubuntu), `brew install graphviz` (macOS), or see "
                "https://graphviz.org/download/")
@@ -35,7 +36,13 @@ def run_dot(source: str, fmt: str, extra: tuple[str, ...] = ()) -> bytes:
     if exe is None:
         raise RenderError(f"the `dot` program is not on PATH; {INSTALL_DOT}", f"-T{fmt}",
                           node="<render>", op="dot")
-    proc = subprocess.run([exe, f"-T{fmt}", *extra], input=source.encode(), capture_output=True)
+    try:
+        proc = subprocess.run([exe, f"-T{fmt}", *extra], input=source.encode(),
+                              capture_output=True, timeout=DOT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise RenderError(f"`dot` ran past the limit of {DOT_TIMEOUT} s; render a coarser "
+                          "--level or the DOT source", f"-T{fmt}", node="<render>",
+                          op="dot") from None
     if proc.returncode != 0:
         raise RenderError("`dot` failed", proc.stderr.decode(errors="replace")[-500:],
                           node="<render>", op="dot")
@@ -53,7 +60,7 @@ def render(graph: Graph, path: str | os.PathLike, level: str = "block", fmt: str
     """Draw ``graph`` to ``path``; the format comes from ``fmt`` or the file's suffix.
 
     Raises RenderError (naming what to do) when ``dot`` is missing — the DOT source is
-    then still written beside the target as ``<name>.dot`` — or when a PNG would be too
+    then still written beside the target as ``<file name>.dot`` — or when a PNG would be too
     large to read. No half-written file is ever left behind.
     """
     path = Path(path)
@@ -66,7 +73,7 @@ def render(graph: Graph, path: str | os.PathLike, level: str = "block", fmt: str
         write_atomic(path, source)
         return path
     if dot_program() is None:
-        fallback = path.with_suffix(".dot")
+        fallback = path.with_name(path.name + ".dot")  # net.svg.dot: never a sibling's
         write_atomic(fallback, source)
         raise RenderError(f"the `dot` program is not on PATH, so no {fmt.upper()} was drawn; "
                           f"the DOT source is in {fallback}; {INSTALL_DOT}", str(path),

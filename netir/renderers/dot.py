@@ -1,7 +1,10 @@
 """DOT text from a graph, at any level, through the ``graphviz`` package.
 
 Needs only the Python package, not the ``dot`` program. Output is deterministic:
-items and edges are emitted in the graph's topological order.
+items and edges are emitted in the graph's topological order. Every identifier and
+label that carries text from the graph goes through :func:`text`, so it is always a
+quoted DOT string: never HTML (``<...>``), never an escape sequence (``\\N``), never
+markup of any kind, whatever the graph's names are.
 """
 
 from __future__ import annotations
@@ -13,6 +16,13 @@ from netir.ir.graph import Graph
 from netir.ir.summary import format_count, format_shape
 from netir.renderers.levels import Item, group_items, item_io, item_totals, op_mix
 from netir.renderers.styles import CLUSTER_ATTRS, EDGE_ATTRS, GRAPH_ATTRS, NODE_ATTRS, node_style
+
+
+def text(value: str) -> str:
+    """``value`` as literal DOT text (quoted, backslashes and ``<...>`` disarmed)."""
+    import graphviz
+
+    return graphviz.escape(value)
 
 
 def item_label(graph: Graph, item: Item) -> str:
@@ -53,7 +63,7 @@ def to_dot(graph: Graph, level: str = "block", direction: str = "TB",
         raise RenderError("direction must be 'TB' or 'LR'", repr(direction), node=graph.name,
                           op="render")
     font = {"fontname": fontname} if fontname else {}
-    dot = graphviz.Digraph(name=graph.name,
+    dot = graphviz.Digraph(name=text(graph.name),
                            graph_attr={**GRAPH_ATTRS, **font, "rankdir": direction},
                            node_attr={**NODE_ATTRS, **font}, edge_attr={**EDGE_ATTRS, **font})
     items = group_items(graph, level)
@@ -68,7 +78,7 @@ def to_dot(graph: Graph, level: str = "block", direction: str = "TB",
         _add_clusters(dot, graph, items, style)
     else:
         for i, item in enumerate(items):
-            dot.node(f"n{i}", item_label(graph, item), **style(item))
+            dot.node(f"n{i}", text(item_label(graph, item)), **style(item))
     seen = set()
     for node in graph.nodes:
         for src in node.inputs:
@@ -76,32 +86,39 @@ def to_dot(graph: Graph, level: str = "block", direction: str = "TB",
             if edge[0] == edge[1] or edge in seen:
                 continue
             seen.add(edge)
-            label = format_shape(graph[src].shape) if edge_shapes else None
+            label = text(format_shape(graph[src].shape)) if edge_shapes else None
             dot.edge(*edge, label=label)
     return dot.source
 
 
 def _add_clusters(dot, graph: Graph, items: list[Item], style) -> None:
-    """Layer level: nodes nested in one cluster per scope."""
-    tree: dict = {"": ([], {})}
+    """Layer level: nodes nested in one cluster per scope.
 
-    def scope_entry(scope: str):
-        if scope not in tree:
-            parent = scope.rpartition(".")[0]
-            scope_entry(parent)
-            tree[scope] = ([], {})
-            tree[parent][1][scope] = None
-        return tree[scope]
+    Scopes nest as deep as node names do, so the tree is built and filled without
+    recursion: clusters are completed deepest first, then added to their parents.
+    """
+    import graphviz
 
+    members: dict[str, list] = {"": []}
+    children: dict[str, list[str]] = {"": []}
     for i, item in enumerate(items):
-        scope_entry(item.nodes[0].scope)[0].append((f"n{i}", item))
+        scope = item.nodes[0].scope
+        missing = []
+        while scope not in members:
+            missing.append(scope)
+            scope = scope.rpartition(".")[0]
+        for new in reversed(missing):
+            members[new], children[new] = [], []
+            children[new.rpartition(".")[0]].append(new)
+        members[item.nodes[0].scope].append((f"n{i}", item))
 
-    def emit(container, scope: str) -> None:
-        for node_id, item in tree[scope][0]:
-            container.node(node_id, item_label(graph, item), **style(item))
-        for child in tree[scope][1]:
-            with container.subgraph(name=f"cluster_{child}") as sub:
-                sub.attr(label=child, **CLUSTER_ATTRS)
-                emit(sub, child)
-
-    emit(dot, "")
+    clusters: dict[str, graphviz.Digraph] = {}
+    for scope in sorted(members, key=lambda s: -(s.count(".") + bool(s))):
+        target = dot if scope == "" else graphviz.Digraph(name=text(f"cluster_{scope}"))
+        if scope:
+            target.attr(label=text(scope), **CLUSTER_ATTRS)
+        for node_id, item in members[scope]:
+            target.node(node_id, text(item_label(graph, item)), **style(item))
+        for child in children[scope]:
+            target.subgraph(clusters.pop(child))
+        clusters[scope] = target

@@ -11,19 +11,28 @@ from netir.emitters.weights import load_weights
 
 
 def test_emit_torch_and_keras(tmp_path):
-    for backend, model_file in (("torch", "model.pt"), ("keras", "model.keras")):
+    for backend, extra in (("torch", []), ("keras", ["model.keras"])):
         out = tmp_path / backend
         r = CliRunner().invoke(main, ["emit", "lenet5", "--backend", backend, "-o", str(out)])
         assert r.exit_code == 0, r.output
         assert sorted(p.name for p in out.iterdir()) == sorted(
-            [model_file, "weights.safetensors", "graph.json"])
+            [*extra, "weights.safetensors", "graph.json"])
         assert netir.Graph.load(out / "graph.json") == netir.build("lenet5")
     w_t = load_weights(tmp_path / "torch" / "weights.safetensors")
     assert w_t["c1"]["weight"].shape == (6, 1, 5, 5)
-    model = torch.load(tmp_path / "torch" / "model.pt", weights_only=False)
-    assert model(torch.zeros(1, 1, 32, 32)).shape == (1, 10)
+    x = np.random.default_rng(0).standard_normal((2, 1, 32, 32)).astype(np.float32)
+    model = netir.load(tmp_path / "torch", backend="torch").eval()
+    with torch.no_grad():
+        t = model(torch.from_numpy(x)).numpy()
+    saved = load_weights(tmp_path / "keras" / "weights.safetensors")
+    netir.import_weights(model, saved)  # the Keras run's weights, read into torch
     k = keras.models.load_model(tmp_path / "keras" / "model.keras")
-    assert k(np.zeros((1, 32, 32, 1), np.float32)).shape == (1, 10)
+    from_keras = np.asarray(k(np.transpose(x, (0, 2, 3, 1))))
+    with torch.no_grad():
+        assert np.abs(model(torch.from_numpy(x)).numpy() - from_keras).max() < 1e-4
+    reloaded = netir.load(tmp_path / "keras", backend="keras")
+    assert np.abs(np.asarray(reloaded(np.transpose(x, (0, 2, 3, 1)))) - from_keras).max() < 1e-5
+    assert t.shape == (2, 10)
 
 
 def test_compare_prints_report_and_check_writes_json(tmp_path):

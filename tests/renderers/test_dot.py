@@ -82,11 +82,13 @@ def test_png_is_drawn_at_full_size_or_refused(tmp_path):
 
 def test_missing_dot_writes_dot_and_says_how_to_install(tmp_path, monkeypatch):
     monkeypatch.setattr(diagram, "dot_program", lambda: None)
+    (tmp_path / "lenet.dot").write_text("an unrelated file\n")
     with pytest.raises(RenderError, match="apt-get install graphviz"):
         render(netir.build("lenet5"), tmp_path / "lenet.svg")
     assert not (tmp_path / "lenet.svg").exists()
-    assert (tmp_path / "lenet.dot").read_text().startswith("digraph lenet5")
-    assert [p.name for p in tmp_path.iterdir()] == ["lenet.dot"]
+    assert (tmp_path / "lenet.svg.dot").read_text().startswith("digraph lenet5")
+    assert (tmp_path / "lenet.dot").read_text() == "an unrelated file\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lenet.dot", "lenet.svg.dot"]
 
 
 def test_notebook_display():

@@ -9,8 +9,10 @@ import numpy as np
 
 from netir.emitters.keras3.names import layer_name, node_name
 from netir.emitters.registry import get_lowering, output_names
-from netir.ir.errors import NetIRError
+from netir.emitters.tensorfile import normalise_weights
+from netir.ir.errors import NetIRError, WeightsError
 from netir.ir.graph import Graph
+from netir.ir.limits import check_memory, ensure_recursion_limit
 
 
 def to_keras(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bool = False,
@@ -18,7 +20,8 @@ def to_keras(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
     """A functional Keras model computing ``graph`` with the IR's exact semantics.
 
     Inputs are NHWC (or N×features); outputs likewise. Weighted layers are named after
-    their nodes. Raises UnsupportedOpError for an op with no Keras lowering.
+    their nodes. Raises UnsupportedOpError for an op with no Keras lowering, GraphError
+    (no outputs), ResourceError (the model would not fit in memory).
     ``optimize=True`` emits ``netir.optimize(graph, weights)`` (inference only: batch
     norm folded, dropout gone); ``weights`` (neutral, for ``graph``) are then loaded.
     """
@@ -26,11 +29,14 @@ def to_keras(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
         from netir.ir.passes import optimize as optimize_graph
 
         graph, weights = optimize_graph(graph, weights, keep=outputs or ())
+    names = output_names(graph, outputs)
+    check_memory(graph)
+    ensure_recursion_limit(4 * len(graph), "a graph of this many nodes (Keras walks "
+                           "layer graphs recursively)")
     env = {}
     for node in graph.nodes:
         env[node.name] = get_lowering(node, "keras")(node, graph,
                                                      [env[i] for i in node.inputs])
-    names = output_names(graph, outputs)
     ins = [env[n.name] for n in graph.inputs]
     outs = [env[n] for n in names]
     model = keras.Model(ins[0] if len(ins) == 1 else ins,
@@ -89,31 +95,40 @@ def export_weights(model: keras.Model) -> dict[str, dict]:
 
 def import_weights(model: keras.Model, weights: dict[str, dict]) -> None:
     """Assign neutral weights to the layers of the same names (strict: every layer,
-    every variable, exact shapes)."""
+    every variable, exact shapes, nothing extra). Raises WeightsError naming the
+    tensor, as the PyTorch side does."""
+    weights = normalise_weights(weights)
     seen = set()
     for layer in model.layers:
         if not layer.weights:
             continue
         node = node_name(layer.name)
         if node not in weights:
-            raise NetIRError("weights lack this layer", layer.name, node=node, op="weights")
+            raise WeightsError("weights lack this layer", layer.name, node=node, op="weights")
         seen.add(node)
         layout, given = _layout(layer), weights[node]
         for v in layer.weights:
             neutral, _, to_keras_layout = layout[_var_name(v)]
             if neutral not in given:
-                raise NetIRError(f"weights lack '{neutral}'", sorted(given), node=node,
-                                 op="weights")
-            value = to_keras_layout(np.asarray(given[neutral]))
+                raise WeightsError(f"weights lack '{neutral}'", sorted(given), node=node,
+                                   op="weights")
+            neutral_shape = tuple(given[neutral].shape)
+            if len(neutral_shape) != len(v.shape):
+                raise WeightsError(f"shape of '{neutral}' does not fit the layer",
+                                   neutral_shape, node=node, op="weights")
+            value = to_keras_layout(given[neutral])
             if tuple(value.shape) != tuple(v.shape):
-                raise NetIRError(f"shape of '{neutral}' does not fit the layer",
-                                 f"{tuple(np.asarray(given[neutral]).shape)}", node=node,
-                                 op="weights")
+                raise WeightsError(f"shape of '{neutral}' does not fit the layer",
+                                   neutral_shape, node=node, op="weights")
             v.assign(value.astype(v.dtype))
+        unused = sorted(set(given) - {layout[_var_name(v)][0] for v in layer.weights})
+        if unused:
+            raise WeightsError("the model has no such parameter", unused[0], node=node,
+                               op="weights")
     extra = sorted(set(weights) - seen)
     if extra:
-        raise NetIRError("the model has no layer of this name", extra[0], node=extra[0],
-                         op="weights")
+        raise WeightsError("the model has no layer of this name", extra[0], node=extra[0],
+                           op="weights")
 
 
 def count_params(model: keras.Model) -> tuple[int, int]:

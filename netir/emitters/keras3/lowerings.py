@@ -1,7 +1,8 @@
 """The Keras 3 lowering of every built-in op: ``(node, graph, inputs) -> tensor``.
 
 Channels last. The layer that carries a node's weights is named after the node;
-helper layers (explicit padding, divisor maps) are named ``<node>__<role>``.
+helper layers (explicit padding, divisor maps) are named ``<node>:<role>`` (see
+:func:`netir.emitters.keras3.names.helper_name`), which no node name can be.
 Asymmetric padding, ceil_mode and count_include_pad are made exact by explicit
 padding and per-cell divisors computed from the IR's own arithmetic.
 """
@@ -13,7 +14,7 @@ import numpy as np
 from keras import layers
 
 from netir.emitters.keras3 import layers as L
-from netir.emitters.keras3.names import layer_name
+from netir.emitters.keras3.names import helper_name, layer_name
 from netir.emitters.registry import register_lowering
 from netir.ir.ops import pool
 
@@ -36,8 +37,8 @@ def _pad(x, pad, name: str, value: float = 0.0):
     if not any(v for side in pad for v in side):
         return x
     if value == 0.0:
-        return layers.ZeroPadding2D(pad, name=f"{name}__pad")(x)
-    return L.ConstantPad2D(pad, value, name=f"{name}__pad")(x)
+        return layers.ZeroPadding2D(pad, name=helper_name(name, "pad"))(x)
+    return L.ConstantPad2D(pad, value, name=helper_name(name, "pad"))(x)
 
 
 @_lower("input")
@@ -60,7 +61,7 @@ def _crop_unit_outputs(node, graph, x, stride):
             crop[i] = (0, size + pad[i][0] + pad[i][1] - window)
             stride[i] = 1
     if any(c for side in crop for c in side):
-        x = layers.Cropping2D(tuple(crop), name=f"{_n(node)}__crop")(x)
+        x = layers.Cropping2D(tuple(crop), name=helper_name(_n(node), "crop"))(x)
     return x, tuple(stride)
 
 
@@ -172,4 +173,4 @@ def _avg_pool(node, graph, inputs):
     y = layers.AveragePooling2D(a["kernel"], a["stride"], padding="valid", name=_n(node))(x)
     if np.all(divisor == window):
         return y
-    return L.ScaleMap(window / divisor, name=f"{_n(node)}__divisor")(y)
+    return L.ScaleMap(window / divisor, name=helper_name(_n(node), "divisor"))(y)

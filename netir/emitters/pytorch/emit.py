@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+import keyword
 from collections.abc import Sequence
 
 import torch
@@ -13,15 +15,22 @@ from netir.emitters.pytorch.modules import (
     Add,
     AvgPoolExact,
     Concat,
+    ExactNames,
     GlobalAvgPool,
     MaxPoolExact,
     Scope,
+    attribute_name,
 )
 from netir.emitters.registry import get_lowering, output_names
 from netir.ir.graph import Graph
+from netir.ir.limits import check_memory, ensure_recursion_limit
 
 
-def _place(root: nn.Module, path: str, module: nn.Module) -> None:
+class NetirGraphModule(ExactNames, fx.GraphModule):
+    """The emitted model: an fx.GraphModule whose children may have any node name."""
+
+
+def _place(root: Scope, path: str, module: nn.Module) -> None:
     *scopes, leaf = path.split(".")
     parent = root
     for s in scopes:
@@ -31,14 +40,39 @@ def _place(root: nn.Module, path: str, module: nn.Module) -> None:
     parent.add_module(leaf, module)
 
 
+def _target(name: str) -> str:
+    """The fx call target of a node: its path through :func:`attribute_name`."""
+    return ".".join(attribute_name(s) for s in name.split("."))
+
+
+def _argument_names(graph: Graph) -> list[str]:
+    """forward()'s parameter per graph input: the name with '.' and '-' as '_', or
+    ``input_<name>`` where that is not a usable, distinct identifier."""
+    used: set[str] = {"self"}
+    out = []
+    for node in graph.inputs:
+        base = node.name.replace(".", "_").replace("-", "_")
+        if (not base.isidentifier() or keyword.iskeyword(base) or base in used
+                or hasattr(builtins, base)):
+            base = f"input_{base}"
+        name, n = base, 1
+        while name in used:
+            name, n = f"{base}_{n}", n + 1
+        used.add(name)
+        out.append(name)
+    return out
+
+
 def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bool = False,
              weights: dict[str, dict] | None = None) -> fx.GraphModule:
     """An ``nn.Module`` computing ``graph``: modules at the node names, forward generated
     by torch.fx (no per-node interpretation). ``model.layer3[4].conv2`` exists for
-    catalog networks and ``state_dict()`` keys are ``<node>.<param>``.
+    catalog networks and ``state_dict()`` keys are ``<node>.<param>`` for every node
+    name the IR accepts (``forward``, ``None``, ``0``, ``block1-0`` included).
 
     Inputs are NCHW (or N×features). Returns one tensor, or a tuple when the graph
-    (or ``outputs``, a list of node names) has several. Raises UnsupportedOpError.
+    (or ``outputs``, a list of node names) has several. Raises UnsupportedOpError,
+    GraphError (no outputs), ResourceError (the model would not fit in memory).
     ``optimize=True`` emits ``netir.optimize(graph, weights)`` (inference only: batch
     norm folded, dropout gone); ``weights`` (neutral, for ``graph``) are then loaded.
     """
@@ -46,25 +80,34 @@ def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
         from netir.ir.passes import optimize as optimize_graph
 
         graph, weights = optimize_graph(graph, weights, keep=outputs or ())
+    names = output_names(graph, outputs)
+    check_memory(graph)
+    ensure_recursion_limit(4 * max((n.name.count(".") for n in graph.nodes), default=0),
+                           "the deepest scope of a node name (torch walks module trees "
+                           "recursively)")
     root = Scope()
     fxg = fx.Graph()
     env: dict[str, fx.Node] = {}
-    names = output_names(graph, outputs)
     lowered_by_name: dict[str, nn.Module] = {}
+    arguments = iter(_argument_names(graph))
     for node in graph.nodes:
         lowered = get_lowering(node, "torch")(node, graph)
         if lowered is PLACEHOLDER:
-            env[node.name] = fxg.placeholder(node.name.replace(".", "_"))
+            env[node.name] = fxg.placeholder(next(arguments))
             continue
         lowered_by_name[node.name] = lowered
         _place(root, node.name, lowered)
-        env[node.name] = fxg.call_module(node.name, tuple(env[i] for i in node.inputs))
+        env[node.name] = fxg.call_module(_target(node.name),
+                                         tuple(env[i] for i in node.inputs))
     _plan_inplace(graph, lowered_by_name, set(names))
     result = [env[n] for n in names]
     fxg.output(result[0] if len(result) == 1 else tuple(result))
-    module = fx.GraphModule(root, fxg, class_name=_class_name(graph.name))
-    for key, child in root._modules.items():  # keep the Scope containers (indexable)
+    module = NetirGraphModule(root, fxg, class_name=_class_name(graph.name))
+    module._modules.clear()  # the Scope tree, with exact names, replaces fx's copies
+    for key, child in root._modules.items():
         module._modules[key] = child
+        if attribute_name(key) != key:
+            module.__dict__[attribute_name(key)] = child
     module.netir_graph = graph
     if weights is not None:
         import_weights(module, weights)
@@ -125,25 +168,30 @@ def export_weights(model: nn.Module) -> dict[str, dict]:
 
 
 def import_weights(model: nn.Module, weights: dict[str, dict]) -> None:
-    """Load neutral weights; every key must exist with the same shape (strict)."""
-    from netir.ir.errors import NetIRError
+    """Load neutral weights; every key must exist with the same shape (strict).
 
-    state = {f"{n}.{p}": torch.as_tensor(v) for n, ps in weights.items() for p, v in ps.items()}
+    Raises WeightsError naming the tensor for an unknown, missing or misshapen one,
+    or a dtype outside the float32 policy (see :mod:`netir.emitters.tensorfile`).
+    """
+    from netir.emitters.tensorfile import normalise_weights
+    from netir.ir.errors import WeightsError
+
+    weights = normalise_weights(weights)
+    state = {f"{n}.{p}": torch.from_numpy(v) for n, ps in weights.items() for p, v in ps.items()}
     own = model.state_dict()
     for key, value in state.items():
+        node, _, param = key.rpartition(".")
         if key not in own:
-            node, _, param = key.rpartition(".")
-            raise NetIRError("the model has no such parameter", param, node=node, op="weights")
+            raise WeightsError("the model has no such parameter", param, node=node, op="weights")
         if tuple(own[key].shape) != tuple(value.shape):
-            node, _, param = key.rpartition(".")
-            raise NetIRError(f"shape of '{param}' differs from the model's "
-                             f"{tuple(own[key].shape)}", tuple(value.shape), node=node,
-                             op="weights")
+            raise WeightsError(f"shape of '{param}' differs from the model's "
+                               f"{tuple(own[key].shape)}", tuple(value.shape), node=node,
+                               op="weights")
     missing = [k for k in own if k not in state and not k.endswith("num_batches_tracked")]
     if missing:
         node, _, param = missing[0].rpartition(".")
-        raise NetIRError("weights lack a parameter the model has", f"{len(missing)} missing, "
-                         f"first {param!r}", node=node, op="weights")
+        raise WeightsError("weights lack a parameter the model has", f"{len(missing)} missing, "
+                           f"first {param!r}", node=node, op="weights")
     model.load_state_dict(state, strict=False)
 
 

@@ -1,0 +1,94 @@
+"""What an emitted model may ask of the machine: memory and Python recursion depth.
+
+Emitters call :func:`check_memory` before they allocate anything, so a graph whose
+parameters and activations cannot fit is refused with a :class:`ResourceError` naming
+the largest node, instead of reaching a framework's allocator (which may crash, or
+work for minutes first). Frameworks walk module trees and layer graphs recursively;
+:func:`ensure_recursion_limit` raises Python's limit to what a deep graph needs, up to
+``MAX_RECURSION``, beyond which the graph is refused naming the limit.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from math import prod
+
+from netir.ir.errors import ResourceError
+
+BYTES_PER_ELEMENT = 4  # float32
+MAX_RECURSION = 200_000
+
+
+def _gib(n: int) -> str:
+    return f"{n / 2**30:.2f} GiB"
+
+
+def available_memory() -> int | None:
+    """Bytes this process may still allocate: the smaller of MemAvailable and the
+    cgroup limit's headroom; None where neither can be read."""
+    found = []
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    found.append(int(line.split()[1]) * 1024)
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        with open("/sys/fs/cgroup/memory.max", encoding="ascii") as f:
+            limit = f.read().strip()
+        with open("/sys/fs/cgroup/memory.current", encoding="ascii") as f:
+            used = int(f.read().strip())
+        if limit != "max":
+            found.append(max(int(limit) - used, 0))
+    except (OSError, ValueError):
+        pass
+    if not found:
+        try:
+            found.append(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+        except (OSError, ValueError, AttributeError):
+            return None
+    return min(found)
+
+
+def node_bytes(graph, node, batch: int = 1) -> int:
+    """Parameters, buffers and the output activation of one node, in bytes (float32)."""
+    trainable, buffers = graph.node_params(node)
+    return BYTES_PER_ELEMENT * (trainable + buffers + batch * prod(node.shape))
+
+
+def estimate_bytes(graph, batch: int = 1) -> int:
+    """An upper estimate of what running ``graph`` needs: every parameter and buffer,
+    plus every node's output at ``batch`` (as if none were freed), in float32."""
+    return sum(node_bytes(graph, n, batch) for n in graph.nodes)
+
+
+def check_memory(graph, batch: int = 1, available: int | None = None) -> None:
+    """ResourceError when ``graph`` at ``batch`` would need more memory than is
+    available, naming the node that needs most and the sizes."""
+    available = available_memory() if available is None else available
+    if available is None or not len(graph):
+        return
+    need = estimate_bytes(graph, batch)
+    if need <= available:
+        return
+    largest = max(graph.nodes, key=lambda n: node_bytes(graph, n, batch))
+    raise ResourceError(f"the model needs about {_gib(need)} for its parameters and "
+                        f"activations at batch {batch}, more than the {_gib(available)} "
+                        "available", f"{largest.name} alone needs "
+                        f"{_gib(node_bytes(graph, largest, batch))} (output "
+                        f"{largest.shape})", node=largest.name, op=largest.op)
+
+
+def ensure_recursion_limit(frames: int, what: str) -> None:
+    """Raise Python's recursion limit to leave ``frames`` (plus a margin) for a
+    framework's recursive walks; ResourceError naming the limit beyond MAX_RECURSION.
+    The limit is never lowered."""
+    need = frames + 1000
+    if need > MAX_RECURSION:
+        raise ResourceError(f"{what} needs about {need:,} nested Python calls, beyond "
+                            f"netir's limit of {MAX_RECURSION:,}", f"{frames:,} levels",
+                            node="<graph>", op="emit")
+    if sys.getrecursionlimit() < need:
+        sys.setrecursionlimit(need)
