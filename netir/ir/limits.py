@@ -53,9 +53,14 @@ def available_memory() -> int | None:
 
 
 def node_bytes(graph, node, batch: int = 1) -> int:
-    """Parameters, buffers and the output activation of one node, in bytes (float32)."""
+    """Parameters and buffers of one node, plus twice its output, in bytes (float32).
+
+    The output counts twice: a framework holds a layer's input and output at once,
+    and emitters build constant maps the size of an output (an exact average pool's
+    per-cell divisors, in 8-byte integers, for one channel).
+    """
     trainable, buffers = graph.node_params(node)
-    return BYTES_PER_ELEMENT * (trainable + buffers + batch * prod(node.shape))
+    return BYTES_PER_ELEMENT * (trainable + buffers + 2 * batch * prod(node.shape))
 
 
 def estimate_bytes(graph, batch: int = 1) -> int:

@@ -1,0 +1,235 @@
+"""Every graph the IR accepts emits on every backend, or the emitter says why in a
+NetIRError; weights are refused the same way everywhere, naming the tensor."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import netir
+from netir.emitters.registry import list_emitters
+from netir.emitters.weights import export_weights, import_weights, random_weights
+from netir.ir.errors import GraphError, ResourceError, WeightsError
+from netir.ir.graph import Graph
+from netir.ir.limits import check_memory
+from tests.adversarial.guards import outcome
+
+torch = pytest.importorskip("torch")
+keras = pytest.importorskip("keras")
+
+SPECIAL = ["forward", "training", "to", "eval", "state_dict", "cuda", "type", "parameters",
+           "__init__", "graph", "meta", "code", "_code", "None", "class", "lambda", "self",
+           "netir_graph", "_n_forward", "1", "block1-0", "p__pad", "p__divisor"]
+
+
+def _named_graph() -> Graph:
+    """Each special name as a top-level layer and as a scope segment, an input named
+    '0', and a pool whose Keras helpers would once have collided with 'p__pad'."""
+    g = Graph("names")
+    x = g.input((3, 8, 8), name="0")
+    for i, name in enumerate(SPECIAL):
+        path = name if i % 2 else f"s.{name}.{name}"
+        x = g.conv2d(x, 3, 3, padding=1, name=path)
+    g.avg_pool2d(x, 3, 2, padding=1, ceil_mode=True, count_include_pad=False, name="p")
+    g.add_node("conv2d", ["s.forward.forward"], name="trunk_output.block1.block1-0.f.a.0",
+               attrs={"out_channels": 2, "kernel": 1})
+    return g
+
+
+def _run(model, x: np.ndarray) -> list[np.ndarray]:
+    if isinstance(model, torch.nn.Module):
+        with torch.no_grad():
+            out = model.eval()(torch.from_numpy(x))
+        return [o.numpy() for o in (out if isinstance(out, tuple) else (out,))]
+    out = model(np.transpose(x, (0, 2, 3, 1)), training=False)
+    out = out if isinstance(out, (list, tuple)) else [out]
+    return [np.transpose(keras.ops.convert_to_numpy(o), (0, 3, 1, 2)) for o in out]
+
+
+def test_every_special_name_emits_with_exact_keys_and_agrees_across_backends():
+    g = _named_graph()
+    weights = random_weights(g, seed=1)
+    models = {b: netir.emit(g, b) for b in list_emitters()}
+    x = np.random.default_rng(0).standard_normal((2, 3, 8, 8)).astype(np.float32)
+    results = {}
+    for backend, model in models.items():
+        import_weights(model, weights)
+        exported = export_weights(model)
+        assert sorted(exported) == sorted(weights), backend
+        results[backend] = _run(model, x)
+    keys = set(models["torch"].state_dict())
+    assert keys == {f"{n}.{p}" for n, ps in weights.items() for p in ps}
+    assert {"trunk_output.block1.block1-0.f.a.0.weight", "training.weight",
+            "s.forward.forward.bias", "None.weight", "s.__init__.__init__.weight"} <= keys
+    for a, b in zip(results["torch"], results["keras"]):
+        assert np.max(np.abs(a - b)) <= 1e-4 * max(1.0, float(np.max(np.abs(a))))
+    tm = models["torch"]
+    tm.train()
+    tm.eval()  # torch sets 'training' beside a child named 'training'
+    assert tm.training is False and isinstance(tm._modules["training"], torch.nn.Conv2d)
+
+
+@settings(max_examples=12)
+@given(st.lists(st.from_regex(r"[A-Za-z0-9_-]{1,6}", fullmatch=True), min_size=1,
+                max_size=4, unique=True))
+def test_fuzzed_names_emit_on_every_backend(segments):
+    g = Graph("fuzz")
+    x = g.input((2,), name=segments[0])
+    for i, segment in enumerate(segments):
+        x = g.dense(x, 2, name=f"scope{i}.{segment}")
+    weights = random_weights(g)
+    for backend in list_emitters():
+        model = outcome(lambda b=backend: netir.emit(g, b))
+        import_weights(model, weights)
+        assert sorted(export_weights(model)) == sorted(weights)
+
+
+@pytest.mark.parametrize("backend", ["torch", "keras"])
+def test_a_graph_without_outputs_is_refused(backend):
+    with pytest.raises(GraphError, match="at least one output"):
+        netir.emit(Graph("empty"), backend)
+    g = Graph("g")
+    g.relu(g.input((3,)))
+    with pytest.raises(GraphError, match="at least one"):
+        netir.emit(g, backend, outputs=[])
+
+
+# -- resources -----------------------------------------------------------------------------
+@pytest.mark.parametrize("backend", ["torch", "keras"])
+@pytest.mark.parametrize("make, node", [
+    (lambda g, x: g.dense(g.flatten(x), 10**9, name="huge"), "huge"),
+    (lambda g, x: g.conv2d(x, 2**30, 3, name="wide"), "wide"),
+])
+def test_models_beyond_memory_are_refused_before_allocation(backend, make, node):
+    g = Graph("big")
+    make(g, g.input((64, 64, 64)))
+    refused = outcome(lambda: netir.emit(g, backend), seconds=60)
+    assert isinstance(refused, ResourceError) and "GiB" in str(refused)
+    assert refused.node == node
+
+
+def test_an_exact_average_pool_on_a_huge_input_is_refused_naming_it():
+    g = Graph("pool")
+    x = g.input((16, 100_000, 100_000))
+    g.avg_pool2d(x, 3, 2, padding=1, ceil_mode=True, count_include_pad=False, name="pool")
+    with pytest.raises(ResourceError) as err:
+        check_memory(g)
+    assert err.value.node in ("pool", "input")
+
+
+def test_check_memory_names_the_largest_node_and_the_sizes():
+    g = Graph("g")
+    x = g.input((8,))
+    g.dense(x, 1000, name="fc")
+    check_memory(g, available=10**6)
+    with pytest.raises(ResourceError, match="more than the 0.00 GiB available") as err:
+        check_memory(g, available=1000)
+    assert err.value.node == "fc" and "fc alone needs" in str(err.value)
+
+
+# -- depth ---------------------------------------------------------------------------------
+def test_a_ten_thousand_node_chain_emits_in_torch_and_draws():
+    from netir.ir.bulk import collector_paused
+    from netir.renderers.dot import to_dot
+
+    g = Graph("chain")
+    x = g.input((4,))
+    with collector_paused():
+        for _ in range(10_000):
+            x = g.relu(x)
+    model = outcome(lambda: netir.to_torch(g), seconds=300)
+    assert model(torch.full((1, 4), -1.0)).tolist() == [[0.0] * 4]
+    assert to_dot(g, "layer").count("->") == 10_000
+
+
+def test_a_long_chain_emits_in_keras():
+    g = Graph("chain")
+    x = g.input((4,))
+    for _ in range(1_100):  # 1,000 once raised RecursionError
+        x = g.relu(x)
+    model = outcome(lambda: netir.to_keras(g), seconds=300)
+    assert np.asarray(model(np.array([[-1.0, 2.0, -3.0, 4.0]], np.float32))).tolist() == [
+        [0.0, 2.0, 0.0, 4.0]]
+
+
+def test_a_thousand_nested_scopes_emit_and_draw(tmp_path):
+    from netir.renderers.dot import to_dot
+
+    g = Graph("nest")
+    x = g.input((4,), name="x")
+    deep = ".".join(f"s{i}" for i in range(1_000))
+    g.relu(g.dense(x, 3, name=f"{deep}.fc"), name=f"{deep}.act")
+    model = outcome(lambda: netir.to_torch(g), seconds=120)
+    assert f"{deep}.fc.weight" in model.eval().state_dict()
+    k = outcome(lambda: netir.to_keras(g), seconds=120)
+    import_weights(k, export_weights(model))
+    x = np.ones((2, 4), np.float32)
+    with torch.no_grad():
+        np.testing.assert_allclose(np.asarray(k(x)), model(torch.from_numpy(x)).numpy(),
+                                   rtol=1e-5, atol=1e-6)
+    assert to_dot(g, "layer").count("subgraph") == 1_000
+
+
+# -- weights -------------------------------------------------------------------------------
+def _small() -> Graph:
+    g = Graph("small")
+    x = g.input((2, 5, 5))
+    x = g.batch_norm(g.conv2d(x, 3, 3, name="conv"), name="bn")
+    g.dense(g.flatten(x), 2, name="fc")
+    return g
+
+
+@pytest.mark.parametrize("backend", ["torch", "keras"])
+@pytest.mark.parametrize("dtype", ["int64", "uint8", "bool", "complex64", "object"])
+def test_weights_outside_the_dtype_policy_are_refused_naming_the_tensor(backend, dtype):
+    g = _small()
+    weights = random_weights(g)
+    weights["conv"]["weight"] = weights["conv"]["weight"].astype(dtype)
+    with pytest.raises(WeightsError, match="'weight'") as err:
+        import_weights(netir.emit(g, backend), weights)
+    assert err.value.node == "conv"
+
+
+@pytest.mark.parametrize("backend", ["torch", "keras"])
+@pytest.mark.parametrize("dtype", ["float16", "float64"])
+def test_float16_and_float64_weights_are_converted(backend, dtype):
+    g = _small()
+    weights = random_weights(g)
+    converted = {n: {p: v.astype(dtype) for p, v in ps.items()} for n, ps in weights.items()}
+    model = netir.emit(g, backend)
+    import_weights(model, converted)
+    back = export_weights(model)
+    expected = converted["conv"]["weight"].astype(np.float32)
+    assert back["conv"]["weight"].dtype == np.float32
+    np.testing.assert_array_equal(back["conv"]["weight"], expected)
+
+
+def test_torch_bfloat16_weights_are_converted():
+    g = _small()
+    weights = random_weights(g)
+    weights["fc"]["weight"] = torch.from_numpy(weights["fc"]["weight"]).bfloat16()
+    for backend in ("torch", "keras"):
+        model = netir.emit(g, backend)
+        import_weights(model, weights)
+        np.testing.assert_array_equal(export_weights(model)["fc"]["weight"],
+                                      weights["fc"]["weight"].float().numpy())
+
+
+@pytest.mark.parametrize("backend", ["torch", "keras"])
+@pytest.mark.parametrize("change, node, match", [
+    (lambda w: w["fc"].update(extra=np.zeros(2, np.float32)), "fc", "no such parameter"),
+    (lambda w: w["bn"].pop("running_var"), "bn", "lack"),
+    (lambda w: w.update(ghost={"weight": np.zeros(2, np.float32)}), "ghost", "no"),
+    (lambda w: w["conv"].update(weight=np.zeros((3, 2, 2, 2), np.float32)), "conv", "shape"),
+    (lambda w: w["conv"].update(weight=np.zeros((3, 2, 3), np.float32)), "conv", "shape"),
+    (lambda w: w["conv"].update(weight="abc"), "conv", "weight"),
+])
+def test_mismatched_weights_are_refused_alike_on_every_backend(backend, change, node, match):
+    g = _small()
+    weights = random_weights(g)
+    change(weights)
+    with pytest.raises(WeightsError, match=match) as err:
+        import_weights(netir.emit(g, backend), weights)
+    assert err.value.node == node
