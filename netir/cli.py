@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -29,10 +30,16 @@ def parse_input(text: str | None) -> dict:
     return {"in_channels": c, "input_size": (h, w)}
 
 
+def is_file_argument(text: str) -> bool:
+    """A path rather than a catalog name: ends in .json, has a folder part, or names a
+    regular file (a catalog name never contains a slash)."""
+    return text.endswith(".json") or os.sep in text or Path(text).is_file()
+
+
 def load_network(name_or_file: str, num_classes: int | None = None,
                  input_shape: str | None = None) -> netir.Graph:
     """A catalog name (with overrides) or a netir JSON document."""
-    if name_or_file.endswith(".json") or os.path.lexists(name_or_file):
+    if is_file_argument(name_or_file):
         if num_classes is not None or input_shape:
             raise click.UsageError("--num-classes/--input apply to catalog names, not files")
         return netir.Graph.load(name_or_file)
@@ -264,7 +271,7 @@ def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None,
         p = parse_input(input_shape)
         shape = (p["in_channels"], *p["input_size"])
     chosen = _backends_option(backends)
-    items = [load_network(n) if n.endswith(".json") or os.path.lexists(n) else n
+    items = [load_network(n) if is_file_argument(n) else n
              for n in names]
     reports = []
     with progress_bar(len(items), "check") as bar:
