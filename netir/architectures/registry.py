@@ -86,6 +86,10 @@ def register(name: str, *, family: str, paper: Paper, params: int | None, macs: 
 
 def get_architecture(name: str) -> ArchInfo:
     """The catalog entry for ``name``; unknown names suggest the closest."""
+    if not isinstance(name, str):
+        raise ArchitectureError("a catalog network is named by a string",
+                                f"{type(name).__name__} {name!r}"[:200], node="<catalog>",
+                                op="build")
     try:
         info = _CATALOG[name]
     except KeyError:
@@ -106,6 +110,9 @@ def list_architectures(pattern: str | None = None, tutorial: bool = False) -> li
     The lineage by default; with ``tutorial=True`` the seed tutorial's variants instead
     (``alexnet_tutorial``, ...), which are the tutorial's code, not the papers' networks.
     """
+    if pattern is not None and not isinstance(pattern, str):
+        raise ArchitectureError("a pattern is a string such as 'resnet*'", repr(pattern)[:200],
+                                node="<catalog>", op="list")
     names = sorted(_CATALOG, key=lambda n: (_CATALOG[n].year, list(_CATALOG).index(n)))
     return [n for n in names if (_CATALOG[n].tutorial_of is not None) == tutorial
             and (pattern is None or fnmatch.fnmatch(n, pattern))]

@@ -84,6 +84,17 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask()
 
 
+def _refuse_special(path: Path) -> None:
+    """An existing target must be a regular file (or a link): a rename would replace a
+    device, FIFO, socket or folder by a file."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise _fail("the output exists and is not a regular file", path)
+
+
 def _make_parent(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -98,6 +109,7 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
     Raises FileError naming the path.
     """
     path = Path(path)
+    _refuse_special(path)
     _make_parent(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -146,6 +158,7 @@ def write_tree(directory: str | os.PathLike, files: Mapping[str, bytes | str | W
             else:
                 with open(target, "wb") as f:
                     f.write(content.encode("utf-8") if isinstance(content, str) else content)
+            _refuse_special(directory / name)
             os.chmod(target, _mode_for(directory / name))
         os.chmod(tmp, 0o777 & ~umask())
         if not directory.exists():

@@ -122,6 +122,10 @@ def register_op(spec: OpSpec, *, replace: bool = False) -> OpSpec:
 
 def get_op(name: str) -> OpSpec:
     """Look up an op; unknown names raise UnknownOpError with a suggestion."""
+    if not isinstance(name, str):
+        raise UnknownOpError("an op is named by a string; see netir.list_ops()",
+                             f"{type(name).__name__} {name!r}"[:200], node="<registry>",
+                             op="?")
     try:
         return _REGISTRY[name]
     except KeyError:

@@ -236,3 +236,12 @@ def test_fuzzed_attributes_give_a_valid_node_or_a_netir_error(op, data):
     assert all(0 <= v <= MAX_INT for v in node.attrs.values()
                if isinstance(v, int) and not isinstance(v, bool))
     assert Graph.from_json(g.to_json()) == g
+
+
+@pytest.mark.parametrize("call", [
+    lambda: get_op(["relu"]), lambda: netir.build(123), lambda: netir.build(["lenet5"]),
+    lambda: netir.list_architectures(5), lambda: Graph("g").scope(3).__enter__(),
+    lambda: Graph("g")[{"a": 1}], lambda: Graph(None),
+])
+def test_wrong_types_at_the_entry_points_are_netir_errors(call):
+    assert isinstance(outcome(call), NetIRError)

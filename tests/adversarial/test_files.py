@@ -233,3 +233,17 @@ def test_documents_nested_or_named_for_injection_are_refused():
     doc = CATALOG["lenet5"] | {"name": '<a> { injected [label="X" image="/etc/hostname"] } <b>'}
     with pytest.raises(NetIRError, match="graph names"):
         Graph.from_json(json.dumps(doc))
+
+
+def test_writes_never_replace_a_device_fifo_or_folder(tmp_path):
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "folder").mkdir()
+    for name in ("fifo", "folder"):
+        with time_limit(10), pytest.raises(FileError, match="not a regular file"):
+            write_atomic(tmp_path / name, "x")
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "fifo").st_mode) and (tmp_path / "folder").is_dir()
+    with pytest.raises(FileError, match="not a regular file"):
+        write_atomic("/dev/null", "x")
+    with pytest.raises(FileError, match="not a regular file"):
+        write_tree(tmp_path, {"graph.json": "{}", "fifo": "x"})
+    assert not (tmp_path / "graph.json").exists()
