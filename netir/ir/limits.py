@@ -24,32 +24,44 @@ def _gib(n: int) -> str:
     return f"{n / 2**30:.2f} GiB"
 
 
-def available_memory() -> int | None:
-    """Bytes this process may still allocate: the smaller of MemAvailable and the
-    cgroup limit's headroom; None where neither can be read."""
-    found = []
+def _meminfo() -> dict[str, int]:
+    out = {}
     try:
         with open("/proc/meminfo", encoding="ascii") as f:
             for line in f:
-                if line.startswith("MemAvailable:"):
-                    found.append(int(line.split()[1]) * 1024)
+                key, _, rest = line.partition(":")
+                if key in ("MemAvailable", "MemTotal"):
+                    out[key] = int(rest.split()[0]) * 1024
     except (OSError, ValueError, IndexError):
         pass
+    if "MemTotal" not in out:
+        try:
+            out["MemTotal"] = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+            out["MemAvailable"] = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, AttributeError):
+            pass
+    return out
+
+
+def _cgroup_limit() -> int | None:
     try:
         with open("/sys/fs/cgroup/memory.max", encoding="ascii") as f:
             limit = f.read().strip()
-        with open("/sys/fs/cgroup/memory.current", encoding="ascii") as f:
-            used = int(f.read().strip())
-        if limit != "max":
-            found.append(max(int(limit) - used, 0))
+        return None if limit == "max" else int(limit)
     except (OSError, ValueError):
-        pass
-    if not found:
-        try:
-            found.append(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
-        except (OSError, ValueError, AttributeError):
-            return None
-    return min(found)
+        return None
+
+
+def available_memory() -> int | None:
+    """Bytes a model may count on: what is free now, but at least half the machine's
+    memory (others' use comes and goes; a model that needs more than that is refused
+    whatever the moment), never more than a cgroup limit. None where unknown."""
+    info = _meminfo()
+    if "MemTotal" not in info:
+        return None
+    found = max(info.get("MemAvailable", 0), info["MemTotal"] // 2)
+    limit = _cgroup_limit()
+    return found if limit is None else min(found, limit)
 
 
 def node_bytes(graph, node, batch: int = 1) -> int:
