@@ -23,8 +23,10 @@ from netir.emitters.onnx.protos import (
     set_float_tensor,
 )
 from netir.emitters.registry import output_names
+from netir.emitters.tensorfile import normalise_weights
 from netir.ir.errors import NetIRError, UnsupportedOpError
 from netir.ir.graph import Graph
+from netir.ir.limits import check_memory
 from netir.ir.node import Node
 
 # The newest opset onnxruntime 1.31 runs ("official support for domain ai.onnx is till
@@ -74,10 +76,12 @@ def to_onnx(graph: Graph, outputs: Sequence[str] | None = None, *,
         raise NetIRError(f"the ONNX emitter writes opsets {MIN_OPSET}..{DEFAULT_OPSET}",
                          opset, node=graph.name, op="onnx")
     names = output_names(graph, outputs)
+    check_memory(graph)
     if weights is None:
         from netir.emitters.weights import random_weights
 
         weights = random_weights(graph)
+    weights = normalise_weights(weights)
     model = onnx.ModelProto()
     for node in graph.nodes:
         for proto in _lowering(node)(node, graph, list(node.inputs)):

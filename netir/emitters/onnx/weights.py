@@ -13,7 +13,8 @@ import onnx
 from onnx import numpy_helper
 
 from netir.emitters.onnx.protos import BUFFER_DOC, TRAINABLE_DOC, set_float_tensor
-from netir.ir.errors import NetIRError
+from netir.emitters.tensorfile import normalise_weights
+from netir.ir.errors import WeightsError
 
 Weights = dict[str, dict[str, np.ndarray]]
 
@@ -28,21 +29,24 @@ def export_weights(model: onnx.ModelProto) -> Weights:
 
 
 def import_weights(model: onnx.ModelProto, weights: Weights) -> None:
-    """Replace the initializers' values in place; names and shapes must match (strict)."""
+    """Replace the initializers' values in place; names and shapes must match (strict).
+    Raises WeightsError naming the tensor, as every backend does (dtype policy in
+    :mod:`netir.emitters.tensorfile`)."""
+    weights = normalise_weights(weights)
     own = {t.name: t for t in model.graph.initializer}
     given = {f"{n}.{p}": v for n, ps in weights.items() for p, v in ps.items()}
     for key, value in given.items():
         node, _, param = key.rpartition(".")
         if key not in own:
-            raise NetIRError("the model has no such parameter", param, node=node, op="weights")
+            raise WeightsError("the model has no such parameter", param, node=node, op="weights")
         if tuple(own[key].dims) != tuple(np.shape(value)):
-            raise NetIRError(f"shape of '{param}' differs from the model's "
+            raise WeightsError(f"shape of '{param}' differs from the model's "
                              f"{tuple(own[key].dims)}", tuple(np.shape(value)), node=node,
                              op="weights")
     missing = [k for k in own if k not in given]
     if missing:
         node, _, param = missing[0].rpartition(".")
-        raise NetIRError("weights lack a parameter the model has",
+        raise WeightsError("weights lack a parameter the model has",
                          f"{len(missing)} missing, first {param!r}", node=node, op="weights")
     for key, value in given.items():
         set_float_tensor(own[key], key, value)
