@@ -106,17 +106,28 @@ def get_lowering(node: Node, emitter: str) -> Lowering:
 
 def output_names(graph, outputs=None) -> list[str]:
     """The nodes an emitted model returns: ``outputs`` (names, each checked to exist:
-    GraphError otherwise) or else the graph's own outputs. An empty list (an empty
-    graph, ``outputs=[]``) is a GraphError: a model must return something."""
+    GraphError otherwise) or else the graph's own outputs; a graph without any (an
+    empty graph) is a GraphError. An explicit empty list is returned as it is: a
+    backend that runs for side effects may take it, one that returns values refuses
+    it with :func:`returned_names`."""
     if isinstance(outputs, str):
         outputs = [outputs]
-    names = [n.name for n in graph.outputs] if outputs is None else [
-        graph[n].name for n in outputs]
+    if outputs is not None:
+        return [graph[n].name for n in outputs]
+    names = [n.name for n in graph.outputs]
     if not names:
-        raise GraphError("a model needs at least one output; the graph has none"
-                         if outputs is None else "outputs must name at least one node",
-                         f"{len(graph)} nodes, outputs {names}", node=graph.name,
-                         op="emit")
+        raise GraphError("a model needs at least one output; the graph has none",
+                         f"{len(graph)} nodes", node=graph.name, op="emit")
+    return names
+
+
+def returned_names(graph, outputs=None) -> list[str]:
+    """:func:`output_names`, refusing an empty list: a framework model must return
+    something (an empty list would give a model that returns ``()``)."""
+    names = output_names(graph, outputs)
+    if not names:
+        raise GraphError("outputs must name at least one node", "outputs []",
+                         node=graph.name, op="emit")
     return names
 
 

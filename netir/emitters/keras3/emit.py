@@ -8,7 +8,7 @@ import keras
 import numpy as np
 
 from netir.emitters.keras3.names import layer_name, node_name
-from netir.emitters.registry import get_lowering, output_names
+from netir.emitters.registry import get_lowering, returned_names
 from netir.emitters.tensorfile import normalise_weights
 from netir.ir.errors import NetIRError, WeightsError
 from netir.ir.graph import Graph
@@ -29,7 +29,7 @@ def to_keras(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
         from netir.ir.passes import optimize as optimize_graph
 
         graph, weights = optimize_graph(graph, weights, keep=outputs or ())
-    names = output_names(graph, outputs)
+    names = returned_names(graph, outputs)
     check_memory(graph)
     ensure_recursion_limit(4 * len(graph), "a graph of this many nodes (Keras walks "
                            "layer graphs recursively)")

@@ -22,7 +22,7 @@ from netir.emitters.onnx.protos import (
     param,
     set_float_tensor,
 )
-from netir.emitters.registry import output_names
+from netir.emitters.registry import returned_names
 from netir.emitters.tensorfile import normalise_weights
 from netir.ir.errors import NetIRError, UnsupportedOpError
 from netir.ir.graph import Graph
@@ -75,7 +75,7 @@ def to_onnx(graph: Graph, outputs: Sequence[str] | None = None, *,
     if not MIN_OPSET <= opset <= DEFAULT_OPSET:
         raise NetIRError(f"the ONNX emitter writes opsets {MIN_OPSET}..{DEFAULT_OPSET}",
                          opset, node=graph.name, op="onnx")
-    names = output_names(graph, outputs)
+    names = returned_names(graph, outputs)
     check_memory(graph)
     if weights is None:
         from netir.emitters.weights import random_weights

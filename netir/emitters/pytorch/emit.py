@@ -21,7 +21,7 @@ from netir.emitters.pytorch.modules import (
     Scope,
     attribute_name,
 )
-from netir.emitters.registry import get_lowering, output_names
+from netir.emitters.registry import get_lowering, returned_names
 from netir.ir.graph import Graph
 from netir.ir.limits import check_memory, ensure_recursion_limit
 
@@ -80,7 +80,7 @@ def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
         from netir.ir.passes import optimize as optimize_graph
 
         graph, weights = optimize_graph(graph, weights, keep=outputs or ())
-    names = output_names(graph, outputs)
+    names = returned_names(graph, outputs)
     check_memory(graph)
     ensure_recursion_limit(4 * max((n.name.count(".") for n in graph.nodes), default=0),
                            "the deepest scope of a node name (torch walks module trees "
