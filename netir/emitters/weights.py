@@ -25,16 +25,17 @@ Weights = dict[str, dict[str, np.ndarray]]
 
 
 def _backend(model: Any):
-    torch = sys.modules.get("torch")
-    if torch is not None and isinstance(model, torch.nn.Module):
-        from netir.emitters import pytorch
-
-        return pytorch
+    # Keras first: on Keras' torch backend every Keras model is also a torch.nn.Module.
     keras = sys.modules.get("keras")
     if keras is not None and isinstance(model, keras.Model):
         from netir.emitters import keras3
 
         return keras3
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(model, torch.nn.Module):
+        from netir.emitters import pytorch
+
+        return pytorch
     raise NetIRError("not a PyTorch module or a Keras model", type(model).__name__,
                      node="<model>", op="weights")
 

@@ -97,8 +97,8 @@ class AdaptiveAvgPool2D(keras.layers.Layer):
         self._pw = arithmetic.adaptive_pool_matrix(self.input_hw[1], self.output_size[1])
 
     def call(self, x):
-        ph = ops.cast(ops.convert_to_tensor(self._ph.astype("float32")), x.dtype)
-        pw = ops.cast(ops.convert_to_tensor(self._pw.astype("float32")), x.dtype)
+        ph = ops.convert_to_tensor(self._ph, dtype=x.dtype)  # float64 bins, rounded once
+        pw = ops.convert_to_tensor(self._pw, dtype=x.dtype)
         return ops.einsum("nhwc,oh,pw->nopc", x, ph, pw)
 
     def compute_output_shape(self, s):

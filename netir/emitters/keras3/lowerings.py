@@ -14,6 +14,7 @@ import numpy as np
 from keras import layers
 
 from netir.emitters.keras3 import layers as L
+from netir.emitters.keras3.batchnorm import BatchNorm
 from netir.emitters.keras3.names import helper_name, layer_name
 from netir.emitters.registry import register_lowering
 from netir.ir.ops import pool
@@ -90,8 +91,8 @@ def _dense(node, graph, inputs):
 @_lower("batch_norm")
 def _batch_norm(node, graph, inputs):
     a = node.attrs
-    return layers.BatchNormalization(axis=-1, epsilon=a["eps"], momentum=1.0 - a["momentum"],
-                                     name=_n(node))(inputs[0])
+    return BatchNorm(axis=-1, epsilon=a["eps"], momentum=1.0 - a["momentum"],
+                     name=_n(node))(inputs[0])
 
 
 def _activation(kind: str):

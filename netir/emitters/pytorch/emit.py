@@ -71,8 +71,10 @@ def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
     name the IR accepts (``forward``, ``None``, ``0``, ``block1-0`` included).
 
     Inputs are NCHW (or N×features). Returns one tensor, or a tuple when the graph
-    (or ``outputs``, a list of node names) has several. Raises UnsupportedOpError,
-    GraphError (no outputs), ResourceError (the model would not fit in memory).
+    (or ``outputs``, a list of node names) has several. The module comes in eval mode
+    (inference, as a Keras model runs by default); call ``.train()`` to train it.
+    Raises UnsupportedOpError, GraphError (no outputs), ResourceError (the model would
+    not fit in memory).
     ``optimize=True`` emits ``netir.optimize(graph, weights)`` (inference only: batch
     norm folded, dropout gone); ``weights`` (neutral, for ``graph``) are then loaded.
     """
@@ -97,8 +99,10 @@ def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
             continue
         lowered_by_name[node.name] = lowered
         _place(root, node.name, lowered)
+        args = [env[i] for i in node.inputs]
+        variadic = getattr(lowered, "variadic", False)  # takes one list (Add, Concat)
         env[node.name] = fxg.call_module(_target(node.name),
-                                         tuple(env[i] for i in node.inputs))
+                                         (args,) if variadic else tuple(args))
     _plan_inplace(graph, lowered_by_name, set(names))
     result = [env[n] for n in names]
     fxg.output(result[0] if len(result) == 1 else tuple(result))
@@ -111,7 +115,7 @@ def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
     module.netir_graph = graph
     if weights is not None:
         import_weights(module, weights)
-    return module
+    return module.eval()
 
 
 # Modules whose output is a fresh tensor that their own backward never reads: a

@@ -114,7 +114,7 @@ class PaddedConv2d(nn.Conv2d):
         self.pad = tuple(pad)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return super().forward(F.pad(x, self.pad))
+        return self._conv_forward(F.pad(x, self.pad), self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return super().extra_repr() + f", pad={self.pad}"
@@ -170,24 +170,29 @@ class Flatten(nn.Module):
 
 
 class Add(nn.Module):
-    """Sum of any number of inputs, left to right.
+    """Sum of a list of inputs, left to right.
 
     With ``inplace_index`` (0 or 1, set by the emitter when no one else reads that input)
     the sum is accumulated into that input, as torchvision's ``out += identity`` does.
+    Takes one list (``variadic``), not ``*xs``, so ``torch.jit.script`` compiles it.
     """
+
+    variadic = True
 
     def __init__(self, inplace_index: int | None = None) -> None:
         super().__init__()
         self.inplace_index = inplace_index
 
-    def forward(self, *xs: torch.Tensor) -> torch.Tensor:
+    def forward(self, xs: list[torch.Tensor]) -> torch.Tensor:
         j = self.inplace_index
         if j is None:
             out = xs[0] + xs[1]
+            for x in xs[2:]:
+                out = out + x
         else:
             out = xs[j].add_(xs[1 - j])
-        for x in xs[2:]:
-            out = out + x if j is None else out.add_(x)
+            for x in xs[2:]:
+                out = out.add_(x)
         return out
 
     def extra_repr(self) -> str:
@@ -195,7 +200,9 @@ class Add(nn.Module):
 
 
 class Concat(nn.Module):
-    """Concatenate inputs along channels, in order."""
+    """Concatenate a list of inputs along channels, in order (``variadic``, as Add)."""
 
-    def forward(self, *xs: torch.Tensor) -> torch.Tensor:
+    variadic = True
+
+    def forward(self, xs: list[torch.Tensor]) -> torch.Tensor:
         return torch.cat(xs, dim=1)

@@ -1,0 +1,110 @@
+"""Training agreement: one graph, the same weights and batches, every trainer.
+
+:func:`training_agreement` trains the torch model and each other trainer side by side
+and reports, for each, the largest relative difference from torch in
+
+- the train-mode forward (batch statistics, dropout off);
+- the per-parameter gradients, mapped through the neutral layouts;
+- the running statistics (batch-norm buffers) after ``steps`` SGD steps;
+- the weights after ``steps`` SGD steps;
+- the inference outputs after training.
+
+Dropout masks come from each framework's own random generator and cannot be shared,
+so dropout is switched off here (rate 0); its train-mode scaling is tested apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from netir.ir.graph import Graph
+from netir.training.trainers import TRAINERS, trainable_names
+
+TRAINING_TOLERANCE = 1e-10  # float64: max|a - b| <= 1e-10 · max(1, max|a|)
+LEARNING_RATE = 2.0 ** -4  # exact in every float type, so optimizers agree to the bit
+
+
+@dataclass
+class TrainingReport:
+    """Largest relative differences from torch (``max|a - b| / max(1, max|a|)``), and
+    where the largest parameter difference sits."""
+
+    backend: str
+    forward: float
+    gradients: float
+    running_stats: float
+    weights: float
+    inference: float
+    worst: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def worst_value(self) -> float:
+        return max(self.forward, self.gradients, self.running_stats, self.weights,
+                   self.inference)
+
+
+def _rel(a: np.ndarray, b: np.ndarray) -> float:
+    if a.shape != b.shape:
+        return float("inf")
+    if a.size == 0:
+        return 0.0
+    return float(np.max(np.abs(a - b)) / max(1.0, float(np.max(np.abs(a)))))
+
+
+def _compare(a: dict, b: dict, keys) -> tuple[float, str]:
+    worst, where = 0.0, ""
+    for node, param in sorted(keys):
+        d = _rel(np.asarray(a[node][param]), np.asarray(b[node][param]))
+        if d >= worst:
+            worst, where = d, f"{node}.{param}"
+    return worst, where
+
+
+def training_agreement(graph: Graph, backends: tuple[str, ...] = ("keras",), steps: int = 3,
+                       batch: int = 4, seed: int = 0, dtype: str = "float64",
+                       weights=None) -> list[TrainingReport]:
+    """Train ``graph`` in torch and in each of ``backends`` and compare (see module doc).
+
+    Inputs and regression targets are normal in ``dtype``; the loss is the mean squared
+    error of the first output; SGD with learning rate 1/16. ``batch`` must be at least 2
+    (PyTorch refuses a training batch with one value per batch-norm channel).
+    Returns one report per backend.
+    """
+    from netir.emitters.weights import random_weights
+
+    rng = np.random.default_rng(seed + 1)
+    weights = random_weights(graph, seed) if weights is None else weights
+    (inp,), out = graph.inputs, graph.outputs[0]
+    xs = [rng.standard_normal((batch, *inp.shape)).astype(dtype) for _ in range(steps + 1)]
+    ts = [rng.standard_normal((batch, *out.shape)).astype(dtype) for _ in range(steps)]
+    torch_side = TRAINERS["torch"](graph, weights, dtype, dropout=False)
+    others = [TRAINERS[b](graph, weights, dtype, dropout=False) for b in backends]
+    params = trainable_names(graph)
+    buffers = {(n.name, p) for n in graph.nodes for p in graph.param_shapes(n)[1]}
+
+    reference = {"forward": torch_side.forward(xs[0], training=True),
+                 "gradients": torch_side.gradients(xs[0], ts[0])}
+    torch_side = TRAINERS["torch"](graph, weights, dtype, dropout=False)  # fresh stats
+    for x, t in zip(xs, ts):
+        torch_side.sgd_step(x, t, LEARNING_RATE)
+    reference["weights"] = torch_side.weights()
+    reference["inference"] = torch_side.forward(xs[-1], training=False)
+
+    reports = []
+    for side in others:
+        forward = _rel(reference["forward"], side.forward(xs[0], training=True))
+        grads, _ = _compare(reference["gradients"], side.gradients(xs[0], ts[0]), params)
+        side = TRAINERS[side.name](graph, weights, dtype, dropout=False)
+        for x, t in zip(xs, ts):
+            side.sgd_step(x, t, LEARNING_RATE)
+        trained = side.weights()
+        stats, _ = _compare(reference["weights"], trained, buffers)
+        final, worst = _compare(reference["weights"], trained, params | buffers)
+        inference = _rel(reference["inference"], side.forward(xs[-1], training=False))
+        reports.append(TrainingReport(side.name, forward, grads, stats, final, inference,
+                                      worst))
+    return reports

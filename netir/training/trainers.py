@@ -1,0 +1,226 @@
+"""Train an emitted model the framework's own way, seen through the neutral layout.
+
+A trainer wraps one emitted model of a graph and exposes what training agreement needs:
+a train-mode forward, per-parameter gradients, an SGD step (the framework's optimizer),
+the weights and an inference forward. Arrays go in and come out channels first
+(N, C, H, W) and weights and gradients in the neutral (PyTorch/ONNX) layout, so two
+trainers of the same graph can be compared value by value.
+
+Every backend that trains has a trainer in :data:`TRAINERS`: ``torch`` and ``keras``
+(on whichever Keras backend is active: TensorFlow or torch). A backend that only
+computes inference (a NumPy reference) does not train and has none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import numpy as np
+
+from netir.ir.graph import Graph
+
+Weights = dict[str, dict[str, np.ndarray]]
+
+LOSSES = ("mse", "cross_entropy")
+"""Losses every trainer knows: ``mse`` (mean over every element, against a target of the
+output's shape) and ``cross_entropy`` (mean over the batch, from logits, integer labels)."""
+
+
+def trainable_names(graph: Graph) -> set[tuple[str, str]]:
+    """``(node, param)`` of every trainable parameter, from the ops' parameter rules."""
+    return {(n.name, p) for n in graph.nodes for p in graph.param_shapes(n)[0]}
+
+
+class TorchTrainer:
+    """The emitted ``nn.Module`` in ``dtype``, trained with ``torch.optim.SGD``."""
+
+    name = "torch"
+
+    def __init__(self, graph: Graph, weights: Weights, dtype: str = "float64",
+                 dropout: bool = True) -> None:
+        import torch
+
+        from netir.emitters.pytorch import import_weights, to_torch
+
+        self.graph, self.torch = graph, torch
+        self.dtype = getattr(torch, dtype)
+        self.model = to_torch(graph, [graph.outputs[0].name]).to(self.dtype)
+        import_weights(self.model, weights)
+        if not dropout:
+            for m in self.model.modules():
+                if isinstance(m, torch.nn.Dropout):
+                    m.p = 0.0
+        self.optimizer = None
+        functional = torch.nn.functional
+        self.losses = {"mse": functional.mse_loss, "cross_entropy": functional.cross_entropy}
+
+    def _tensor(self, a: np.ndarray):
+        a = np.asarray(a)
+        t = self.torch.from_numpy(a)
+        return t if a.dtype.kind in "iu" else t.to(self.dtype)
+
+    def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
+        self.model.train(training)
+        with self.torch.no_grad():
+            return self.model(self._tensor(x)).numpy()
+
+    def _loss(self, x, target, loss: str):
+        self.model.train()
+        return self.losses[loss](self.model(self._tensor(x)), self._tensor(target))
+
+    def gradients(self, x: np.ndarray, target: np.ndarray,
+                  loss: str = "mse") -> Weights:
+        self.model.zero_grad(set_to_none=True)
+        self._loss(x, target, loss).backward()
+        out: Weights = {}
+        for key, p in self.model.named_parameters():
+            node, _, param = key.rpartition(".")
+            g = p.grad if p.grad is not None else self.torch.zeros_like(p)
+            out.setdefault(node, {})[param] = g.detach().numpy().copy()
+        return out
+
+    def sgd_step(self, x: np.ndarray, target: np.ndarray, lr: float,
+                 loss: str = "mse") -> float:
+        if self.optimizer is None:
+            self.optimizer = self.torch.optim.SGD(self.model.parameters(), lr=lr)
+        self.optimizer.zero_grad(set_to_none=True)
+        value = self._loss(x, target, loss)
+        value.backward()
+        self.optimizer.step()
+        return float(value.detach())
+
+    def weights(self) -> Weights:
+        from netir.emitters.pytorch import export_weights
+
+        return export_weights(self.model)
+
+
+@contextlib.contextmanager
+def keras_floatx(dtype: str) -> Iterator[None]:
+    """Build Keras layers, inputs and optimizers in ``dtype``, then restore the setting."""
+    import keras
+
+    before = keras.config.floatx()
+    keras.config.set_floatx(dtype)
+    try:
+        yield
+    finally:
+        keras.config.set_floatx(before)
+
+
+def _tensorflow_gradients(model, x, target, loss):
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        value = loss(model(x, training=True), target)
+    return value, tape.gradient(value, model.trainable_variables)
+
+
+def _torch_gradients(model, x, target, loss):
+    import torch
+
+    value = loss(model(x, training=True), target)
+    variables = [v.value for v in model.trainable_variables]
+    return value, torch.autograd.grad(value, variables, allow_unused=True)
+
+
+# Keras computes gradients with its backend's own autodiff.
+_GRADIENTS = {"tensorflow": _tensorflow_gradients, "torch": _torch_gradients}
+
+
+def _channels_last(a: np.ndarray) -> np.ndarray:
+    return np.transpose(a, (0, 2, 3, 1)) if a.ndim == 4 else a
+
+
+def _channels_first(a: np.ndarray) -> np.ndarray:
+    return np.transpose(a, (0, 3, 1, 2)) if a.ndim == 4 else a
+
+
+class KerasTrainer:
+    """The emitted ``keras.Model`` in ``dtype``, trained with ``keras.optimizers.SGD``
+    on the active Keras backend."""
+
+    name = "keras"
+
+    def __init__(self, graph: Graph, weights: Weights, dtype: str = "float64",
+                 dropout: bool = True) -> None:
+        import keras
+
+        from netir.emitters.keras3 import import_weights, to_keras
+
+        self.graph, self.keras, self.dtype = graph, keras, dtype
+        with keras_floatx(dtype):
+            self.model = to_keras(graph, [graph.outputs[0].name])
+        import_weights(self.model, weights)
+        if not dropout:
+            for layer in self.model.layers:
+                if isinstance(layer, keras.layers.Dropout):
+                    layer.rate = 0.0
+        self.optimizer = None
+        self._grad = _GRADIENTS[keras.backend.backend()]
+        with keras_floatx(dtype):  # a loss computes in the floatx of its creation
+            cross_entropy = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+            mse = keras.losses.MeanSquaredError()
+        self.losses = {"mse": lambda out, t: mse(t, out),
+                       "cross_entropy": lambda out, t: cross_entropy(t, out)}
+
+    def _in(self, a: np.ndarray):
+        a = np.asarray(a)
+        if a.dtype.kind in "iu":
+            return self.keras.ops.convert_to_tensor(a)
+        return self.keras.ops.convert_to_tensor(_channels_last(a), self.dtype)
+
+    def _out(self, t) -> np.ndarray:
+        return _channels_first(self.keras.ops.convert_to_numpy(t))
+
+    def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
+        return self._out(self.model(self._in(x), training=training))
+
+    def _gradients(self, x, target, loss):
+        value, grads = self._grad(self.model, self._in(x), self._in(target),
+                                  self.losses[loss])
+        grads = [self.keras.ops.zeros(v.shape, v.dtype) if g is None else g
+                 for g, v in zip(grads, self.model.trainable_variables)]
+        return value, grads
+
+    def gradients(self, x: np.ndarray, target: np.ndarray,
+                  loss: str = "mse") -> Weights:
+        """Gradients in the neutral layout: the exporter's own layout mapping, applied to
+        gradients assigned in place of the weights (then restored)."""
+        from netir.emitters.keras3 import export_weights
+
+        _, grads = self._gradients(x, target, loss)
+        variables = self.model.trainable_variables
+        saved = [self.keras.ops.convert_to_numpy(v) for v in variables]
+        for v, g in zip(variables, grads):
+            v.assign(g)
+        try:
+            exported = export_weights(self.model)
+        finally:
+            for v, s in zip(variables, saved):
+                v.assign(s)
+        keep = trainable_names(self.graph)
+        out: Weights = {}
+        for node, params in exported.items():
+            for param, value in params.items():
+                if (node, param) in keep:
+                    out.setdefault(node, {})[param] = value
+        return out
+
+    def sgd_step(self, x: np.ndarray, target: np.ndarray, lr: float,
+                 loss: str = "mse") -> float:
+        if self.optimizer is None:
+            with keras_floatx(self.dtype):
+                self.optimizer = self.keras.optimizers.SGD(learning_rate=lr)
+        value, grads = self._gradients(x, target, loss)
+        self.optimizer.apply_gradients(zip(grads, self.model.trainable_variables))
+        return float(self.keras.ops.convert_to_numpy(value))
+
+    def weights(self) -> Weights:
+        from netir.emitters.keras3 import export_weights
+
+        return export_weights(self.model)
+
+
+TRAINERS: dict[str, type] = {"torch": TorchTrainer, "keras": KerasTrainer}

@@ -1,0 +1,139 @@
+"""Saved and compiled models load and run where users load and run them:
+``torch.load(weights_only=True)``, ``keras.models.load_model`` in a fresh process after
+one import, ``torch.jit.script``, ``torch.export`` and ``torch.compile``."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+import torch
+
+import netir
+from netir.emitters.keras3 import import_weights as keras_import
+from netir.emitters.keras3 import to_keras
+from netir.emitters.pytorch import import_weights as torch_import
+from netir.emitters.pytorch import to_torch
+from netir.emitters.weights import random_weights
+
+
+def _every_module():
+    """Every custom torch module and Keras layer, a three-way add and concat, batch norm."""
+    g = netir.Graph("every_module")
+    x = g.input((4, 9, 8))
+    x = g.conv2d(x, 4, 3, groups=2, padding=((0, 1), (1, 0)), name="grouped")
+    x = g.batch_norm(g.conv2d(x, 4, 3, dilation=2, stride=2, name="dilated"), name="bn")
+    a = g.conv2d(x, 4, 1, name="a")
+    x = g.add(x, a, g.relu(x, name="r"), name="sum")
+    x = g.concat(x, a, x, name="cat")
+    x = g.local_response_norm(x, 3, name="lrn")
+    x = g.max_pool2d(x, 3, 2, padding=((1, 0), (0, 1)), name="maxpool")
+    x = g.avg_pool2d(x, 2, 1, padding=1, count_include_pad=False, name="avgpool")
+    x = g.adaptive_avg_pool2d(x, 3, name="adaptive")
+    x = g.dense(g.flatten(x, name="flat"), 5, name="fc")
+    g.dropout(g.batch_norm(x, name="bn1d"), 0.5, name="drop")
+    return g
+
+
+def test_emitted_torch_module_is_in_eval_mode():
+    m = to_torch(_every_module())
+    assert not m.training
+    assert not any(child.training for child in m.modules())
+    x = torch.randn(2, 4, 9, 8)
+    torch.testing.assert_close(m(x), m(x), rtol=0, atol=0)  # no dropout, no stat update
+
+
+def test_state_dict_loads_with_weights_only(tmp_path):
+    g = _every_module()
+    m = to_torch(g)
+    torch_import(m, random_weights(g))
+    torch.save(m.state_dict(), tmp_path / "w.pt")
+    state = torch.load(tmp_path / "w.pt", weights_only=True)
+    fresh = to_torch(g)
+    fresh.load_state_dict(state, strict=True)
+    x = torch.randn(2, 4, 9, 8)
+    with torch.no_grad():
+        torch.testing.assert_close(fresh(x), m(x), rtol=0, atol=0)
+
+
+def test_scripted_module_matches_eager_in_both_modes():
+    g = _every_module()
+    m = to_torch(g)
+    torch_import(m, random_weights(g))
+    m.drop.p = 0.0  # a constant once scripted; dropout masks differ between the two anyway
+    scripted = torch.jit.script(m)
+    x = torch.randn(3, 4, 9, 8)
+    with torch.no_grad():
+        torch.testing.assert_close(scripted(x), m(x), rtol=0, atol=0)
+    scripted.train()
+    m.train()
+    torch.testing.assert_close(scripted(x), m(x), rtol=1e-6, atol=1e-6)
+    torch.testing.assert_close(scripted.bn.running_var, m.bn.running_var, rtol=1e-6, atol=0)
+
+
+def test_keras_file_loads_in_a_fresh_process_after_one_import(tmp_path):
+    """README: ``import netir.emitters.keras3`` registers netir's layers; then
+    ``keras.models.load_model(path)`` loads with ``safe_mode=True`` (the default)."""
+    g = _every_module()
+    model = to_keras(g)
+    keras_import(model, random_weights(g))
+    x = np.random.default_rng(0).standard_normal((2, 9, 8, 4)).astype(np.float32)
+    np.save(tmp_path / "x.npy", x)
+    np.save(tmp_path / "y.npy", model(x, training=False))
+    model.save(tmp_path / "m.keras")
+    code = textwrap.dedent("""
+        import sys
+        import numpy as np
+        import keras
+        import netir.emitters.keras3  # the one documented import
+        d = sys.argv[1]
+        model = keras.models.load_model(d + "/m.keras", safe_mode=True)
+        y = model(np.load(d + "/x.npy"), training=False)
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(y), np.load(d + "/y.npy"))
+        print(sorted({type(layer).__module__ for layer in model.layers
+                      if type(layer).__module__.startswith("netir")}))
+    """)
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], env=env,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "netir.emitters.keras3.batchnorm" in out.stdout
+    assert "netir.emitters.keras3.layers" in out.stdout
+
+
+@pytest.mark.parametrize("keras_backend", ["tensorflow", "torch"])
+def test_weights_dispatch_to_the_keras_side_on_every_keras_backend(keras_backend):
+    """On Keras' torch backend a Keras model is also a torch.nn.Module: export, import
+    and transfer must still treat it as a Keras model (channels last, HWIO kernels)."""
+    code = textwrap.dedent("""
+        import numpy as np, torch, keras, netir
+        from tests.emitters.test_saved_models import _every_module
+        from netir.emitters.weights import random_weights
+        assert keras.backend.backend() == BACKEND
+        g = _every_module()
+        tm, km = netir.to_torch(g), netir.to_keras(g)
+        w = random_weights(g, seed=3)
+        netir.import_weights(km, w)
+        back = netir.export_weights(km)
+        assert sorted(back) == sorted(w)
+        for n in w:
+            for p in w[n]:
+                np.testing.assert_array_equal(back[n][p], w[n][p])
+        netir.transfer_weights(km, tm)
+        x = np.random.default_rng(0).standard_normal((2, 4, 9, 8)).astype("float32")
+        with torch.no_grad():
+            t = tm(torch.from_numpy(x)).numpy()
+        k = keras.ops.convert_to_numpy(km(np.transpose(x, (0, 2, 3, 1)), training=False))
+        err = np.abs(t - k).max() / max(1.0, np.abs(t).max())
+        assert err < 1e-5, err
+        print("OK", isinstance(km, torch.nn.Module))
+    """).replace("BACKEND", repr(keras_backend))
+    env = {**os.environ, "KERAS_BACKEND": keras_backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env["PYTHONPATH"] = os.pathsep.join([root, env.get("PYTHONPATH", "")])
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, cwd=root)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.split()[-2:] == ["OK", str(keras_backend == "torch")]
