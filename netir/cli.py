@@ -340,3 +340,36 @@ def gallery(out_dir: str, no_check: bool, lang: str, jobs: int | None,
     with progress_bar(len(todo), "gallery") as bar:
         index = build_gallery(out_dir, todo, check=not no_check, lang=lang, jobs=jobs, bar=bar)
     click.echo(f"wrote {index}")
+
+
+@main.command()
+@click.argument("network")
+@click.option("--data", type=click.Choice(["digits"]), default="digits", show_default=True)
+@click.option("--epochs", type=click.IntRange(1), default=10, show_default=True)
+@click.option("--backends", default="torch,keras", show_default=True,
+              help="Comma-separated backends that train.")
+@click.option("--dtype", type=click.Choice(["float64", "float32"]), default="float64",
+              show_default=True)
+@click.option("--batch-size", type=click.IntRange(2), default=32, show_default=True)
+@click.option("--lr", type=float, default=0.125, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--train-samples", type=click.IntRange(1), help="Use only the first N.")
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True,
+              help="Writes training.json, curves.svg and curves.png here.")
+def train(network: str, data: str, epochs: int, backends: str, dtype: str, batch_size: int,
+          lr: float, seed: int, train_samples: int | None, out_dir: str) -> None:
+    """Train NETWORK in every backend from the same weights on the same batches."""
+    from netir.training.curves import train_curves
+
+    names = tuple(b.strip() for b in backends.split(",") if b.strip())
+    if not names:
+        raise click.UsageError("--backends names no backend")
+    record = train_curves(network, data, epochs, names, dtype, batch_size, lr, seed, out_dir,
+                          train_samples=train_samples)
+    for name, run in record["backends"].items():
+        click.echo(f"{name:<6} loss {run['train_loss'][-1]:.4f}  test accuracy "
+                   f"{100 * run['test_accuracy'][-1]:.1f}%")
+    diff = record["max_difference"]
+    click.echo(f"largest difference between backends: loss {diff['train_loss']:.2e}, "
+               f"accuracy {diff['test_accuracy']:.2e} (band {record['band']:g})")
+    click.echo(f"wrote {Path(out_dir) / 'training.json'}, curves.svg, curves.png")

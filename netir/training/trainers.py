@@ -72,7 +72,9 @@ class TorchTrainer:
     def gradients(self, x: np.ndarray, target: np.ndarray,
                   loss: str = "mse") -> Weights:
         self.model.zero_grad(set_to_none=True)
-        self._loss(x, target, loss).backward()
+        value = self._loss(x, target, loss)
+        if value.requires_grad:  # a graph without parameters has nothing to differentiate
+            value.backward()
         out: Weights = {}
         for key, p in self.model.named_parameters():
             node, _, param = key.rpartition(".")
@@ -82,12 +84,14 @@ class TorchTrainer:
 
     def sgd_step(self, x: np.ndarray, target: np.ndarray, lr: float,
                  loss: str = "mse") -> float:
-        if self.optimizer is None:
-            self.optimizer = self.torch.optim.SGD(self.model.parameters(), lr=lr)
-        self.optimizer.zero_grad(set_to_none=True)
+        params = list(self.model.parameters())
+        if self.optimizer is None and params:
+            self.optimizer = self.torch.optim.SGD(params, lr=lr)
         value = self._loss(x, target, loss)
-        value.backward()
-        self.optimizer.step()
+        if self.optimizer is not None:
+            self.optimizer.zero_grad(set_to_none=True)
+            value.backward()
+            self.optimizer.step()
         return float(value.detach())
 
     def weights(self) -> Weights:
@@ -122,6 +126,8 @@ def _torch_gradients(model, x, target, loss):
 
     value = loss(model(x, training=True), target)
     variables = [v.value for v in model.trainable_variables]
+    if not variables:
+        return value, []
     return value, torch.autograd.grad(value, variables, allow_unused=True)
 
 
@@ -214,7 +220,8 @@ class KerasTrainer:
             with keras_floatx(self.dtype):
                 self.optimizer = self.keras.optimizers.SGD(learning_rate=lr)
         value, grads = self._gradients(x, target, loss)
-        self.optimizer.apply_gradients(zip(grads, self.model.trainable_variables))
+        if grads:
+            self.optimizer.apply_gradients(zip(grads, self.model.trainable_variables))
         return float(self.keras.ops.convert_to_numpy(value))
 
     def weights(self) -> Weights:

@@ -1,0 +1,30 @@
+"""Catalog networks train alike in PyTorch and Keras (float64, small inputs, batch 8).
+
+The suite trains one network per block type (LeNet's tanh/avg-pool stack, AlexNet-2012's
+LRN, groups and dropout, ResNet's basic and bottleneck blocks, DenseNet's concatenating
+block); NETIR_HYPOTHESIS_PROFILE=deep trains every catalog network.
+"""
+
+import os
+
+import pytest
+
+import netir
+from netir.emitters.check import check_input
+from netir.training.agreement import TRAINING_TOLERANCE, training_agreement
+
+pytest.importorskip("torch")
+pytest.importorskip("keras")
+
+REPRESENTATIVE = ("lenet5", "alexnet_2012", "resnet18", "resnet50", "densenet121")
+DEEP = os.environ.get("NETIR_HYPOTHESIS_PROFILE") == "deep"
+NETWORKS = netir.list_architectures() if DEEP else REPRESENTATIVE
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NETWORKS)
+def test_catalog_network_trains_alike(name):
+    graph = netir.build(name, input_size=check_input(name, 8))
+    (report,) = training_agreement(graph, steps=2, batch=8)
+    for field in ("forward", "gradients", "running_stats", "weights", "inference"):
+        assert getattr(report, field) <= TRAINING_TOLERANCE, report
