@@ -135,6 +135,10 @@ def _torch_gradients(model, x, target, loss):
 _GRADIENTS = {"tensorflow": _tensorflow_gradients, "torch": _torch_gradients}
 
 
+def _size(t) -> int:
+    return int(np.prod(t.shape))
+
+
 def _channels_last(a: np.ndarray) -> np.ndarray:
     return np.transpose(a, (0, 2, 3, 1)) if a.ndim == 4 else a
 
@@ -165,11 +169,12 @@ class KerasTrainer:
                     layer.rate = 0.0
         self.optimizer = None
         self._grad = _GRADIENTS[keras.backend.backend()]
-        with keras_floatx(dtype):  # a loss computes in the floatx of its creation
-            cross_entropy = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-            mse = keras.losses.MeanSquaredError()
-        self.losses = {"mse": lambda out, t: mse(t, out),
-                       "cross_entropy": lambda out, t: cross_entropy(t, out)}
+        # sum / count, not keras.losses or ops.mean: on Keras' torch backend (3.15) both
+        # reduce float64 values in float32, and gradients then part from PyTorch's by 1e-8
+        ops = keras.ops
+        self.losses = {"mse": lambda out, t: ops.sum(ops.square(out - t)) / _size(out),
+                       "cross_entropy": lambda out, t: ops.sum(ops.sparse_categorical_crossentropy(
+                           t, out, from_logits=True)) / out.shape[0]}
 
     def _in(self, a: np.ndarray):
         a = np.asarray(a)

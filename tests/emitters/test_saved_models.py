@@ -137,3 +137,36 @@ def test_weights_dispatch_to_the_keras_side_on_every_keras_backend(keras_backend
                          text=True, cwd=root)
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.split()[-2:] == ["OK", str(keras_backend == "torch")]
+
+
+REPRESENTATIVE = ("lenet5", "alexnet_2012", "vgg11_bn", "resnet50", "densenet121")
+EVERY = os.environ.get("NETIR_HYPOTHESIS_PROFILE") == "deep"
+COMPILED = ("lenet5", "resnet18")
+
+
+def _catalog_model(name):
+    from netir.emitters.check import check_input
+
+    graph = netir.build(name, input_size=check_input(name, 8))
+    return to_torch(graph), torch.randn(2, *graph.inputs[0].shape)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", netir.list_architectures() if EVERY else REPRESENTATIVE)
+def test_catalog_network_scripts_and_exports(name):
+    """One network per family in the suite (every network under the deep profile)."""
+    model, x = _catalog_model(name)
+    with torch.no_grad():
+        expected = model(x)
+        torch.testing.assert_close(torch.jit.script(model)(x), expected, rtol=0, atol=0)
+        exported = torch.export.export(model, (x,)).module()
+        torch.testing.assert_close(exported(x), expected, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", COMPILED)
+def test_catalog_network_compiles(name):
+    model, x = _catalog_model(name)
+    compiled = torch.compile(model, backend="aot_eager")
+    with torch.no_grad():
+        torch.testing.assert_close(compiled(x), model(x), rtol=1e-5, atol=1e-5)

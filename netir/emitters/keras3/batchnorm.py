@@ -9,6 +9,10 @@ identical SGD steps that difference moved DenseNet-121's inference outputs by 0.
 The layer stays a plain, serializable Keras layer: same variables (``gamma``, ``beta``,
 ``moving_mean``, ``moving_variance``), same config, registered as ``netir>BatchNorm``.
 Inference is Keras' own.
+
+The batch moments are computed in two passes, as sums divided by ``n``: Keras' torch
+backend computes them as ``E[x²] − E[x]²`` (cancellation) and ``ops.mean`` reduces
+float64 in float32 there, which moves a float64 batch variance by 1e-7.
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ class BatchNorm(keras.layers.BatchNormalization):
             return super().call(inputs, training=training, mask=mask)
         dtype = keras.backend.result_type(inputs.dtype, "float32")
         x = ops.cast(inputs, dtype)
-        mean, variance = self._moments(x, None)
         n = ops.cast(ops.size(x), dtype) / ops.cast(x.shape[self.axis], dtype)
+        axes = self._reduction_axes
+        mean = ops.sum(x, axis=axes) / n
+        variance = ops.sum(ops.square(x - ops.expand_dims(mean, axes)), axis=axes) / n
         unbiased = variance * n / ops.maximum(n - 1.0, 1.0)
         m = self.momentum
         self.moving_mean.assign(

@@ -1,0 +1,61 @@
+"""Keras on its torch backend trains like PyTorch: the same properties as
+``test_agreement.py``, in a fresh process with KERAS_BACKEND=torch (a Keras backend is
+chosen once per process).
+
+Checked in float32 at 1e-5: on its non-TensorFlow backends Keras 3 promotes float64 to
+float32 (``BIT64_TO_BIT32_DTYPE`` in its dtype rules), so a float64 Keras model on the
+torch backend computes dense layers and means in float32 (measured: 2e-7 from PyTorch's
+float64 in LeNet-5's forward). float32 against float32 is what it can promise.
+"""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CODE = textwrap.dedent("""
+    import keras
+    import netir
+    from hypothesis import given, settings
+    from netir.testing.strategies import graphs
+    from netir.training.agreement import training_agreement
+    from tests.training.test_agreement import _bn_graph
+
+    FIELDS = ("forward", "gradients", "running_stats", "weights", "inference")
+
+    def check(graph):
+        (report,) = training_agreement(graph, steps=2, batch=8, dtype="float32")
+        assert max(getattr(report, f) for f in FIELDS) <= 1e-5, report
+        seen.append(report.worst_value())
+
+    assert keras.backend.backend() == "torch"
+    seen = []
+
+    @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None)
+    @given(graphs(max_layers=4, max_size=8))
+    def random_graphs(graph):
+        check(graph)
+
+    random_graphs()
+    for graph in (_bn_graph(), netir.build("lenet5")):
+        check(graph)
+    print("CHECKED", len(seen), max(seen))
+""")
+
+
+@pytest.mark.slow
+def test_keras_on_torch_backend_trains_alike():
+    examples = 6
+    env = {**os.environ, "KERAS_BACKEND": "torch", "TF_CPP_MIN_LOG_LEVEL": "3",
+           "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run([sys.executable, "-c", CODE.replace("EXAMPLES", str(examples))],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-4000:]
+    checked, count, worst = out.stdout.split()[-3:]
+    assert checked == "CHECKED" and int(count) == examples + 2
+    assert 0 < float(worst) <= 1e-5
