@@ -23,8 +23,8 @@ from netir.training.data import Dataset, load_dataset
 from netir.training.trainers import TRAINERS
 
 LEARNING_RATE = 2.0 ** -3  # exact in every float type
-FLOAT64_BAND = 1e-9  # measured ~1e-13 for LeNet-5 over 10 epochs
-FLOAT32_BAND = 2e-2  # measured ≤ 4e-4 in loss and ≤ 1 sample in accuracy for 10 epochs
+FLOAT64_BAND = 1e-9  # measured: 0 in training loss, 2e-17 in test loss (3 epochs)
+FLOAT32_BAND = 2e-2  # the bound held (2 epochs on 320 samples in the tests)
 
 
 def _cross_entropy(logits: np.ndarray, labels: np.ndarray) -> float:

@@ -102,15 +102,18 @@ class TorchTrainer:
 
 @contextlib.contextmanager
 def keras_floatx(dtype: str) -> Iterator[None]:
-    """Build Keras layers, inputs and optimizers in ``dtype``, then restore the setting."""
+    """Build Keras layers, inputs and optimizers in ``dtype`` (floatx and the global
+    dtype policy, which wins over floatx once set), then restore both settings."""
     import keras
 
-    before = keras.config.floatx()
+    floatx, policy = keras.config.floatx(), keras.config.dtype_policy()
     keras.config.set_floatx(dtype)
+    keras.config.set_dtype_policy(dtype)
     try:
         yield
     finally:
-        keras.config.set_floatx(before)
+        keras.config.set_floatx(floatx)
+        keras.config.set_dtype_policy(policy)
 
 
 def _tensorflow_gradients(model, x, target, loss):
