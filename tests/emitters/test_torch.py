@@ -150,7 +150,7 @@ def test_replacing_a_scoped_layer_changes_the_forward_and_the_state_dict(tmp_pat
     m = to_torch(_scoped()).eval()
     # children are mirrored in the instance dict (under an identifier), so the
     # forward's chains are fast
-    assert m.stage.__dict__["_n_1"] is m.stage[1] and m.stage[0].__dict__["bn"] is m.stage[0].bn
+    assert m.stage.__dict__["1"] is m.stage[1] and m.stage[0].__dict__["bn"] is m.stage[0].bn
     x = torch.randn(2, 3, 8, 8)
     with torch.no_grad():
         before = m(x)

@@ -24,16 +24,22 @@ def attribute_name(segment: str) -> str:
 
     A segment that is a plain identifier, not a keyword and not an attribute that
     nn.Module or fx.GraphModule already has, is its own attribute. Any other segment
-    (``forward``, ``training``, ``None``, ``4``, ``block1-0``, ``_code``) maps to
+    (``forward``, ``training``, ``None``, ``block1-0``, ``_code``) maps to
     ``_n_`` + the segment with ``_`` doubled and ``-`` as ``_d``: an identifier that no
     plain segment can be (those never start with ``_``) and that maps back exactly.
-    The child keeps its own name in ``_modules``, so ``state_dict`` keys are exact.
+    A digit segment (``4``) is its own attribute name: torch.fx writes
+    ``getattr(scope, "4")``, which ``torch.jit.script`` resolves. The child keeps its
+    own name in ``_modules``, so ``state_dict`` keys are exact.
     """
     global _RESERVED
     if _RESERVED is None:
         _RESERVED = _reserved()
     if (segment.isidentifier() and not keyword.iskeyword(segment)
             and not segment.startswith("_") and segment not in _RESERVED):
+        return segment
+    if segment.isascii() and segment.isdigit():
+        # torch.fx reaches digit children as getattr(scope, "4"), which TorchScript
+        # resolves to the registered submodule; an alias attribute it cannot type
         return segment
     return "_n_" + segment.replace("_", "__").replace("-", "_d")
 
