@@ -71,9 +71,10 @@ def test_every_page_is_well_formed_in_both_languages_and_links_resolve(site):
 def test_index_shows_counts_charts_and_the_error_per_backend_pair(site):
     index = (site / "index.html").read_text()
     assert "11,689,512" in index and "7,978,856" in index and "FLOPs = 2 × MACs" in index
-    assert "<th" in index and ">torch/keras</th>" in index
+    pairs = re.findall(r">(\w+/reference)</th>", index)   # each backend against the reference
+    assert {"torch/reference", "keras/reference"} <= set(pairs)
     cells = re.findall(r'<td class="num">(\d\.\de[-+]\d\d) <span class="pass">PASS</span>', index)
-    assert len(cells) == len(NAMES) and all(float(c) < 1e-4 for c in cells)
+    assert len(cells) == len(NAMES) * len(pairs) and all(float(c) < 1e-4 for c in cells)
     charts = re.findall(r'<img src="(chart_\w+\.svg)"', index)
     assert charts == ["chart_top1.svg", "chart_params.svg", "chart_macs.svg"]
     assert 'href="index.zh.html"' in index and 'href="tutorial.html"' in index
