@@ -218,6 +218,7 @@ def _run_torch(graph, weights, inputs, outputs):
 
 
 def _run_keras(graph, weights, inputs, outputs):
+    import netir.emitters.keras3.quiet  # noqa: F401, I001  (TF log level before keras)
     import keras
 
     from netir.emitters import keras3

@@ -104,6 +104,7 @@ class TorchTrainer:
 def keras_floatx(dtype: str) -> Iterator[None]:
     """Build Keras layers, inputs and optimizers in ``dtype`` (floatx and the global
     dtype policy, which wins over floatx once set), then restore both settings."""
+    import netir.emitters.keras3.quiet  # noqa: F401, I001  (TF log level before keras)
     import keras
 
     floatx, policy = keras.config.floatx(), keras.config.dtype_policy()
@@ -117,6 +118,7 @@ def keras_floatx(dtype: str) -> Iterator[None]:
 
 
 def _tensorflow_gradients(model, x, target, loss):
+    import netir.emitters.keras3.quiet  # noqa: F401, I001  (TF log level before keras)
     import tensorflow as tf
 
     with tf.GradientTape() as tape:
@@ -158,6 +160,7 @@ class KerasTrainer:
 
     def __init__(self, graph: Graph, weights: Weights, dtype: str = "float64",
                  dropout: bool = True) -> None:
+        import netir.emitters.keras3.quiet  # noqa: F401, I001  (TF log level before keras)
         import keras
 
         from netir.emitters.keras3 import import_weights, to_keras
