@@ -78,7 +78,7 @@ UP, FILE = ".." + "/", "__" + "file__"     # spelled in pieces so that this file
     (f"[semantics]({UP}README.md)", 1, False),
     (f"[x]({UP}{UP}README.md)", 1, True),
     ('cd "$(dirname "$0")/.."', 1, False),
-    (f'ROOT = Path({FILE}).resolve().parents[1].parent / "shared"', 1, True),
+    (f'ROOT = Path({FILE}).resolve().parents[1]' + '.parent / "shared"', 1, True),
     (f"ROOT = Path({FILE}).resolve().parent.parent", 1, False),
     (f"ROOT = Path({FILE}).resolve().parents[2]", 1, True),
     ("from ..ir import Graph", 0, False),
