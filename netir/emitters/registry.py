@@ -131,6 +131,22 @@ def returned_names(graph, outputs=None) -> list[str]:
     return names
 
 
+def prepare(graph, outputs=None, weights=None, optimize: bool = False):
+    """What every framework emitter does first: ``netir.optimize(graph, weights)`` when
+    ``optimize`` (keeping the requested outputs), the names the model returns
+    (:func:`returned_names`) and the memory check (ResourceError). Returns
+    ``(graph, weights, names)``."""
+    from netir.ir.limits import check_memory
+
+    if optimize:
+        from netir.ir.passes import optimize as optimize_graph
+
+        graph, weights = optimize_graph(graph, weights, keep=outputs or ())
+    names = returned_names(graph, outputs)
+    check_memory(graph)
+    return graph, weights, names
+
+
 def emit(graph, backend: str, **options: Any):
     """Lower ``graph`` to a live model of ``backend`` ('torch', 'keras' or a plugin's)."""
     emitter = get_emitter(backend)

@@ -8,11 +8,11 @@ import keras
 import numpy as np
 
 from netir.emitters.keras3.names import layer_name, node_name
-from netir.emitters.registry import get_lowering, returned_names
+from netir.emitters.registry import get_lowering, prepare
 from netir.emitters.tensorfile import normalise_weights
 from netir.ir.errors import NetIRError, WeightsError
 from netir.ir.graph import Graph
-from netir.ir.limits import check_memory, ensure_recursion_limit
+from netir.ir.limits import ensure_recursion_limit
 
 
 def to_keras(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bool = False,
@@ -25,12 +25,7 @@ def to_keras(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
     ``optimize=True`` emits ``netir.optimize(graph, weights)`` (inference only: batch
     norm folded, dropout gone); ``weights`` (neutral, for ``graph``) are then loaded.
     """
-    if optimize:
-        from netir.ir.passes import optimize as optimize_graph
-
-        graph, weights = optimize_graph(graph, weights, keep=outputs or ())
-    names = returned_names(graph, outputs)
-    check_memory(graph)
+    graph, weights, names = prepare(graph, outputs, weights, optimize)
     ensure_recursion_limit(4 * len(graph), "a graph of this many nodes (Keras walks "
                            "layer graphs recursively)")
     env = {}

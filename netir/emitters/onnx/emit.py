@@ -22,11 +22,10 @@ from netir.emitters.onnx.protos import (
     param,
     set_float_tensor,
 )
-from netir.emitters.registry import returned_names
+from netir.emitters.registry import prepare
 from netir.emitters.tensorfile import normalise_weights
 from netir.ir.errors import NetIRError, UnsupportedOpError
 from netir.ir.graph import Graph
-from netir.ir.limits import check_memory
 from netir.ir.node import Node
 
 # The newest opset onnxruntime 1.31 runs ("official support for domain ai.onnx is till
@@ -68,15 +67,10 @@ def to_onnx(graph: Graph, outputs: Sequence[str] | None = None, *,
     NetIRError for weights that do not fit the graph. ``optimize=True`` lowers
     ``netir.optimize(graph, weights)`` (inference only: batch norm folded, dropout gone).
     """
-    if optimize:
-        from netir.ir.passes import optimize as optimize_graph
-
-        graph, weights = optimize_graph(graph, weights, keep=outputs or ())
     if not MIN_OPSET <= opset <= DEFAULT_OPSET:
         raise NetIRError(f"the ONNX emitter writes opsets {MIN_OPSET}..{DEFAULT_OPSET}",
                          opset, node=graph.name, op="onnx")
-    names = returned_names(graph, outputs)
-    check_memory(graph)
+    graph, weights, names = prepare(graph, outputs, weights, optimize)
     if weights is None:
         from netir.emitters.weights import random_weights
 

@@ -21,9 +21,9 @@ from netir.emitters.pytorch.modules import (
     Scope,
     attribute_name,
 )
-from netir.emitters.registry import get_lowering, returned_names
+from netir.emitters.registry import get_lowering, prepare
 from netir.ir.graph import Graph
-from netir.ir.limits import check_memory, ensure_recursion_limit
+from netir.ir.limits import ensure_recursion_limit
 
 
 class NetirGraphModule(ExactNames, fx.GraphModule):
@@ -78,12 +78,7 @@ def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
     ``optimize=True`` emits ``netir.optimize(graph, weights)`` (inference only: batch
     norm folded, dropout gone); ``weights`` (neutral, for ``graph``) are then loaded.
     """
-    if optimize:
-        from netir.ir.passes import optimize as optimize_graph
-
-        graph, weights = optimize_graph(graph, weights, keep=outputs or ())
-    names = returned_names(graph, outputs)
-    check_memory(graph)
+    graph, weights, names = prepare(graph, outputs, weights, optimize)
     ensure_recursion_limit(4 * max((n.name.count(".") for n in graph.nodes), default=0),
                            "the deepest scope of a node name (torch walks module trees "
                            "recursively)")
