@@ -34,6 +34,8 @@ _LAZY = {
     "to_torch": "netir.emitters.pytorch",
     "to_keras": "netir.emitters.keras3",
     "emit": "netir.emitters.registry",
+    "get_backend": "netir.emitters.registry",
+    "list_backends": "netir.emitters.registry",
     "export_weights": "netir.emitters.weights",
     "import_weights": "netir.emitters.weights",
     "save_weights": "netir.emitters.weights",

@@ -115,9 +115,26 @@ def summary(network: str, num_classes: int | None, input_shape: str | None, leve
     click.echo(summary_table(g, level=level, markdown=markdown))
 
 
+class BackendChoice(click.Choice):
+    """The registered backends (plugins included), looked up when the option is parsed."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from netir.emitters.registry import list_backends
+
+        return tuple(list_backends())
+
+    @choices.setter
+    def choices(self, value) -> None:
+        pass  # always the registry's
+
+
 @main.command()
 @click.argument("network")
-@click.option("--backend", type=click.Choice(["torch", "keras"]), required=True)
+@click.option("--backend", type=BackendChoice(), required=True)
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True,
               help="Directory for the model, its neutral weights and the graph JSON.")
 @click.option("--num-classes", type=int)
@@ -126,12 +143,12 @@ def summary(network: str, num_classes: int | None, input_shape: str | None, leve
               help="Emit the inference-optimised graph (batch norm folded, dropout gone).")
 def emit(network: str, backend: str, out_dir: str, num_classes: int | None,
          input_shape: str | None, optimize: bool) -> None:
-    """Write NETWORK as a framework model (model.pt or model.keras) plus
-    weights.safetensors (neutral layout) and graph.json."""
+    """Write NETWORK as a framework model (the backend's model file, e.g. model.pt or
+    model.keras) plus weights.safetensors (neutral layout) and graph.json."""
     import tempfile
 
-    from netir.emitters.registry import emit as emit_model
-    from netir.emitters.weights import export_weights, save_weights
+    from netir.emitters.registry import get_backend
+    from netir.emitters.weights import save_weights
     from netir.ir.files import write_atomic
 
     g = load_network(network, num_classes, input_shape)
@@ -139,20 +156,15 @@ def emit(network: str, backend: str, out_dir: str, num_classes: int | None,
         g, _ = netir.optimize(g)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    model = emit_model(g, backend)
+    chosen = get_backend(backend)
+    model = chosen.emit(g)
     with tempfile.TemporaryDirectory(dir=out) as tmp:  # write aside, then rename: atomic
-        if backend == "torch":
-            import torch
-
-            target = "model.pt"
-            torch.save(model, Path(tmp) / target)
-        else:
-            target = "model.keras"
-            model.save(Path(tmp) / target)
-        Path(tmp, target).replace(out / target)
-    save_weights(export_weights(model), out / "weights.safetensors")
+        written = chosen.save(model, tmp)
+        target = out / written.name
+        written.replace(target)
+    save_weights(chosen.export_weights(model), out / "weights.safetensors")
     write_atomic(out / "graph.json", g.to_json())
-    click.echo(f"wrote {out / target}, {out / 'weights.safetensors'}, {out / 'graph.json'}")
+    click.echo(f"wrote {target}, {out / 'weights.safetensors'}, {out / 'graph.json'}")
 
 
 def _backends_option(text: str | None) -> list[str] | None:

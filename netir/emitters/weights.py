@@ -1,48 +1,34 @@
 """Neutral weights: ``{node name: {param: array}}`` in PyTorch/ONNX layout.
 
-Every emitter exports and imports this form, so cross-framework transfer is
-"export from one, import into the other"; the layouts (OIHW↔HWIO, (out, in)↔(in, out),
-batch-norm variable names) live in each emitter's weights code, nowhere else.
+Every backend exports and imports this form, so cross-framework transfer is
+"export from one, import into the other". A model's backend is found by asking the
+registered backends (:func:`netir.emitters.registry.backend_of`).
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any
 
 import numpy as np
 
-from netir.ir.errors import NetIRError
+from netir.emitters.backend import Weights
+from netir.emitters.registry import backend_of
 from netir.ir.files import write_atomic
 from netir.ir.graph import Graph
 
-Weights = dict[str, dict[str, np.ndarray]]
-
-
-def _backend(model: Any):
-    torch = sys.modules.get("torch")
-    if torch is not None and isinstance(model, torch.nn.Module):
-        from netir.emitters import pytorch
-
-        return pytorch
-    keras = sys.modules.get("keras")
-    if keras is not None and isinstance(model, keras.Model):
-        from netir.emitters import keras3
-
-        return keras3
-    raise NetIRError("not a PyTorch module or a Keras model", type(model).__name__,
-                     node="<model>", op="weights")
+__all__ = ["Weights", "export_weights", "import_weights", "load_weights", "random_weights",
+           "save_weights", "transfer_weights"]
 
 
 def export_weights(model: Any) -> Weights:
-    """The model's weights in the neutral layout."""
-    return _backend(model).export_weights(model)
+    """The model's weights in the neutral layout; NetIRError when no backend owns it."""
+    return backend_of(model).export_weights(model)
 
 
 def import_weights(model: Any, weights: Weights) -> None:
     """Set the model's weights from the neutral layout (strict)."""
-    _backend(model).import_weights(model, weights)
+    backend_of(model).import_weights(model, weights)
 
 
 def transfer_weights(src: Any, dst: Any) -> None:

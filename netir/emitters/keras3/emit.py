@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
+from netir.emitters.keras3.lowerings import LOWERINGS
 from netir.emitters.keras3.names import layer_name, node_name
-from netir.emitters.registry import get_lowering, output_names
+from netir.emitters.registry import output_names
 from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
 
@@ -28,8 +29,7 @@ def to_keras(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
         graph, weights = optimize_graph(graph, weights, keep=outputs or ())
     env = {}
     for node in graph.nodes:
-        env[node.name] = get_lowering(node, "keras")(node, graph,
-                                                     [env[i] for i in node.inputs])
+        env[node.name] = LOWERINGS.lookup(node)(node, graph, [env[i] for i in node.inputs])
     names = output_names(graph, outputs)
     ins = [env[n.name] for n in graph.inputs]
     outs = [env[n] for n in names]

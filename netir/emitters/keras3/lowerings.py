@@ -12,9 +12,9 @@ import keras
 import numpy as np
 from keras import layers
 
+from netir.emitters.backend import Lowerings
 from netir.emitters.keras3 import layers as L
 from netir.emitters.keras3.names import layer_name
-from netir.emitters.registry import register_lowering
 from netir.ir.ops import pool
 
 
@@ -23,8 +23,8 @@ def _n(node) -> str:
     return layer_name(node.name)
 
 
-def _lower(op: str):
-    return register_lowering(op, "keras")
+LOWERINGS = Lowerings("keras")
+_lower = LOWERINGS.register
 
 
 def _keras_axis(logical: int, rank: int) -> int:
@@ -98,7 +98,7 @@ def _activation(kind: str):
 
 
 for _op in ("relu", "tanh", "sigmoid"):
-    register_lowering(_op, "keras")(_activation(_op))
+    _lower(_op)(_activation(_op))
 
 
 @_lower("softmax")

@@ -8,7 +8,7 @@ import torch
 import torch.fx as fx
 from torch import nn
 
-from netir.emitters.pytorch.lowerings import PLACEHOLDER
+from netir.emitters.pytorch.lowerings import LOWERINGS, PLACEHOLDER
 from netir.emitters.pytorch.modules import (
     Add,
     AvgPoolExact,
@@ -17,7 +17,7 @@ from netir.emitters.pytorch.modules import (
     MaxPoolExact,
     Scope,
 )
-from netir.emitters.registry import get_lowering, output_names
+from netir.emitters.registry import output_names
 from netir.ir.graph import Graph
 
 
@@ -52,13 +52,14 @@ def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
     names = output_names(graph, outputs)
     lowered_by_name: dict[str, nn.Module] = {}
     for node in graph.nodes:
-        lowered = get_lowering(node, "torch")(node, graph)
+        inputs = [env[i] for i in node.inputs]
+        lowered = LOWERINGS.lookup(node)(node, graph, inputs)
         if lowered is PLACEHOLDER:
             env[node.name] = fxg.placeholder(node.name.replace(".", "_"))
             continue
         lowered_by_name[node.name] = lowered
         _place(root, node.name, lowered)
-        env[node.name] = fxg.call_module(node.name, tuple(env[i] for i in node.inputs))
+        env[node.name] = fxg.call_module(node.name, tuple(inputs))
     _plan_inplace(graph, lowered_by_name, set(names))
     result = [env[n] for n in names]
     fxg.output(result[0] if len(result) == 1 else tuple(result))
