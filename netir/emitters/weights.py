@@ -16,6 +16,7 @@ from netir.emitters.backend import Weights
 from netir.emitters.registry import backend_of
 from netir.ir.files import write_atomic
 from netir.ir.graph import Graph
+from netir.ir.params import COUNTER
 
 __all__ = ["Weights", "export_weights", "import_weights", "load_weights", "random_weights",
            "save_weights", "transfer_weights"]
@@ -59,26 +60,16 @@ def load_weights(path: str | os.PathLike) -> Weights:
 
 
 def random_weights(graph: Graph, seed: int = 0) -> Weights:
-    """Random neutral weights for ``graph``: He-scaled kernels, biases around 0, and
-    batch-norm statistics far from the identity (mean ≠ 0, var ≠ 1)."""
+    """Random neutral weights for ``graph``, each parameter drawn from the initializer
+    its op declares (He-scaled kernels, small biases, batch-norm statistics away from
+    the identity); counters are not weights and are left out."""
     rng = np.random.default_rng(seed)
     out: Weights = {}
     for node in graph.nodes:
-        trainable, buffers = graph.param_shapes(node)
-        params = {}
-        for name, shape in {**trainable, **buffers}.items():
-            params[name] = _draw(rng, name, shape, node.spec.category)
+        inputs = graph.input_shapes(node)
+        params = {p.name: p.init.draw(rng, tuple(p.shape(node.attrs, inputs)))
+                  for p in node.spec.parameters
+                  if p.role != COUNTER and p.present(node.attrs)}
         if params:
             out[node.name] = params
     return out
-
-
-def _draw(rng: np.random.Generator, name: str, shape: tuple[int, ...], category: str):
-    if category == "norm":
-        if name in ("weight", "running_var"):
-            return rng.uniform(0.5, 1.5, shape).astype(np.float32)
-        return rng.normal(0.0, 0.2, shape).astype(np.float32)
-    if name == "weight":
-        fan_in = int(np.prod(shape[1:]))
-        return rng.normal(0.0, np.sqrt(2.0 / fan_in), shape).astype(np.float32)
-    return rng.normal(0.0, 0.1, shape).astype(np.float32)

@@ -10,6 +10,7 @@ import numpy as np
 
 from netir.emitters.backend import Backend
 from netir.emitters.keras3 import emit as E
+from netir.emitters.keras3 import weights as W
 from netir.emitters.keras3.lowerings import LOWERINGS
 
 
@@ -32,10 +33,10 @@ class KerasBackend(Backend):
         return E.to_keras(graph, outputs)
 
     def export_weights(self, model):
-        return E.export_weights(model)
+        return W.export_weights(model)
 
     def import_weights(self, model, weights) -> None:
-        E.import_weights(model, weights)
+        W.import_weights(model, weights)
 
     def run(self, model, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Inference mode; arrays in and out are NCHW (or N×features)."""
@@ -53,7 +54,15 @@ class KerasBackend(Backend):
         return path
 
     def load(self, directory: str | Path):
-        return keras.models.load_model(Path(directory) / self.model_file)
+        """The model in ``directory``; with a ``graph.json`` beside it (as ``netir emit``
+        writes), its weights can be exported and imported again."""
+        from netir.ir.graph import Graph
+
+        model = keras.models.load_model(Path(directory) / self.model_file)
+        graph_file = Path(directory) / "graph.json"
+        if graph_file.is_file():
+            model.netir_graph = Graph.load(graph_file)
+        return model
 
     def owns(self, model) -> bool:
         return isinstance(model, keras.Model)

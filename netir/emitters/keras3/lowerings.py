@@ -15,7 +15,7 @@ from keras import layers
 from netir.emitters.backend import Lowerings
 from netir.emitters.keras3 import layers as L
 from netir.emitters.keras3.names import layer_name
-from netir.ir.ops import pool
+from netir.ir import arithmetic
 
 
 def _n(node) -> str:
@@ -153,7 +153,7 @@ def _adaptive(node, graph, inputs):
 
 
 def _exact_pad(node, graph):
-    return pool.explicit_padding(node.attrs, graph.input_shapes(node)[0], node.shape)
+    return arithmetic.explicit_padding(node.attrs, graph.input_shapes(node)[0], node.shape)
 
 
 @_lower("max_pool2d")
@@ -167,7 +167,7 @@ def _max_pool(node, graph, inputs):
 def _avg_pool(node, graph, inputs):
     a = node.attrs
     x = _pad(inputs[0], _exact_pad(node, graph), _n(node))
-    divisor = pool.avg_divisor(a, graph.input_shapes(node)[0])
+    divisor = arithmetic.avg_divisor(a, graph.input_shapes(node)[0])
     window = a["kernel"][0] * a["kernel"][1]
     y = layers.AveragePooling2D(a["kernel"], a["stride"], padding="valid", name=_n(node))(x)
     if np.all(divisor == window):

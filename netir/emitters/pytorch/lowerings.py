@@ -11,7 +11,7 @@ from torch import nn
 
 from netir.emitters.backend import Lowerings
 from netir.emitters.pytorch import modules as M
-from netir.ir.ops import pool
+from netir.ir import arithmetic
 
 PLACEHOLDER = object()  # marks a graph input
 LOWERINGS = Lowerings("torch")
@@ -82,7 +82,7 @@ def _native_pool(a) -> bool:
 
 
 def _exact_pad(node, graph):
-    return _torch_pad(pool.explicit_padding(node.attrs, graph.input_shapes(node)[0],
+    return _torch_pad(arithmetic.explicit_padding(node.attrs, graph.input_shapes(node)[0],
                                             node.shape))
 
 
@@ -102,4 +102,4 @@ def _avg_pool(node, graph, inputs):
         return nn.AvgPool2d(a["kernel"], a["stride"], tuple(p for p, _ in a["padding"]),
                             ceil_mode=a["ceil_mode"], count_include_pad=a["count_include_pad"])
     return M.AvgPoolExact(a["kernel"], a["stride"], _exact_pad(node, graph),
-                          pool.avg_divisor(a, graph.input_shapes(node)[0]))
+                          arithmetic.avg_divisor(a, graph.input_shapes(node)[0]))

@@ -6,7 +6,7 @@ from netir.ir.attrs import Attr, integer
 from netir.ir.errors import ShapeError
 from netir.ir.registry import OpSpec
 
-RELU = OpSpec(name="relu", category="activation", doc="max(x, 0).")
+RELU = OpSpec(name="relu", category="activation", doc="max(x, 0).", in_place=True)
 TANH = OpSpec(name="tanh", category="activation", doc="Hyperbolic tangent.")
 SIGMOID = OpSpec(name="sigmoid", category="activation", doc="1 / (1 + exp(-x)).")
 
@@ -23,6 +23,7 @@ SOFTMAX = OpSpec(
     doc="Softmax along a logical axis (0 = channels/features, batch excluded).",
     attrs=(Attr("axis", integer(0), 0, "logical axis, batch excluded"),),
     shape=_softmax_shape,
+    draw_attrs=lambda draw, st, inputs: {"axis": draw(st.integers(0, len(inputs[0]) - 1))},
 )
 
 OPS = (RELU, TANH, SIGMOID, SOFTMAX)
