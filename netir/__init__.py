@@ -26,8 +26,11 @@ from netir.ir import (
     list_ops,
     register_op,
 )
+from netir.renderers.notebook import register_notebook_display
 
 __version__ = "0.1.0"
+
+register_notebook_display()  # Jupyter shows a Graph as its block diagram
 
 # Framework-backed API, imported on first use so that `import netir` stays light.
 _LAZY = {

@@ -68,6 +68,9 @@ def ops() -> None:
         for a in spec.attrs:
             default = "required" if a.default is REQUIRED else f"default {a.default!r}"
             click.echo(f"    {a.name}: {a.type.name}, {default} — {a.doc}")
+        for p in spec.parameters:
+            click.echo(f"    parameter {p.name}: {p.role}, layout {p.layout or '()'}, "
+                       f"random init {p.init}" + (f" — {p.doc}" if p.doc else ""))
 
 
 @main.command("list")

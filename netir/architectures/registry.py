@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import fnmatch
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,12 +113,38 @@ def list_architectures(pattern: str | None = None, tutorial: bool = False) -> li
 def build(name: str, **overrides: Any) -> Graph:
     """Build a catalog network: ``build("resnet50", num_classes=10, input_size=64)``.
 
-    Common overrides: ``num_classes``, ``in_channels``, ``input_size`` (int or (H, W)).
-    Raises ArchitectureError for an unknown name and ShapeError (naming the node)
-    when the input is too small for the network.
+    Overrides are the builder's keyword parameters (``num_classes``, ``in_channels``,
+    ``input_size`` as an int or (H, W)). Raises ArchitectureError for an unknown name or
+    an override the builder does not take, and ShapeError (naming the node) when the
+    input is too small for the network.
     """
     info = get_architecture(name)
+    signature = inspect.signature(info.builder)
+    try:
+        signature.bind(**overrides)
+    except TypeError as err:
+        raise ArchitectureError(f"{err}; {name} takes {list(signature.parameters)}",
+                                ", ".join(f"{k}={v!r}" for k, v in overrides.items()),
+                                node=name, op="build") from None
     return info.builder(**overrides)
+
+
+def family_builder(name: str, family: Callable[..., Graph], *structure: Any,
+                   doc: str = "") -> Callable[..., Graph]:
+    """The public builder of one catalog entry: ``family(name, *structure, **overrides)``
+    whose signature is the family's keyword parameters (``num_classes=1000, ...``), so
+    that ``resnet50(num_classes=10)`` reads and checks like torchvision's."""
+    params = list(inspect.signature(family).parameters.values())[1 + len(structure):]
+    signature = inspect.Signature(params, return_annotation=Graph)
+
+    def builder(*args: Any, **overrides: Any) -> Graph:
+        return family(name, *structure, **signature.bind(*args, **overrides).arguments)
+
+    builder.__name__ = builder.__qualname__ = name
+    builder.__signature__ = signature
+    builder.__doc__ = doc or f"{name}: ``{family.__name__}`` with {structure}."
+    builder.__module__ = family.__module__
+    return builder
 
 
 def input_hw(input_size: int | tuple[int, int]) -> tuple[int, int]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from math import prod
 from types import MappingProxyType
 from typing import Any
 
@@ -124,18 +123,24 @@ class Graph:
             self._scope.pop()
 
     def _qualify(self, op: str, name: str | None) -> str:
+        """The full node name; None picks the next free ``<op>``, ``<op>_1``... (the
+        counter advances only when the node is added)."""
         prefix = ".".join(self._scope)
         if name is None:
             base = f"{prefix}.{op}" if prefix else op
             n = self._auto.get(base, 0)
-            while True:
-                candidate = base if n == 0 else f"{base}_{n}"
+            while (base if n == 0 else f"{base}_{n}") in self._nodes:
                 n += 1
-                if candidate not in self._nodes:
-                    break
-            self._auto[base] = n
-            return candidate
+            return base if n == 0 else f"{base}_{n}"
         return f"{prefix}.{name}" if prefix else str(name)
+
+    def _advance_auto_name(self, op: str, node_name: str) -> None:
+        """After an automatically named node was added: the next one takes the next
+        number. ``node_name`` is ``<base>`` or ``<base>_<n>`` (from :meth:`_qualify`)."""
+        prefix = ".".join(self._scope)
+        base = f"{prefix}.{op}" if prefix else op
+        tail = node_name[len(base):]
+        self._auto[base] = int(tail[1:]) + 1 if tail else 1
 
     def add_node(self, op: str, inputs: Sequence[Tensor | str] = (), name: str | None = None,
                  attrs: Mapping[str, Any] | None = None) -> Tensor:
@@ -182,6 +187,8 @@ class Graph:
             self._readers[src] = self._readers.get(src, 0) + 1
         self._g = None
         self._order.append(node_name)
+        if name is None:
+            self._advance_auto_name(op, node_name)
         if spec.category == "io":
             self._inputs.append(node_name)
         return Tensor(self, node_name)
@@ -269,10 +276,6 @@ class Graph:
             best[node.name] = own + max((best[i] for i in node.inputs), default=0)
         return max(best.values(), default=0)
 
-    def activation_elements(self) -> int:
-        """Sum of every node's output elements per sample."""
-        return sum(prod(n.shape) for n in self.nodes)
-
     def lint(self) -> None:
         """Check well-formedness: acyclic, edges match inputs, ports complete."""
         if not nx.is_directed_acyclic_graph(self.nx):
@@ -307,12 +310,6 @@ class Graph:
         from netir.ir.serialize import load_graph
 
         return load_graph(path)
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        """Jupyter: the block-level SVG, or the text summary when `dot` is missing."""
-        from netir.renderers.notebook import mimebundle
-
-        return mimebundle(self)
 
     def summary(self, *, print_fn=print) -> str:
         """Print and return a per-node table: name, op, output shape, params, MACs."""
