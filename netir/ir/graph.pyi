@@ -65,6 +65,8 @@ class Graph:
         """Flatten in C, H, W order: (C, H, W) -> (C*H*W,)."""
     def global_avg_pool(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """Mean over H and W: (C, H, W) -> (C,)."""
+    def hardtanh(self, x: Tensor | str, /, min_val: float = ..., max_val: float = ..., *, name: str | None = None) -> Tensor:
+        """Clip to [min_val, max_val] (PyTorch's Hardtanh; ReLU6 is min 0, max 6)."""
     def input(self, shape: tuple[int, ...], *, name: str | None = None) -> Tensor:
         """A graph input of the given shape, batch excluded: (C,) or (C, H, W)."""
     def local_response_norm(self, x: Tensor | str, /, size: int, *, name: str | None = None, alpha: float = ..., beta: float = ..., k: float = ...) -> Tensor:

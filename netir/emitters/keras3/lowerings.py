@@ -101,6 +101,15 @@ for _op in ("relu", "tanh", "sigmoid"):
     _lower(_op)(_activation(_op))
 
 
+@_lower("hardtanh")
+def _hardtanh(node, graph, inputs):
+    """Shift by min_val, ReLU capped at the span, shift back: built-in layers only."""
+    low, high = node.attrs["min_val"], node.attrs["max_val"]
+    x = layers.Rescaling(1.0, offset=-low, name=f"{_n(node)}__shift")(inputs[0])
+    x = layers.ReLU(max_value=high - low, name=_n(node))(x)
+    return layers.Rescaling(1.0, offset=low, name=f"{_n(node)}__unshift")(x)
+
+
 @_lower("softmax")
 def _softmax(node, graph, inputs):
     axis = _keras_axis(node.attrs["axis"], len(node.shape))

@@ -57,6 +57,8 @@ def _batch_norm(node, graph, inputs):
 _lower("relu")(lambda node, graph, inputs: nn.ReLU())
 _lower("tanh")(lambda node, graph, inputs: nn.Tanh())
 _lower("sigmoid")(lambda node, graph, inputs: nn.Sigmoid())
+_lower("hardtanh")(
+    lambda node, graph, inputs: nn.Hardtanh(node.attrs["min_val"], node.attrs["max_val"]))
 _lower("softmax")(lambda node, graph, inputs: nn.Softmax(dim=node.attrs["axis"] + 1))
 _lower("dropout")(lambda node, graph, inputs: nn.Dropout(node.attrs["rate"]))
 _lower("flatten")(lambda node, graph, inputs: M.Flatten())
