@@ -80,20 +80,21 @@ def ops() -> None:
 def list_cmd(pattern: str | None, tutorial: bool) -> None:
     """The catalog as a lineage table (optional glob PATTERN, e.g. 'resnet*')."""
     from netir.architectures import build, get_architecture, list_architectures
-    from netir.ir.summary import format_table
+    from netir.ir.summary import format_count, format_table
 
     rows = []
     for name in list_architectures(pattern, tutorial=tutorial):
         info = get_architecture(name)
         g = build(name)
         rows.append([name, str(info.year), info.family, f"{g.count_params()[0]:,}",
-                     f"{g.count_macs() / 1e9:.3f}", str(g.depth())]
+                     format_count(g.count_macs(), ".2f"), str(g.depth())]
                     + ([info.tutorial_of] if tutorial else []))
-    click.echo(format_table(["name", "year", "family", "params", "GMACs", "depth"]
+    click.echo(format_table(["name", "year", "family", "params", "MACs", "depth"]
                             + (["tutorial's version of"] if tutorial else []), rows,
                             right={3, 4, 5}))
-    click.echo("GMACs: multiply-accumulates of conv and dense layers at the default input; "
-               "FLOPs = 2 × MACs. depth: conv and dense layers on the longest path.")
+    click.echo("MACs: multiply-accumulates of conv and dense layers at the default input "
+               "(k, M, G = 10^3, 10^6, 10^9); FLOPs = 2 × MACs. depth: conv and dense layers "
+               "on the longest path.")
     if tutorial:
         click.echo("These are the seed tutorial's Keras code, not the papers' networks; "
                    "the gallery's tutorial page says how each differs.")
