@@ -44,6 +44,7 @@ _BACKENDS: dict[str, Backend | _Builtin] = {
     "torch": _Builtin("netir.emitters.pytorch", "torch"),
     "keras": _Builtin("netir.emitters.keras3", "keras"),
     "reference": _Builtin("netir.emitters.reference", "netir.emitters.reference"),
+    "onnx": _Builtin("netir.emitters.onnx", "onnx"),
 }
 _plugins_loaded = False
 
