@@ -26,7 +26,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from netir.emitters.registry import get_lowering, list_emitters
+from netir.emitters.registry import get_backend
+from netir.emitters.registry import list_backends as registered_backends
 from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
 from netir.ir.summary import format_shape as shp
@@ -244,7 +245,7 @@ _RUNS = {"torch": _run_torch, "keras": _run_keras, "reference": _run_reference}
 
 def list_backends() -> list[str]:
     """The registered emitters that compare can run."""
-    return [b for b in list_emitters() if b in _RUNS]
+    return [b for b in registered_backends() if b in _RUNS]
 
 
 def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batch: int = 2,
@@ -325,7 +326,7 @@ def _local(reference, got: list[np.ndarray]) -> list[tuple[float, float]]:
         if any(a.shape[1:] != graph[i].shape for a, i in zip(args, node.inputs)):
             errors.append((float("inf"), 0.0))  # wrong shapes upstream: cannot recompute
             continue
-        expected = get_lowering(node, "reference")(
+        expected = get_backend("reference").lowerings.lookup(node)(
             node, args, reference.weights.get(node.name, {}), Run())
         size = float(np.max(np.abs(expected))) if expected.size else 0.0
         errors.append((_max_abs(expected, value), size))
