@@ -123,24 +123,17 @@ class Graph:
             self._scope.pop()
 
     def _qualify(self, op: str, name: str | None) -> str:
-        """The full node name; None picks the next free ``<op>``, ``<op>_1``... (the
-        counter advances only when the node is added)."""
+        """The full node name; None picks the next free ``<op>``, ``<op>_1``... The
+        counter advances only when the node is added (:meth:`add_node` commits it)."""
         prefix = ".".join(self._scope)
         if name is None:
             base = f"{prefix}.{op}" if prefix else op
             n = self._auto.get(base, 0)
             while (base if n == 0 else f"{base}_{n}") in self._nodes:
                 n += 1
+            self._auto_pending = (base, n + 1)
             return base if n == 0 else f"{base}_{n}"
         return f"{prefix}.{name}" if prefix else str(name)
-
-    def _advance_auto_name(self, op: str, node_name: str) -> None:
-        """After an automatically named node was added: the next one takes the next
-        number. ``node_name`` is ``<base>`` or ``<base>_<n>`` (from :meth:`_qualify`)."""
-        prefix = ".".join(self._scope)
-        base = f"{prefix}.{op}" if prefix else op
-        tail = node_name[len(base):]
-        self._auto[base] = int(tail[1:]) + 1 if tail else 1
 
     def add_node(self, op: str, inputs: Sequence[Tensor | str] = (), name: str | None = None,
                  attrs: Mapping[str, Any] | None = None) -> Tensor:
@@ -188,7 +181,8 @@ class Graph:
         self._g = None
         self._order.append(node_name)
         if name is None:
-            self._advance_auto_name(op, node_name)
+            base, following = self._auto_pending
+            self._auto[base] = following
         if spec.category == "io":
             self._inputs.append(node_name)
         return Tensor(self, node_name)

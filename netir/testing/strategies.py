@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
 from netir.ir.node import Tensor
+from netir.ir.ops import conv as conv_ops
 from netir.ir.registry import OpSpec, get_op, list_ops
 
 MAX_FAN_IN = 4
@@ -99,3 +100,32 @@ def drawn_graphs(draw, max_nodes: int = 10) -> tuple[Graph, list[tuple[str, dict
 def graphs(max_nodes: int = 10) -> st.SearchStrategy[Graph]:
     """Random valid graphs over every registered op (see the module docstring)."""
     return drawn_graphs(max_nodes).map(lambda pair: pair[0])
+
+
+# Building blocks for strategies that compose their own graphs (netir.testing.motifs),
+# drawn from the op specs like everything above.
+MAX_CHANNELS = conv_ops.MAX_CHANNELS
+
+
+@st.composite
+def conv_attrs(draw, shape: tuple[int, ...]) -> dict[str, Any]:
+    """Valid ``conv2d`` attributes for an input of ``shape`` (the op's own draw_attrs)."""
+    return _attrs(draw, get_op("conv2d"), [shape])
+
+
+@st.composite
+def pool_attrs(draw, shape: tuple[int, ...], average: bool) -> dict[str, Any]:
+    """Valid max or average pool attributes for an input of ``shape``."""
+    return _attrs(draw, get_op("avg_pool2d" if average else "max_pool2d"), [shape])
+
+
+def _spatial_step(g: Graph, x: Tensor, draw) -> Tensor:
+    """One registered single-input op on a (C, H, W) tensor that keeps it (C, H, W);
+    ``x`` itself when the drawn op would leave that form or grow too large."""
+    ops = [get_op(n) for n in list_ops()]
+    spec = draw(st.sampled_from([s for s in ops if s.arity_range == (1, 1) and 3 in s.ranks]))
+    attrs = _attrs(draw, spec, [x.shape])
+    out = _output_shape(spec, attrs, [x.shape])
+    if out is None or len(out) != 3 or prod(out) > MAX_ELEMENTS:
+        return x
+    return g.add_node(spec.name, [x], attrs=attrs)
