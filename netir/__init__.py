@@ -26,14 +26,19 @@ from netir.ir import (
     list_ops,
     register_op,
 )
+from netir.renderers.notebook import register_notebook_display
 
 __version__ = "0.1.0"
+
+register_notebook_display()  # Jupyter shows a Graph as its block diagram
 
 # Framework-backed API, imported on first use so that `import netir` stays light.
 _LAZY = {
     "to_torch": "netir.emitters.pytorch",
     "to_keras": "netir.emitters.keras3",
     "emit": "netir.emitters.registry",
+    "get_backend": "netir.emitters.registry",
+    "list_backends": "netir.emitters.registry",
     "export_weights": "netir.emitters.weights",
     "import_weights": "netir.emitters.weights",
     "save_weights": "netir.emitters.weights",

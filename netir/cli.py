@@ -123,6 +123,9 @@ def ops() -> None:
         for a in spec.attrs:
             default = "required" if a.default is REQUIRED else f"default {a.default!r}"
             click.echo(f"    {a.name}: {a.type.name}, {default} — {a.doc}")
+        for p in spec.parameters:
+            click.echo(f"    parameter {p.name}: {p.role}, layout {p.layout or '()'}, "
+                       f"random init {p.init}" + (f" — {p.doc}" if p.doc else ""))
 
 
 @main.command("list")
@@ -132,20 +135,21 @@ def ops() -> None:
 def list_cmd(pattern: str | None, tutorial: bool) -> None:
     """The catalog as a lineage table (optional glob PATTERN, e.g. 'resnet*')."""
     from netir.architectures import build, get_architecture, list_architectures
-    from netir.ir.summary import format_table
+    from netir.ir.summary import format_count, format_table
 
     rows = []
     for name in list_architectures(pattern, tutorial=tutorial):
         info = get_architecture(name)
         g = build(name)
         rows.append([name, str(info.year), info.family, f"{g.count_params()[0]:,}",
-                     f"{g.count_macs() / 1e9:.3f}", str(g.depth())]
+                     format_count(g.count_macs(), ".2f"), str(g.depth())]
                     + ([info.tutorial_of] if tutorial else []))
-    click.echo(format_table(["name", "year", "family", "params", "GMACs", "depth"]
+    click.echo(format_table(["name", "year", "family", "params", "MACs", "depth"]
                             + (["tutorial's version of"] if tutorial else []), rows,
                             right={3, 4, 5}))
-    click.echo("GMACs: multiply-accumulates of conv and dense layers at the default input; "
-               "FLOPs = 2 × MACs. depth: conv and dense layers on the longest path.")
+    click.echo("MACs: multiply-accumulates of conv and dense layers at the default input "
+               "(k, M, G = 10^3, 10^6, 10^9); FLOPs = 2 × MACs. depth: conv and dense layers "
+               "on the longest path.")
     if tutorial:
         click.echo("These are the seed tutorial's Keras code, not the papers' networks; "
                    "the gallery's tutorial page says how each differs.")
@@ -171,9 +175,26 @@ def summary(network: str, num_classes: int | None, input_shape: str | None, leve
     click.echo(summary_table(g, level=level, markdown=markdown))
 
 
+class BackendChoice(click.Choice):
+    """The registered backends (plugins included), looked up when the option is parsed."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from netir.emitters.registry import list_backends
+
+        return tuple(list_backends())
+
+    @choices.setter
+    def choices(self, value) -> None:
+        pass  # always the registry's
+
+
 @main.command()
 @click.argument("network")
-@click.option("--backend", type=click.Choice(["torch", "keras"]), required=True)
+@click.option("--backend", type=BackendChoice(), required=True)
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True,
               callback=writable(directory=True),
               help="Directory for the graph JSON and its neutral weights.")
@@ -185,16 +206,17 @@ def emit(network: str, backend: str, out_dir: str, num_classes: int | None,
          input_shape: str | None, optimize: bool) -> None:
     """Write NETWORK's canonical saved form to a directory: graph.json and
     weights.safetensors (neutral layout), which ``netir.load(DIR, backend)`` turns
-    back into a live model without pickle; Keras also gets model.keras. The files
-    are written as one unit."""
-    from netir.emitters.registry import emit as emit_model
+    back into a live model, plus the backend's own model file (model.pt, model.keras,
+    model.onnx ...). The files are written as one unit."""
+    from netir.emitters.registry import get_backend
     from netir.emitters.saved import save
 
     g = load_network(network, num_classes, input_shape)
     if optimize:
         g, _ = netir.optimize(g)
-    model = emit_model(g, backend)
-    extra = {"model.keras": model.save} if backend == "keras" else {}
+    chosen = get_backend(backend)
+    model = chosen.emit(g)
+    extra = {chosen.model_file: lambda path: chosen.save(model, path.parent)}
     out = save(out_dir, g, model, extra)
     written = sorted(["graph.json", "weights.safetensors", *extra])
     click.echo(f"wrote {', '.join(str(out / n) for n in written)}")

@@ -29,7 +29,7 @@ def test_list_prints_lineage_table():
     rows = [line.split() for line in lines[2:] if line and line.split()[0] in
             ("lenet5", "resnet50", "densenet201")]
     assert rows[0][:4] == ["lenet5", "1998", "LeNet", "61,706"]
-    assert rows[1][3:5] == ["25,557,032", "4.089"] and rows[1][5] == "50"
+    assert rows[1][3:5] == ["25,557,032", "4.09G"] and rows[1][5] == "50"
     assert run("list", "vgg1?").output.count("VGG") == 4
 
 
@@ -52,3 +52,10 @@ def test_errors_are_one_line_with_status_1(tmp_path):
     bad.write_text(json.dumps({"format": "netir.graph", "version": 7}))
     r = CliRunner().invoke(main, ["summary", str(bad)])
     assert r.exit_code == 1 and "newer" in r.output
+
+
+def test_list_shows_small_networks_macs_readably():
+    r = CliRunner().invoke(main, ["list", "lenet*"])
+    assert r.exit_code == 0, r.output
+    row = next(line for line in r.output.splitlines() if line.startswith("lenet5"))
+    assert "416.52k" in row and "0.000" not in row

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from netir.architectures.registry import Accuracy, Paper, input_hw, register
+from netir.architectures.registry import Accuracy, Paper, family_builder, input_hw, register
 from netir.ir.graph import Graph
 from netir.ir.node import Tensor
 
@@ -67,10 +67,9 @@ _ENTRIES = (
 
 def _register(name: str, growth: int, blocks: tuple[int, ...], init: int, params: int,
               macs: int, top1: float) -> None:
-    def builder(**overrides) -> Graph:
-        return densenet(name, growth, blocks, init, **overrides)
-
-    builder.__name__ = builder.__qualname__ = name
+    builder = family_builder(name, densenet, growth, blocks, init,
+                             doc=f"{name}: growth {growth}, blocks {list(blocks)}.")
+    globals()[name] = builder  # netir.architectures.densenet.densenet121(num_classes=10)
     register(name, family="DenseNet", paper=PAPER, params=params, macs=macs,
              note=f"{NOTE} {name}: growth rate {growth}, blocks {list(blocks)}, "
                   f"{init} initial features.",

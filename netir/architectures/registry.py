@@ -121,9 +121,10 @@ def list_architectures(pattern: str | None = None, tutorial: bool = False) -> li
 def build(name: str, **overrides: Any) -> Graph:
     """Build a catalog network: ``build("resnet50", num_classes=10, input_size=64)``.
 
-    Common overrides: ``num_classes``, ``in_channels``, ``input_size`` (int or (H, W)).
-    Raises ArchitectureError for an unknown name and ShapeError (naming the node)
-    when the input is too small for the network.
+    Overrides are the builder's keyword parameters (``num_classes``, ``in_channels``,
+    ``input_size`` as an int or (H, W)). Raises ArchitectureError for an unknown name or
+    an override the builder does not take, and ShapeError (naming the node) when the
+    input is too small for the network.
     """
     info = get_architecture(name)
     accepted = inspect.signature(info.builder).parameters
@@ -141,6 +142,24 @@ def build(name: str, **overrides: Any) -> Graph:
         raise ArchitectureError("the builder does not take these overrides",
                                 f"{sorted(overrides)}: {e}"[:300], node=name,
                                 op="build") from None
+
+
+def family_builder(name: str, family: Callable[..., Graph], *structure: Any,
+                   doc: str = "") -> Callable[..., Graph]:
+    """The public builder of one catalog entry: ``family(name, *structure, **overrides)``
+    whose signature is the family's keyword parameters (``num_classes=1000, ...``), so
+    that ``resnet50(num_classes=10)`` reads and checks like torchvision's."""
+    params = list(inspect.signature(family).parameters.values())[1 + len(structure):]
+    signature = inspect.Signature(params, return_annotation=Graph)
+
+    def builder(*args: Any, **overrides: Any) -> Graph:
+        return family(name, *structure, **signature.bind(*args, **overrides).arguments)
+
+    builder.__name__ = builder.__qualname__ = name
+    builder.__signature__ = signature
+    builder.__doc__ = doc or f"{name}: ``{family.__name__}`` with {structure}."
+    builder.__module__ = family.__module__
+    return builder
 
 
 def input_hw(input_size: int | tuple[int, int]) -> tuple[int, int]:

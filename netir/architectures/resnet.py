@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from netir.architectures.registry import Accuracy, Paper, input_hw, register
+from netir.architectures.registry import Accuracy, Paper, family_builder, input_hw, register
 from netir.ir.graph import Graph
 from netir.ir.node import Tensor
 
@@ -81,12 +81,10 @@ _ENTRIES = (
 
 def _register(name: str, block, layers: list[int], params: int, macs: int,
               top1: float) -> None:
-    def builder(**overrides) -> Graph:
-        return resnet(name, block, layers, **overrides)
-
-    builder.__name__ = builder.__qualname__ = name
     kind = ("bottleneck blocks (1×1, 3×3, 1×1)" if block is bottleneck
             else "basic blocks (two 3×3)")
+    builder = family_builder(name, resnet, block, layers, doc=f"{name}: {layers} {kind}.")
+    globals()[name] = builder  # netir.architectures.resnet.resnet50(num_classes=10)
     register(name, family="ResNet", paper=PAPER, params=params, macs=macs,
              note=f"{NOTE} {name}: {layers} {kind}.",
              accuracy=Accuracy(top1, f"torchvision {name} IMAGENET1K_V1 weights, acc@1"))(

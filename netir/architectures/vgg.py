@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from netir.architectures.registry import Accuracy, Paper, input_hw, register
+from netir.architectures.registry import Accuracy, Paper, family_builder, input_hw, register
 from netir.ir.graph import Graph
 
 PAPER = Paper("Very deep convolutional networks for large-scale image recognition",
@@ -70,10 +70,9 @@ _ENTRIES = (
 
 
 def _register(name: str, cfg: str, bn: bool, params: int, macs: int, top1: float) -> None:
-    def builder(**overrides) -> Graph:
-        return vgg(name, cfg, bn, **overrides)
-
-    builder.__name__ = builder.__qualname__ = name
+    builder = family_builder(name, vgg, cfg, bn, doc=f"{name}: configuration {cfg}"
+                             + (" with batch norm." if bn else "."))
+    globals()[name] = builder  # netir.architectures.vgg.vgg16(num_classes=10)
     register(name, family="VGG", paper=PAPER, params=params, macs=macs,
              note=NOTE + (BN_NOTE if bn else ""), accuracy=_acc(name, top1))(builder)
 

@@ -21,13 +21,25 @@ def check_input(name: str, size: int = CHECK_SIZE) -> tuple[int, int]:
     default = get_architecture(name).defaults.get("input_size")
     if default is not None and default < size:
         return (default, default)
-    for s in range(size, 512):
+
+    def fits(s: int) -> bool:
         try:
             build(name, input_size=s)
-            return (s, s)
+            return True
         except ShapeError:
-            continue
-    raise ShapeError("no valid input size below 512", name, node=name, op="check")
+            return False
+
+    # A CNN that accepts a size accepts every larger one: bisect (a handful of builds)
+    # between a refused size and an accepted one instead of trying each in turn.
+    if fits(size):
+        return (size, size)
+    refused, accepted = size, 511
+    if not fits(accepted):
+        raise ShapeError("no valid input size below 512", name, node=name, op="check")
+    while accepted - refused > 1:
+        middle = (refused + accepted) // 2
+        refused, accepted = (refused, middle) if fits(middle) else (middle, accepted)
+    return (accepted, accepted)
 
 
 def check(networks: Iterable[str | Graph], input_shape: tuple[int, int, int] | None = None,

@@ -26,7 +26,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from netir.emitters.registry import get_lowering, list_emitters
+from netir.emitters.registry import available, get_backend
+from netir.emitters.registry import list_backends as registered_backends
 from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
 from netir.ir.summary import format_shape as shp
@@ -193,59 +194,17 @@ def run_backend(backend: str, graph: Graph, weights, inputs: Sequence[np.ndarray
                 outputs: Sequence[str]) -> tuple[list[np.ndarray], tuple[int, int]]:
     """Emit ``graph`` in ``backend`` returning ``outputs``, load ``weights``, run
     ``inputs`` (channels first) in inference mode: (output arrays, channels first;
-    parameter counts). UnsupportedOpError for a backend that cannot be run here."""
-    from netir.ir.errors import UnsupportedOpError
-
-    if backend not in _RUNS:
-        raise UnsupportedOpError(f"unknown backend; known: {sorted(_RUNS)}", repr(backend),
-                                 node="<compare>", op=str(backend))
-    return _RUNS[backend](graph, weights, list(inputs), list(outputs))
-
-
-# How compare runs each built-in emitter, until emitters carry their own ``run``.
-def _run_torch(graph, weights, inputs, outputs):
-    import torch
-
-    from netir.emitters import pytorch
-
-    model = pytorch.to_torch(graph, outputs)
-    pytorch.import_weights(model, weights)
-    model.eval()
-    with torch.no_grad():
-        out = model(*(torch.from_numpy(np.asarray(x)) for x in inputs))
-    outs = list(out) if isinstance(out, tuple) else [out]
-    return [t.numpy() for t in outs], pytorch.count_params(model)
-
-
-def _run_keras(graph, weights, inputs, outputs):
-    import netir.emitters.keras3.quiet  # noqa: F401, I001  (TF log level before keras)
-    import keras
-
-    from netir.emitters import keras3
-
-    model = keras3.to_keras(graph, outputs)
-    keras3.import_weights(model, weights)
-    xs = [np.transpose(x, (0, 2, 3, 1)) if x.ndim == 4 else x for x in inputs]
-    out = model(xs[0] if len(xs) == 1 else xs, training=False)
-    outs = [keras.ops.convert_to_numpy(y) for y in (out if isinstance(out, (list, tuple))
-                                                     else [out])]
-    return ([np.transpose(y, (0, 3, 1, 2)) if y.ndim == 4 else y for y in outs],
-            keras3.count_params(model))
-
-
-def _run_reference(graph, weights, inputs, outputs):
-    from netir.emitters import reference
-
-    model = reference.to_reference(graph, outputs, weights=weights)
-    return reference.execute(model, inputs), reference.count_params(model)
-
-
-_RUNS = {"torch": _run_torch, "keras": _run_keras, "reference": _run_reference}
+    parameter counts), all through the backend object. UnsupportedOpError for an
+    unknown backend."""
+    chosen = get_backend(backend)
+    model = chosen.emit(graph, list(outputs))
+    chosen.import_weights(model, weights)
+    return chosen.run(model, list(inputs)), chosen.count(model)
 
 
 def list_backends() -> list[str]:
-    """The registered emitters that compare can run."""
-    return [b for b in list_emitters() if b in _RUNS]
+    """The registered backends whose framework is installed here (compare's default)."""
+    return [b for b in registered_backends() if available(b)]
 
 
 def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batch: int = 2,
@@ -276,8 +235,7 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
         raise NetIRError(f"a comparison needs at least one of its {what}", "[]",
                          node=graph.name, op="compare")
     for b in backends:
-        if b not in _RUNS:  # unknown names fail before any work
-            run_backend(b, graph, {}, [], [])
+        get_backend(b)  # unknown names fail before any work
     inputs = check_inputs(graph, batch, seed)
     shared = make_weights(graph, weights, seed, inputs)
     names = [n.name for n in graph.nodes]
@@ -326,7 +284,7 @@ def _local(reference, got: list[np.ndarray]) -> list[tuple[float, float]]:
         if any(a.shape[1:] != graph[i].shape for a, i in zip(args, node.inputs)):
             errors.append((float("inf"), 0.0))  # wrong shapes upstream: cannot recompute
             continue
-        expected = get_lowering(node, "reference")(
+        expected = get_backend("reference").lowerings.lookup(node)(
             node, args, reference.weights.get(node.name, {}), Run())
         size = float(np.max(np.abs(expected))) if expected.size else 0.0
         errors.append((_max_abs(expected, value), size))

@@ -1,110 +1,138 @@
-"""The (op, emitter) lowering table and the emitter registry.
+"""The backend registry: the one place that chooses a backend.
 
-Built-in lowerings live with their emitter (``netir.emitters.pytorch``,
-``netir.emitters.keras3``) and are registered when the emitter is first used. A plugin
-registers lowerings for its own op into any emitter, or a whole emitter, from a
-function exposed in the ``netir.emitters`` entry-point group::
+Built-in backends are registered here by name and imported on first use, so that
+``import netir`` imports no framework. A plugin adds a backend (or lowerings for its
+own op in any backend) from the ``netir.backends`` entry-point group; the entry point
+names either a :class:`~netir.emitters.backend.Backend` instance or a function that
+calls :func:`register_backend` / :func:`register_lowering`::
 
-    [project.entry-points."netir.emitters"]
-    myplugin = "myplugin.netir:register"     # register() calls register_lowering(...)
+    [project.entry-points."netir.backends"]
+    mybackend = "mypackage.netir:BACKEND"
+
+Every other module (weights, compare, the CLI, the tests) asks :func:`get_backend`,
+:func:`list_backends` or :func:`backend_of` and loops over what they return.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+import importlib.util
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
 
+from netir.emitters.backend import Backend
 from netir.ir.errors import GraphError, NetIRError, UnsupportedOpError
-from netir.ir.node import Node
 
-Lowering = Callable[..., Any]
+ENTRY_POINT_GROUP = "netir.backends"
 
 
 @dataclass(frozen=True)
-class Emitter:
-    """An emitter: a name, the module holding its lowerings, and its entry function."""
+class _Builtin:
+    """A built-in backend not imported yet: ``module.BACKEND`` once loaded; its models
+    can only exist once ``framework`` is imported."""
 
-    name: str
     module: str
-    emit: str = "emit"
+    framework: str
 
 
-_LOWERINGS: dict[tuple[str, str], Lowering] = {}
-_EMITTERS: dict[str, Emitter] = {
-    "torch": Emitter("torch", "netir.emitters.pytorch"),
-    "keras": Emitter("keras", "netir.emitters.keras3"),
-    "reference": Emitter("reference", "netir.emitters.reference"),
+# Registration order matters for dispatch: later backends are asked first whether they
+# own a model. Keras comes after torch because with KERAS_BACKEND=torch every Keras
+# model is also a torch.nn.Module.
+_BACKENDS: dict[str, Backend | _Builtin] = {
+    "torch": _Builtin("netir.emitters.pytorch", "torch"),
+    "keras": _Builtin("netir.emitters.keras3", "keras"),
+    "reference": _Builtin("netir.emitters.reference", "netir.emitters.reference"),
+    "onnx": _Builtin("netir.emitters.onnx", "onnx"),
 }
 _plugins_loaded = False
 
 
-def register_lowering(op: str, emitter: str, *, replace: bool = False):
-    """Decorator: ``fn`` lowers ``op`` for ``emitter``. A second one is an error."""
-
-    def wrap(fn: Lowering) -> Lowering:
-        key = (op, emitter)
-        if key in _LOWERINGS and not replace:
-            raise NetIRError("a lowering is already registered", f"{op} for {emitter}",
-                             node="<lowerings>", op=op)
-        _LOWERINGS[key] = fn
-        return fn
-
-    return wrap
-
-
-def register_emitter(name: str, module: str, emit: str = "emit") -> None:
-    """Make a new backend available to :func:`emit` by name."""
-    if name in _EMITTERS:
-        raise NetIRError("an emitter of this name is already registered", name,
-                         node="<emitters>", op=name)
-    _EMITTERS[name] = Emitter(name, module, emit)
+def register_backend(backend: Backend, *, replace: bool = False) -> Backend:
+    """Make ``backend`` available by its name; a second one of the same name is an error."""
+    if not isinstance(backend, Backend):
+        raise NetIRError("a backend must be a netir.emitters.backend.Backend instance",
+                         type(backend).__name__, node="<backends>", op="register_backend")
+    if backend.name in _BACKENDS and not replace:
+        raise NetIRError("a backend of this name is already registered", backend.name,
+                         node="<backends>", op=backend.name)
+    _BACKENDS.pop(backend.name, None)  # re-registering moves it to the end of the order
+    _BACKENDS[backend.name] = backend
+    return backend
 
 
 def load_plugins() -> None:
-    """Call every ``netir.emitters`` entry point once."""
+    """Load every ``netir.backends`` entry point once."""
     global _plugins_loaded
     if _plugins_loaded:
         return
     _plugins_loaded = True
-    for ep in entry_points(group="netir.emitters"):
-        ep.load()()
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        obj = ep.load()
+        if isinstance(obj, Backend):
+            register_backend(obj)
+        else:
+            obj()
 
 
-def get_emitter(name: str) -> Emitter:
+def _load(name: str) -> Backend:
+    entry = _BACKENDS[name]
+    if isinstance(entry, _Builtin):
+        entry = importlib.import_module(entry.module).BACKEND
+        _BACKENDS[name] = entry
+    return entry
+
+
+def get_backend(name: str) -> Backend:
+    """The backend called ``name``; UnsupportedOpError lists the known ones."""
     load_plugins()
-    try:
-        emitter = _EMITTERS[name]
-    except KeyError:
-        raise UnsupportedOpError(f"unknown emitter; known: {sorted(_EMITTERS)}", repr(name),
-                                 node="<emit>", op=name) from None
-    importlib.import_module(emitter.module)  # registers its built-in lowerings
-    return emitter
+    if name not in _BACKENDS:
+        raise UnsupportedOpError(f"unknown backend; known: {sorted(_BACKENDS)}", repr(name),
+                                 node="<emit>", op=str(name))
+    return _load(name)
 
 
-def list_emitters() -> list[str]:
+def list_backends() -> list[str]:
+    """Names of every registered backend (built-in and plugin), sorted."""
     load_plugins()
-    return sorted(_EMITTERS)
+    return sorted(_BACKENDS)
 
 
-def lowerings() -> dict[tuple[str, str], Lowering]:
-    """A copy of the whole table (load the emitters first to see their entries)."""
-    return dict(_LOWERINGS)
+def available(name: str) -> bool:
+    """Whether backend ``name`` can run here: a plugin always, a built-in one when its
+    framework is installed (``pip install netir[onnx]`` for onnx)."""
+    load_plugins()
+    entry = _BACKENDS.get(name)
+    if not isinstance(entry, _Builtin):
+        return entry is not None
+    return importlib.util.find_spec(entry.framework.partition(".")[0]) is not None
 
 
-def get_lowering(node: Node, emitter: str) -> Lowering:
-    """The lowering of ``node.op`` for ``emitter``; UnsupportedOpError names all three."""
-    try:
-        return _LOWERINGS[(node.op, emitter)]
-    except KeyError:
-        raise UnsupportedOpError(f"the {emitter} emitter has no lowering for this op",
-                                 f"op {node.op!r}, emitter {emitter!r}", node=node.name,
-                                 op=node.op) from None
+def backend_of(model: Any) -> Backend:
+    """The backend whose model ``model`` is (the most recently registered owner wins).
+
+    Raises NetIRError naming the model's type when no backend owns it.
+    """
+    load_plugins()
+    for name in reversed(list(_BACKENDS)):
+        entry = _BACKENDS[name]
+        if isinstance(entry, _Builtin) and entry.framework not in sys.modules:
+            continue  # its framework was never imported: this cannot be its model
+        backend = _load(name)
+        if backend.owns(model):
+            return backend
+    raise NetIRError(f"no registered backend owns this model; backends: {sorted(_BACKENDS)}",
+                     type(model).__name__, node="<model>", op="weights")
 
 
-def output_names(graph, outputs=None) -> list[str]:
+def register_lowering(op: str, backend: str, *, replace: bool = False):
+    """Decorator: ``fn(node, graph, inputs)`` lowers ``op`` for ``backend``."""
+    return get_backend(backend).lowerings.register(op, replace=replace)
+
+
+def output_names(graph, outputs: Sequence[str] | None = None) -> list[str]:
     """The nodes an emitted model returns: ``outputs`` (names, each checked to exist:
     GraphError otherwise) or else the graph's own outputs; a graph without any (an
     empty graph) is a GraphError. An explicit empty list is returned as it is: a
@@ -147,7 +175,8 @@ def prepare(graph, outputs=None, weights=None, optimize: bool = False):
     return graph, weights, names
 
 
-def emit(graph, backend: str, **options: Any):
-    """Lower ``graph`` to a live model of ``backend`` ('torch', 'keras' or a plugin's)."""
-    emitter = get_emitter(backend)
-    return getattr(importlib.import_module(emitter.module), emitter.emit)(graph, **options)
+def emit(graph, backend: str, outputs: Sequence[str] | None = None, **options: Any) -> Any:
+    """Lower ``graph`` to a live model of ``backend`` (any name in :func:`list_backends`);
+    ``options`` go to the backend's ``emit`` (``optimize=``, ``weights=``)."""
+    return get_backend(backend).emit(graph, outputs, **options)
+

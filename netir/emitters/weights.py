@@ -1,53 +1,40 @@
 """Neutral weights: ``{node name: {param: array}}`` in PyTorch/ONNX layout.
 
-Every emitter exports and imports this form, so cross-framework transfer is
-"export from one, import into the other"; the layouts (OIHW↔HWIO, (out, in)↔(in, out),
-batch-norm variable names) live in each emitter's weights code, nowhere else.
+Every backend exports and imports this form, so cross-framework transfer is
+"export from one, import into the other". A model's backend is found by asking the
+registered backends (:func:`netir.emitters.registry.backend_of`).
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any
 
 import numpy as np
 
 from netir.emitters import tensorfile
+from netir.emitters.backend import Weights
+from netir.emitters.registry import backend_of
 from netir.emitters.tensorfile import normalise_weights
-from netir.ir.errors import NetIRError, WeightsError
+from netir.ir.errors import WeightsError
 from netir.ir.files import read_bytes, write_atomic
 from netir.ir.graph import Graph
+from netir.ir.params import COUNTER
 
 MAX_WEIGHTS_BYTES = 64 * 1024**3
 
-Weights = dict[str, dict[str, np.ndarray]]
-
-
-def _backend(model: Any):
-    # Keras first: on Keras' torch backend every Keras model is also a torch.nn.Module.
-    keras = sys.modules.get("keras")
-    if keras is not None and isinstance(model, keras.Model):
-        from netir.emitters import keras3
-
-        return keras3
-    torch = sys.modules.get("torch")
-    if torch is not None and isinstance(model, torch.nn.Module):
-        from netir.emitters import pytorch
-
-        return pytorch
-    raise NetIRError("not a PyTorch module or a Keras model", type(model).__name__,
-                     node="<model>", op="weights")
+__all__ = ["Weights", "export_weights", "import_weights", "load_weights", "random_weights",
+           "save_weights", "transfer_weights", "weights_bytes"]
 
 
 def export_weights(model: Any) -> Weights:
-    """The model's weights in the neutral layout."""
-    return _backend(model).export_weights(model)
+    """The model's weights in the neutral layout; NetIRError when no backend owns it."""
+    return backend_of(model).export_weights(model)
 
 
 def import_weights(model: Any, weights: Weights) -> None:
     """Set the model's weights from the neutral layout (strict)."""
-    _backend(model).import_weights(model, weights)
+    backend_of(model).import_weights(model, weights)
 
 
 def transfer_weights(src: Any, dst: Any) -> None:
@@ -85,26 +72,16 @@ def load_weights(path: str | os.PathLike) -> Weights:
 
 
 def random_weights(graph: Graph, seed: int = 0) -> Weights:
-    """Random neutral weights for ``graph``: He-scaled kernels, biases around 0, and
-    batch-norm statistics far from the identity (mean ≠ 0, var ≠ 1)."""
+    """Random neutral weights for ``graph``, each parameter drawn from the initializer
+    its op declares (He-scaled kernels, small biases, batch-norm statistics away from
+    the identity); counters are not weights and are left out."""
     rng = np.random.default_rng(seed)
     out: Weights = {}
     for node in graph.nodes:
-        trainable, buffers = graph.param_shapes(node)
-        params = {}
-        for name, shape in {**trainable, **buffers}.items():
-            params[name] = _draw(rng, name, shape, node.spec.category)
+        inputs = graph.input_shapes(node)
+        params = {p.name: p.init.draw(rng, tuple(p.shape(node.attrs, inputs)))
+                  for p in node.spec.parameters
+                  if p.role != COUNTER and p.present(node.attrs)}
         if params:
             out[node.name] = params
     return out
-
-
-def _draw(rng: np.random.Generator, name: str, shape: tuple[int, ...], category: str):
-    if category == "norm":
-        if name in ("weight", "running_var"):
-            return rng.uniform(0.5, 1.5, shape).astype(np.float32)
-        return rng.normal(0.0, 0.2, shape).astype(np.float32)
-    if name == "weight":
-        fan_in = int(np.prod(shape[1:]))
-        return rng.normal(0.0, np.sqrt(2.0 / fan_in), shape).astype(np.float32)
-    return rng.normal(0.0, 0.1, shape).astype(np.float32)

@@ -1,18 +1,30 @@
-"""Shared window arithmetic: padding resolution and conv/pool output sizes.
+"""Window arithmetic, in one place: padding resolution, output sizes, ceil mode,
+average-pool divisors and adaptive bins.
 
-Written once, used by every op's shape rule and by every emitter that has to
-decompose a window op. All sizes are per spatial axis unless stated; a padding is a
-``(before, after)`` pair per axis.
+Used by the shape rules of conv and the pools and by every backend that has to
+decompose a window op. Per-axis functions take sizes and a ``(before, after)``
+padding pair; the 2-D helpers take attribute mappings (``kernel``, ``stride``,
+``padding``, ``dilation``, ``ceil_mode``, ``count_include_pad``) and shapes
+``(C, H, W)``, batch excluded.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
+from netir.ir.errors import ShapeError
+
 Pair = tuple[int, int]
 Padding = tuple[Pair, Pair]
+Attrs = Mapping[str, Any]
+
+
+def _dims(values) -> str:
+    return "×".join(str(v) for v in values)
 
 
 def same_padding(size: int, kernel: int, stride: int, dilation: int = 1) -> Pair:
@@ -92,3 +104,45 @@ def exact_window_padding(size: int, kernel: int, stride: int, pad: Pair, out: in
     """
     needed = (out - 1) * stride + kernel - (size + pad[0] + pad[1])
     return pad[0], pad[1] + max(needed, 0)
+
+
+def resolve_padding(padding, in_hw: Pair, kernel: Pair, stride: Pair,
+                    dilation: Pair = (1, 1)) -> Padding:
+    """Turn 'same'/'valid' into explicit ``((top, bottom), (left, right))``; explicit
+    padding is returned as it is."""
+    if padding == "valid":
+        return ((0, 0), (0, 0))
+    if padding == "same":
+        return tuple(same_padding(in_hw[i], kernel[i], stride[i], dilation[i])
+                     for i in range(2))
+    return padding
+
+
+def window_shape(in_shape: tuple[int, int, int], kernel: Pair, stride: Pair, pad: Padding,
+                 dilation: Pair = (1, 1), ceil_mode: bool = False) -> Pair:
+    """Output (H, W) of a sliding window over ``(C, H, W)``; ShapeError when the
+    (dilated) kernel is larger than the padded input."""
+    _, h, w = in_shape
+    out = tuple(window_output_size((h, w)[i], kernel[i], stride[i], pad[i], dilation[i],
+                                   ceil_mode) for i in range(2))
+    if min(out) < 1:
+        eff = tuple((kernel[i] - 1) * dilation[i] + 1 for i in range(2))
+        padded = (h + pad[0][0] + pad[0][1], w + pad[1][0] + pad[1][1])
+        raise ShapeError(f"kernel {_dims(eff)} is larger than the padded input "
+                         f"{_dims(padded)}",
+                         f"input {_dims(in_shape)}, kernel {_dims(kernel)}, padding {pad}, "
+                         f"dilation {_dims(dilation)}")
+    return out
+
+
+def explicit_padding(attrs: Attrs, in_shape, out_shape) -> Padding:
+    """``((top, bottom), (left, right))`` after which an unpadded, floor-mode window op
+    gives exactly ``out_shape``: how backends run a padded or ceil-mode pool exactly."""
+    return tuple(exact_window_padding(in_shape[1 + i], attrs["kernel"][i], attrs["stride"][i],
+                                      attrs["padding"][i], out_shape[1 + i]) for i in range(2))
+
+
+def avg_divisor(attrs: Attrs, in_shape) -> np.ndarray:
+    """The (H, W) map of cells each average-pool output is divided by."""
+    return avg_pool_divisor(in_shape[1:], attrs["kernel"], attrs["stride"], attrs["padding"],
+                            attrs["ceil_mode"], attrs["count_include_pad"])

@@ -19,10 +19,15 @@ REQUIRED = object()  # sentinel: the attribute has no default
 
 @dataclass(frozen=True)
 class AttrType:
-    """A named normaliser: ``normalise(name, value) -> canonical value``."""
+    """A named normaliser: ``normalise(name, value) -> canonical value``.
+
+    ``name`` says what it accepts, ranges included (``netir ops`` shows it);
+    ``annotation`` is the Python type the builder accepts (the generated stub uses it).
+    """
 
     name: str
     normalise: Callable[[str, Any], Any]
+    annotation: str = "Any"
 
     def __call__(self, name: str, value: Any) -> Any:
         return self.normalise(name, value)
@@ -95,13 +100,13 @@ def _int(name: str, v: Any, minimum: int, maximum: int = MAX_INT) -> int:
 
 def integer(minimum: int = 1) -> AttrType:
     """An int >= minimum."""
-    return AttrType(f"int>={minimum}", lambda n, v: _int(n, v, minimum))
+    return AttrType(f"int>={minimum}", lambda n, v: _int(n, v, minimum), "int")
 
 
 def optional_integer(minimum: int = 1) -> AttrType:
     """An int >= minimum, or None."""
     return AttrType(f"int>={minimum}|None",
-                    lambda n, v: None if v is None else _int(n, v, minimum))
+                    lambda n, v: None if v is None else _int(n, v, minimum), "int | None")
 
 
 def pair(minimum: int = 1) -> AttrType:
@@ -115,13 +120,14 @@ def pair(minimum: int = 1) -> AttrType:
                                       _short(v))
         return (_int(name, v[0], minimum), _int(name, v[1], minimum))
 
-    return AttrType(f"int|(int, int) >= {minimum}", norm)
+    return AttrType(f"int|(int, int) >= {minimum}", norm, "int | tuple[int, int]")
 
 
 def optional_pair(minimum: int = 1) -> AttrType:
     """Like :func:`pair` but None is kept (the op fills it in from another attribute)."""
     inner = pair(minimum)
-    return AttrType(inner.name + "|None", lambda n, v: None if v is None else inner(n, v))
+    return AttrType(inner.name + "|None", lambda n, v: None if v is None else inner(n, v),
+                    inner.annotation + " | None")
 
 
 def _padding(name: str, v: Any) -> Any:
@@ -143,7 +149,8 @@ def _padding(name: str, v: Any) -> Any:
                               "or ((top, bottom), (left, right))", _short(v))
 
 
-padding = AttrType("'same'|'valid'|int|(h, w)|((t, b), (l, r))", _padding)
+padding = AttrType("'same'|'valid'|int|(h, w)|((t, b), (l, r))", _padding,
+                   "str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]]")
 """Padding as the builder accepts it; ops resolve 'same'/'valid' to explicit pairs."""
 
 
@@ -153,7 +160,7 @@ def _bool(name: str, v: Any) -> bool:
     return bool(v)
 
 
-boolean = AttrType("bool", _bool)
+boolean = AttrType("bool", _bool, "bool")
 
 
 def real(low: float | None = None, high: float | None = None, *, low_open: bool = False,
@@ -180,7 +187,10 @@ def real(low: float | None = None, high: float | None = None, *, low_open: bool 
                                       _short(v))
         return v
 
-    return AttrType("float", norm)
+    lo = "(-inf" if low is None else ("(" if low_open else "[") + f"{low:g}"
+    hi = "inf)" if high is None else f"{high:g}" + (")" if high_open else "]")
+    return AttrType("float" if low is None and high is None else f"float in {lo}, {hi}",
+                    norm, "float")
 
 
 def _shape(name: str, v: Any) -> tuple[int, ...]:
@@ -202,4 +212,4 @@ def _short(v: Any) -> str:
     return text if len(text) <= 200 else text[:200] + "..."
 
 
-shape = AttrType("(C,)|(C, H, W)", _shape)
+shape = AttrType("(C,)|(C, H, W)", _shape, "tuple[int, ...]")

@@ -12,24 +12,26 @@ from __future__ import annotations
 
 import contextlib
 import gc
+from collections.abc import Iterator
 
 
-class collector_paused(contextlib.ContextDecorator):  # noqa: N801 (used like a function)
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
     """Run a block (``with collector_paused():``) or a function (``@collector_paused()``)
     with the cyclic garbage collector disabled; its previous state is restored on exit.
 
-    Building a very large graph in a loop benefits the same way::
+    Each use keeps its own saved state (a decorated function gets a fresh context per
+    call), so recursive and threaded uses restore what they found. Building a very
+    large graph in a loop benefits the same way::
 
         with collector_paused():
             for i in range(100_000):
                 x = g.relu(x)
     """
-
-    def __enter__(self) -> collector_paused:
-        self._was_enabled = gc.isenabled()
-        gc.disable()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._was_enabled:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
             gc.enable()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from math import prod
 from types import MappingProxyType
 from typing import Any
 
@@ -174,16 +173,16 @@ class Graph:
             self._scope.pop()
 
     def _qualify(self, op: str, name: str | None) -> str:
+        """The full node name; None picks the next free ``<op>``, ``<op>_1``... The
+        counter advances only when the node is added (:meth:`add_node` commits it)."""
         prefix = ".".join(self._scope)
         if name is None:
             base = f"{prefix}.{op}" if prefix else op
             n = self._auto.get(base, 0)
-            while True:
-                candidate = base if n == 0 else f"{base}_{n}"
+            while (candidate := base if n == 0 else f"{base}_{n}") in self._nodes or (
+                    candidate in self._scopes):
                 n += 1
-                if candidate not in self._nodes and candidate not in self._scopes:
-                    break
-            self._auto[base] = n
+            self._auto_pending = (base, n + 1)
             return candidate
         check_name(name, node=f"{prefix}.{name}" if prefix else str(name), op=op)
         return f"{prefix}.{name}" if prefix else name
@@ -261,6 +260,9 @@ class Graph:
             self._readers[src] = self._readers.get(src, 0) + 1
         self._g = None
         self._order.append(node_name)
+        if name is None:
+            base, following = self._auto_pending
+            self._auto[base] = following
         if spec.category == "io":
             self._inputs.append(node_name)
         return Tensor(self, node_name)
@@ -356,10 +358,6 @@ class Graph:
             best[node.name] = own + max((best[i] for i in node.inputs), default=0)
         return max(best.values(), default=0)
 
-    def activation_elements(self) -> int:
-        """Sum of every node's output elements per sample."""
-        return sum(prod(n.shape) for n in self.nodes)
-
     def lint(self) -> None:
         """Check well-formedness: acyclic, edges match inputs, ports complete."""
         if not nx.is_directed_acyclic_graph(self.nx):
@@ -394,12 +392,6 @@ class Graph:
         from netir.ir.serialize import load_graph
 
         return load_graph(path)
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        """Jupyter: the block-level SVG, or the text summary when `dot` is missing."""
-        from netir.renderers.notebook import mimebundle
-
-        return mimebundle(self)
 
     def summary(self, *, print_fn=print) -> str:
         """Print and return a per-node table: name, op, output shape, params, MACs."""

@@ -1,8 +1,11 @@
 """The op registry: each op declared once as an :class:`OpSpec`.
 
-An op spec holds its typed attributes, its arity, which attributes the builder takes
-positionally, and three pure rules: shape, parameters and MACs. This module and the
-lowering tables are the only places that know op names.
+An op spec holds everything netir knows about an op: its typed attributes, its arity,
+which attributes the builder takes positionally, pure shape and MACs rules, its
+parameter declarations (:mod:`netir.ir.params`), whether it may run in place, its
+category (renderers style by it) and how to draw valid attributes for property tests.
+Backends derive weight layouts, initialisation and in-place execution from it. This
+module and the backends' lowering tables are the only places that know op names.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 
 from netir.ir.attrs import Attr
 from netir.ir.errors import AttributeValueError, NetIRError, UnknownOpError
+from netir.ir.params import Param, param_shapes
 from netir.ir.rewrites import NONE, Rewrites
 
 Shape = tuple[int, ...]
@@ -24,10 +28,6 @@ ParamShapes = dict[str, Shape]
 #: Categories an op may belong to; renderers style nodes by category.
 CATEGORIES = ("io", "conv", "dense", "norm", "activation", "pool", "reshape", "merge",
               "regularization", "padding")
-
-
-def _no_params(attrs: Attrs, inputs: list[Shape]) -> tuple[ParamShapes, ParamShapes]:
-    return {}, {}
 
 
 def _no_macs(attrs: Attrs, inputs: list[Shape], output: Shape) -> int:
@@ -41,9 +41,17 @@ class OpSpec:
     ``shape(attrs, input_shapes) -> output_shape`` raises :class:`ShapeError` for inputs
     the op cannot take. ``resolve(attrs, input_shapes) -> attrs`` (optional) turns
     input-dependent attributes such as ``padding='same'`` into explicit values.
-    ``params`` returns ``(trainable, buffers)`` as ``{name: shape}`` dicts in the
-    neutral (PyTorch) layout; ``macs`` counts multiply-accumulates per sample;
-    ``describe(attrs)`` gives the short label that tables and diagrams show;
+    ``parameters`` declares the op's weights (:class:`~netir.ir.params.Param`: name,
+    role, neutral layout and shape rule, initializer); ``macs`` counts
+    multiply-accumulates per sample; ``describe(attrs)`` gives the short label that
+    tables and diagrams show.
+
+    ``in_place``: the op may write its output over its first input (or, for a merge,
+    one of its first two) when nothing else reads that input. ``overwritable``: the
+    output is a new tensor that the op's own gradient does not read, so a consumer may
+    overwrite it. ``draw_attrs(draw, st, input_shapes) -> attrs`` draws valid
+    attributes with Hypothesis (``draw`` and ``st`` are Hypothesis' draw function and
+    strategies module, passed in so that the IR does not import Hypothesis).
     ``rewrites`` holds the rules the inference passes may apply (:class:`Rewrites`).
     """
 
@@ -54,12 +62,15 @@ class OpSpec:
     arity: int | tuple[int, int | None] = 1
     positional: tuple[str, ...] = ()
     shape: Callable[[Attrs, list[Shape]], Shape] = lambda attrs, inputs: inputs[0]
-    params: Callable[[Attrs, list[Shape]], tuple[ParamShapes, ParamShapes]] = _no_params
+    parameters: tuple[Param, ...] = ()
     macs: Callable[[Attrs, list[Shape], Shape], int] = _no_macs
     resolve: Callable[[Attrs, list[Shape]], dict[str, Any]] | None = None
     describe: Callable[[Attrs], str] | None = None
     ranks: tuple[int, ...] = (1, 3)
     rewrites: Rewrites = NONE
+    in_place: bool = False
+    overwritable: bool = False
+    draw_attrs: Callable[[Callable, Any, list[Shape]], dict[str, Any]] | None = None
     attr_index: dict[str, Attr] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -96,6 +107,11 @@ class OpSpec:
                 out[a.name] = a.type(a.name, a.default) if a.default is not None else None
         return out
 
+    def params(self, attrs: Attrs, inputs: list[Shape]) -> tuple[ParamShapes, ParamShapes]:
+        """``(trainable, buffers)`` as ``{name: shape}`` in the neutral (PyTorch) layout,
+        from the parameter declarations; counters are not included."""
+        return param_shapes(self.parameters, attrs, inputs)
+
     def count_params(self, attrs: Attrs, inputs: list[Shape]) -> tuple[int, int]:
         """(trainable, buffers) element counts."""
         trainable, buffers = self.params(attrs, inputs)
@@ -112,7 +128,18 @@ def _did_you_mean(name: str, choices: Mapping[str, Any]) -> str:
 
 
 def register_op(spec: OpSpec, *, replace: bool = False) -> OpSpec:
-    """Add an op to the registry; a second op of the same name is an error."""
+    """Add an op to the registry. A second op of the same name is an error, and so is a
+    name that would hide a :class:`Graph` attribute (``output``, ``summary``...), since
+    ``g.<op>(...)`` builds the op."""
+    from netir.ir.graph import Graph
+
+    if spec.name.startswith("_") or hasattr(Graph, spec.name):
+        raise NetIRError("an op may not take the name of a Graph attribute", spec.name,
+                         node="<registry>", op=spec.name)
+    return _add(spec, replace)
+
+
+def _add(spec: OpSpec, replace: bool) -> OpSpec:
     if spec.name in _REGISTRY and not replace:
         raise NetIRError("an op of this name is already registered", spec.name,
                          node="<registry>", op=spec.name)
@@ -142,8 +169,8 @@ def list_ops() -> list[str]:
 def _register_builtins() -> None:
     from netir.ir.ops import BUILTIN_OPS
 
-    for spec in BUILTIN_OPS:
-        register_op(spec)
+    for spec in BUILTIN_OPS:  # Graph is not importable yet; a test checks these names
+        _add(spec, replace=False)
 
 
 _register_builtins()

@@ -15,6 +15,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from netir.ir.bulk import collector_paused
 from netir.ir.errors import NetIRError, SerializationError
 from netir.ir.files import read_bytes, write_atomic
@@ -55,25 +57,20 @@ def graph_to_json(graph: Graph) -> str:
 
 
 def _check_depth(text: str) -> None:
-    depth = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise SerializationError(f"document nests deeper than {MAX_DEPTH} levels",
-                                         f"depth > {MAX_DEPTH}", node=_DOC, op="json")
-        elif ch in "]}":
-            depth -= 1
+    """Refuse nesting deeper than MAX_DEPTH before json.loads recurses into it.
+
+    Escaped backslashes and quotes are dropped first, so every remaining quote opens or
+    closes a string; brackets inside strings do not count. The depth is then a running
+    sum computed by NumPy, not a Python loop over characters.
+    """
+    plain = text.replace("\\\\", "").replace('\\"', "").encode("utf-8")
+    b = np.frombuffer(plain, dtype=np.uint8)
+    outside = (np.cumsum(b == ord('"')) & 1) == 0
+    step = ((b == ord("[")) | (b == ord("{"))).astype(np.int32) - (
+        (b == ord("]")) | (b == ord("}")))
+    if b.size and int(np.cumsum(step * outside).max()) > MAX_DEPTH:
+        raise SerializationError(f"document nests deeper than {MAX_DEPTH} levels",
+                                 f"depth > {MAX_DEPTH}", node=_DOC, op="json")
 
 
 def _reject_constant(name: str) -> None:

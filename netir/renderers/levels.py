@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from math import prod
 
 from netir.ir.graph import Graph
 from netir.ir.node import Node
@@ -25,7 +24,6 @@ class Item:
 
     key: str
     nodes: list[Node]
-    label: str
     category: str
     count: int = 1
     members: list[str] = field(default_factory=list)
@@ -44,7 +42,7 @@ def block_of(name: str) -> str | None:
     return None
 
 
-def _signature(graph: Graph, scope: str, nodes: list[Node]) -> tuple:
+def _signature(scope: str, nodes: list[Node]) -> tuple:
     direct = [n.op for n in nodes if n.scope == scope]
     return tuple(sorted(Counter(direct).items()))
 
@@ -67,16 +65,16 @@ def group_items(graph: Graph, level: str) -> list[Item]:
         if level == "stage" and block and _parent(block)[-1:].isdigit():
             key = _parent(block)
         if key is None:
-            items.append(Item(node.name, [node], node.name, node.spec.category))
+            items.append(Item(node.name, [node], node.spec.category))
             continue
         if not items or items[-1].key != key or items[-1].category != "block":
-            items.append(Item(key, [], key, "block", members=[]))
+            items.append(Item(key, [], "block", members=[]))
         items[-1].nodes.append(node)
         if block not in items[-1].members:
             items[-1].members.append(block)
     for item in items:
         if item.category == "block":
-            item.signature = _signature(graph, item.key, item.nodes)
+            item.signature = _signature(item.key, item.nodes)
             item.count = len(item.members) if level == "stage" else 1
     return _fold(items) if level == "block" else items
 
@@ -124,7 +122,3 @@ def op_mix(item: Item) -> str:
     per = max(item.count, 1)
     counts = Counter(n.op for n in item.nodes)
     return ", ".join(f"{c // per} {op}" if c // per > 1 else op for op, c in counts.items())
-
-
-def elements(shape: tuple[int, ...]) -> int:
-    return prod(shape)

@@ -12,7 +12,7 @@ HEADER = SUMMARY_HEADER
 
 
 def summary_rows(graph: Graph, level: str = "block") -> list[list[str]]:
-    """Rows per item with totals; at block level, a subtotal after each stage."""
+    """One row per item (node, block or stage) and a final total row."""
     rows = []
     for item in group_items(graph, level):
         t, b, m = item_totals(graph, item)

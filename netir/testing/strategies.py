@@ -1,149 +1,131 @@
-"""Hypothesis strategies that draw netir graphs valid by construction.
+"""Hypothesis strategies that draw netir graphs valid by construction, from the registry.
 
-Every attribute is drawn from the range that fits the current shape, so no example
-is filtered out: kernels never exceed the padded input, groups divide the channels,
-pool padding stays below the kernel, merges join tensors of matching shapes.
-Sizes stay small so each example runs in milliseconds on both backends.
+A graph grows over a pool of live tensors. Each step picks its first input anywhere
+in the pool (so skips reach far back), a registered op that can take it, further
+inputs among the tensors its shape rule accepts (fan-in up to 4, merges of merges),
+and its attributes from the op's own ``draw_attrs`` for those input shapes. A new op
+is drawn the day it is registered. Graphs have one or two inputs (rank 1 or 3), and
+every tensor nobody consumes is an output. Sizes stay small so an example runs in
+milliseconds on every backend.
 
     from hypothesis import given
     from netir.testing.strategies import graphs
 
     @given(graphs())
-    def test_my_emitter(graph): ...
+    def test_my_backend(graph): ...
 """
 
 from __future__ import annotations
 
+from math import prod
+from typing import Any
+
 from hypothesis import strategies as st
 
+from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
 from netir.ir.node import Tensor
+from netir.ir.ops import conv as conv_ops
+from netir.ir.registry import OpSpec, get_op, list_ops
 
-MAX_CHANNELS = 8
+MAX_FAN_IN = 4
+MAX_ELEMENTS = 2048  # per sample and node: a step that would exceed it is skipped
 
 
-def _divisors(n: int) -> list[int]:
-    return [d for d in range(1, n + 1) if n % d == 0]
+def _attrs(draw, spec: OpSpec, shapes: list[tuple[int, ...]]) -> dict[str, Any]:
+    return spec.draw_attrs(draw, st, shapes) if spec.draw_attrs is not None else {}
+
+
+def _output_shape(spec: OpSpec, attrs: dict[str, Any], shapes) -> tuple[int, ...] | None:
+    """The output shape, or None where the shape rule refuses these inputs."""
+    try:
+        norm = spec.normalise_attrs(attrs)
+        if spec.resolve is not None:
+            norm = spec.resolve(norm, shapes)
+        return tuple(spec.shape(norm, shapes))
+    except NetIRError:
+        return None
+
+
+def _fits(spec: OpSpec, shapes) -> bool:
+    return all(len(s) in spec.ranks for s in shapes) and _output_shape(spec, {}, shapes)
+
+
+def _inputs(draw, spec: OpSpec, pool: list[Tensor], first: Tensor) -> list[Tensor]:
+    lo, hi = spec.arity_range
+    inputs = [first]
+    want = draw(st.integers(lo, min(hi if hi is not None else MAX_FAN_IN, MAX_FAN_IN)))
+    while len(inputs) < want:
+        shapes = [t.shape for t in inputs]
+        partners = [t for t in pool if _fits(spec, [*shapes, t.shape])]
+        inputs.append(draw(st.sampled_from(partners)))
+    return inputs
 
 
 @st.composite
-def paddings(draw, kernel: tuple[int, int], size: tuple[int, int], *, below_kernel: bool,
-             allow_same: bool = True):
-    """'same', 'valid', an int or an explicit asymmetric ((t, b), (l, r))."""
-    kinds = ["explicit", "valid"] + (["same"] if allow_same else [])
-    kind = draw(st.sampled_from(kinds))
-    if kind != "explicit":
-        return kind
-    pads = []
-    for axis in range(2):
-        hi = kernel[axis] - 1 if below_kernel else kernel[axis]
-        pads.append((draw(st.integers(0, max(hi, 0))), draw(st.integers(0, max(hi, 0)))))
-    return tuple(pads)
+def drawn_graphs(draw, max_nodes: int = 10) -> tuple[Graph, list[tuple[str, dict]]]:
+    """A random valid graph and, per node, the attributes as drawn (before the builder
+    normalises them: integer and pair paddings, 'same', None strides)."""
+    g = Graph("hypothesis")
+    drawn: list[tuple[str, dict]] = []
+    input_spec = get_op("input")
+    pool: list[Tensor] = []
+    for _ in range(draw(st.integers(1, 2))):
+        attrs = _attrs(draw, input_spec, [])
+        pool.append(g.input(**attrs))
+        drawn.append((pool[-1].name, attrs))
+    unused = [t.name for t in pool]
+    ops = [get_op(name) for name in list_ops() if get_op(name).arity_range[0] > 0]
+    steps = draw(st.integers(1, max_nodes))
+    for step in range(4 * max_nodes):
+        if step >= steps and not unused:
+            break
+        # each graph input feeds the first steps, so that every input is used
+        candidates = [t for t in pool if t.name == unused[0]] if unused else pool
+        first = draw(st.sampled_from(candidates))
+        spec = draw(st.sampled_from([s for s in ops if len(first.shape) in s.ranks]))
+        inputs = _inputs(draw, spec, pool, first)
+        shapes = [t.shape for t in inputs]
+        attrs = _attrs(draw, spec, shapes)
+        out = _output_shape(spec, attrs, shapes)
+        if out is None or prod(out) > MAX_ELEMENTS:
+            continue
+        pool.append(g.add_node(spec.name, inputs, attrs=attrs))
+        drawn.append((pool[-1].name, attrs))
+        if unused and first.name == unused[0]:
+            unused.pop(0)
+    return g, drawn
+
+
+def graphs(max_nodes: int = 10) -> st.SearchStrategy[Graph]:
+    """Random valid graphs over every registered op (see the module docstring)."""
+    return drawn_graphs(max_nodes).map(lambda pair: pair[0])
+
+
+# Building blocks for strategies that compose their own graphs (netir.testing.motifs),
+# drawn from the op specs like everything above.
+MAX_CHANNELS = conv_ops.MAX_CHANNELS
 
 
 @st.composite
-def conv_attrs(draw, shape: tuple[int, ...]):
-    """Attributes for a conv2d that fits ``shape``: groups, dilation, stride, padding."""
-    c, h, w = shape
-    groups = draw(st.sampled_from(_divisors(c)))
-    out = groups * draw(st.integers(1, max(1, MAX_CHANNELS // groups)))
-    dilation = draw(st.sampled_from([(1, 1), (1, 1), (2, 1), (2, 2)]))
-    stride = draw(st.sampled_from([(1, 1), (1, 1), (2, 2), (1, 2), (3, 3)]))
-    kmax = [min(4, (s - 1) // d + 1) for s, d in zip((h, w), dilation)]
-    kernel = (draw(st.integers(1, kmax[0])), draw(st.integers(1, kmax[1])))
-    padding = draw(paddings(kernel, (h, w), below_kernel=False))
-    return {"out_channels": out, "kernel": kernel, "stride": stride, "padding": padding,
-            "dilation": dilation, "groups": groups, "bias": draw(st.booleans())}
+def conv_attrs(draw, shape: tuple[int, ...]) -> dict[str, Any]:
+    """Valid ``conv2d`` attributes for an input of ``shape`` (the op's own draw_attrs)."""
+    return _attrs(draw, get_op("conv2d"), [shape])
 
 
 @st.composite
-def pool_attrs(draw, shape: tuple[int, ...], average: bool):
-    _, h, w = shape
-    kernel = (draw(st.integers(1, min(3, h))), draw(st.integers(1, min(3, w))))
-    stride = draw(st.sampled_from([None, (1, 1), (2, 2), (2, 1)]))
-    attrs = {"kernel": kernel, "stride": stride,
-             "padding": draw(paddings(kernel, (h, w), below_kernel=True)),
-             "ceil_mode": draw(st.booleans())}
-    if attrs["padding"] == "same" and max(kernel) == 1:
-        attrs["padding"] = "valid"
-    if average:
-        attrs["count_include_pad"] = draw(st.booleans())
-    return attrs
+def pool_attrs(draw, shape: tuple[int, ...], average: bool) -> dict[str, Any]:
+    """Valid max or average pool attributes for an input of ``shape``."""
+    return _attrs(draw, get_op("avg_pool2d" if average else "max_pool2d"), [shape])
 
 
 def _spatial_step(g: Graph, x: Tensor, draw) -> Tensor:
-    """One op on a (C, H, W) tensor."""
-    kind = draw(st.sampled_from(["conv", "conv", "max", "avg", "bn", "act", "lrn", "dropout",
-                                 "pad", "residual", "concat"]))
-    shape = x.shape
-    if kind == "conv":
-        return g.conv2d(x, **draw(conv_attrs(shape)))
-    if kind in ("max", "avg"):
-        op = g.max_pool2d if kind == "max" else g.avg_pool2d
-        return op(x, **draw(pool_attrs(shape, kind == "avg")))
-    if kind == "bn":
-        return g.batch_norm(x, eps=draw(st.sampled_from([1e-5, 1e-3, 0.1])),
-                            momentum=draw(st.sampled_from([0.1, 0.01, 0.99])))
-    if kind == "act":
-        return getattr(g, draw(st.sampled_from(["relu", "tanh", "sigmoid"])))(x)
-    if kind == "lrn":
-        return g.local_response_norm(x, draw(st.integers(1, min(5, 2 * shape[0] - 1))),
-                                     alpha=draw(st.sampled_from([1e-4, 1e-2, 0.5])),
-                                     beta=draw(st.sampled_from([0.75, 0.5, 1.0])),
-                                     k=draw(st.sampled_from([1.0, 2.0])))
-    if kind == "dropout":
-        return g.dropout(x, draw(st.sampled_from([0.0, 0.5])))
-    if kind == "pad":
-        return g.zero_pad2d(x, tuple((draw(st.integers(0, 2)), draw(st.integers(0, 2)))
-                                     for _ in range(2)))
-    if kind == "residual":
-        k = draw(st.sampled_from([1, 3]))
-        branch = g.conv2d(x, shape[0], k, padding="same")
-        if draw(st.booleans()):
-            branch = g.batch_norm(branch)
-        return g.add(branch, x)
-    # concat of the input with one or two same-size branches
-    branches = [x]
-    for _ in range(draw(st.integers(1, 2))):
-        branches.append(g.conv2d(x, draw(st.integers(1, 4)), draw(st.sampled_from([1, 3])),
-                                 padding="same"))
-    order = draw(st.permutations(branches))
-    return g.concat(*order)
-
-
-def _head(g: Graph, x: Tensor, draw) -> Tensor:
-    kind = draw(st.sampled_from(["none", "flatten", "global", "adaptive"]))
-    if kind == "none":
+    """One registered single-input op on a (C, H, W) tensor that keeps it (C, H, W);
+    ``x`` itself when the drawn op would leave that form or grow too large."""
+    ops = [get_op(n) for n in list_ops()]
+    spec = draw(st.sampled_from([s for s in ops if s.arity_range == (1, 1) and 3 in s.ranks]))
+    attrs = _attrs(draw, spec, [x.shape])
+    out = _output_shape(spec, attrs, [x.shape])
+    if out is None or len(out) != 3 or prod(out) > MAX_ELEMENTS:
         return x
-    if kind == "adaptive":
-        x = g.adaptive_avg_pool2d(x, (draw(st.integers(1, 4)), draw(st.integers(1, 4))))
-        x = g.flatten(x)
-    elif kind == "global":
-        x = g.global_avg_pool(x)
-    else:
-        x = g.flatten(x)
-    x = g.dense(x, draw(st.integers(1, 12)), bias=draw(st.booleans()))
-    if draw(st.booleans()):
-        x = g.batch_norm(x)
-    if draw(st.booleans()):
-        x = g.relu(x)
-        x = g.dense(x, draw(st.integers(1, 6)))
-    if draw(st.booleans()):
-        x = g.softmax(x)
-    return x
-
-
-@st.composite
-def graphs(draw, max_layers: int = 6, min_size: int = 3, max_size: int = 12) -> Graph:
-    """A random valid graph: a chain of spatial ops with residual adds and concats,
-    then optionally a flatten/pool + dense head. Odd, even and non-square inputs."""
-    g = Graph("hypothesis")
-    c = draw(st.integers(1, 6))
-    h, w = draw(st.integers(min_size, max_size)), draw(st.integers(min_size, max_size))
-    x = g.input((c, h, w))
-    for _ in range(draw(st.integers(1, max_layers))):
-        if x.shape[0] > 16:  # keep concats from growing without bound
-            x = g.conv2d(x, draw(st.integers(1, MAX_CHANNELS)), 1)
-        x = _spatial_step(g, x, draw)
-    _head(g, x, draw)
-    return g
+    return g.add_node(spec.name, [x], attrs=attrs)

@@ -132,3 +132,25 @@ def test_registry_rejects_duplicates_and_suggests_names():
     with pytest.raises(ArchitectureError, match="did you mean 'resnet50'"):
         build("resnet05")
     assert list_architectures("resnet1*") == ["resnet18", "resnet101", "resnet152"]
+
+
+@pytest.mark.parametrize("name", list_architectures())
+def test_every_entry_is_an_importable_builder_with_checked_overrides(name):
+    import importlib
+    import inspect
+
+    builder = get_architecture(name).builder
+    module = importlib.import_module(builder.__module__)
+    assert getattr(module, name) is builder
+    assert {"num_classes", "in_channels", "input_size"} <= set(
+        inspect.signature(builder).parameters)
+    with pytest.raises(netir.ArchitectureError, match="unexpected keyword") as err:
+        netir.build(name, foo=1)
+    assert "foo=1" in str(err.value) and err.value.node == name
+
+
+def test_public_builder_equals_build():
+    from netir.architectures.resnet import resnet50
+
+    assert resnet50(num_classes=10, input_size=64) == netir.build("resnet50", num_classes=10,
+                                                                  input_size=64)

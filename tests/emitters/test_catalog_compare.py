@@ -28,5 +28,6 @@ def test_check_inputs():
     assert check_input("lenet5") == (32, 32)
     h, _ = check_input("alexnet_2012")
     assert h > 64
-    with pytest.raises(ShapeError):  # one smaller must fail
+    build("alexnet_2012", input_size=h)
+    with pytest.raises(ShapeError, match="larger than the padded input"):  # one smaller fails
         build("alexnet_2012", input_size=h - 1)

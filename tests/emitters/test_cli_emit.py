@@ -11,7 +11,7 @@ from netir.emitters.weights import load_weights
 
 
 def test_emit_torch_and_keras(tmp_path):
-    for backend, extra in (("torch", []), ("keras", ["model.keras"])):
+    for backend, extra in (("torch", ["model.pt"]), ("keras", ["model.keras"])):
         out = tmp_path / backend
         r = CliRunner().invoke(main, ["emit", "lenet5", "--backend", backend, "-o", str(out)])
         assert r.exit_code == 0, r.output

@@ -49,8 +49,18 @@ def test_alexnet_2012_runs_on_keras_torch_backend():
         x = np.random.default_rng(0).standard_normal((1, *g.inputs[0].shape)).astype("float32")
         w, out = random_weights(g), [g.outputs[0].name]
         t, k = (run_backend(b, g, w, [x], out)[0] for b in ("torch", "keras"))
+        tm, km = netir.to_torch(g), netir.to_keras(g)
+        netir.import_weights(tm, w)
+        netir.import_weights(km, w)
         import keras
         assert keras.backend.backend() == "torch"
+        # a Keras model is a torch.nn.Module here; the Keras backend must still own it
+        from netir.emitters.registry import backend_of
+        from netir.emitters.weights import export_weights
+        assert isinstance(km, torch.nn.Module) and backend_of(km).name == "keras"
+        tw, kw = export_weights(tm), export_weights(km)
+        assert sorted(tw) == sorted(kw)
+        assert all(np.array_equal(tw[n][p], kw[n][p]) for n in tw for p in tw[n])
         err = np.abs(t[0] - k[0]).max() / max(1.0, np.abs(t[0]).max())
         print("ERR", err)
         assert err < 1e-4

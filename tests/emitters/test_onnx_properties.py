@@ -10,9 +10,10 @@ pytest.importorskip("onnxruntime")
 
 from netir.emitters.compare import OP_TOLERANCE  # noqa: E402
 from netir.emitters.onnx import run, to_onnx  # noqa: E402
+from netir.emitters.registry import get_backend  # noqa: E402
 from netir.emitters.weights import random_weights  # noqa: E402
 from netir.testing.strategies import graphs  # noqa: E402
-from tests.emitters.test_onnx_ops import _inferred_shapes, _run_torch  # noqa: E402
+from tests.emitters.test_onnx_ops import _inferred_shapes  # noqa: E402
 
 EXAMPLES = settings().max_examples if settings().max_examples > 100 else 50
 
@@ -28,8 +29,11 @@ def test_onnx_shapes_and_outputs_agree_node_by_node(graph):
     shapes = _inferred_shapes(model)
     for node in graph.nodes:
         assert shapes[node.name] == ("batch", *node.shape), node.name
-    x = np.random.default_rng(0).standard_normal((2, *graph.inputs[0].shape))
-    x = x.astype(np.float32)
-    for node, a, b in zip(graph.nodes, _run_torch(graph, x, weights, names), run(model, [x])):
+    rng = np.random.default_rng(0)
+    xs = [rng.standard_normal((2, *n.shape)).astype(np.float32) for n in graph.inputs]
+    torch_backend = get_backend("torch")
+    reference = torch_backend.emit(graph, names)
+    torch_backend.import_weights(reference, weights)
+    for node, a, b in zip(graph.nodes, torch_backend.run(reference, xs), run(model, xs)):
         scale = max(1.0, float(np.max(np.abs(a)))) if a.size else 1.0
         assert float(np.max(np.abs(a - b))) <= OP_TOLERANCE * scale, node.name

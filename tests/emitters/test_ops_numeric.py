@@ -47,6 +47,7 @@ CASES = {
     "lrn": single("local_response_norm", (7, 3, 3), 5, alpha=1e-2, beta=0.75, k=2.0),
     "lrn even size": single("local_response_norm", (6, 2, 2), 4, alpha=0.5),
     "relu": single("relu", (3, 4, 4)),
+    "hardtanh": single("hardtanh", (3, 4, 4), -0.5, 0.25),
     "tanh": single("tanh", (3, 4, 4)),
     "sigmoid": single("sigmoid", (5,)),
     "softmax channels": single("softmax", (4, 3, 3)),

@@ -91,5 +91,65 @@ def test_import_is_strict(make):
 
 
 def test_unknown_model_type():
-    with pytest.raises(NetIRError, match="not a PyTorch module or a Keras model"):
+    with pytest.raises(NetIRError, match="no registered backend owns this model") as err:
         export_weights(object())
+    assert "object" in str(err.value) and "torch" in str(err.value)
+
+
+@pytest.fixture
+def channel_scale(monkeypatch):
+    """A plugin op with one declared per-channel parameter and a lowering per backend,
+    and nothing else: weights must move between backends from the declaration alone."""
+    import keras
+    import torch
+
+    from netir.emitters.registry import get_backend
+    from netir.ir import registry as op_registry
+    from netir.ir.params import WEIGHT, Param, channels, uniform
+    from netir.ir.registry import OpSpec
+
+    spec = OpSpec(name="test_channel_scale", category="norm", ranks=(3,),
+                  doc="x * w per channel.",
+                  parameters=(Param("weight", WEIGHT, "C", uniform(0.5, 1.5), channels),))
+    monkeypatch.setitem(op_registry._REGISTRY, spec.name, spec)
+
+    class TorchScale(torch.nn.Module):
+        def __init__(self, c):
+            super().__init__()
+            self.weight = torch.nn.Parameter(torch.ones(c))
+
+        def forward(self, x):
+            return x * self.weight.view(1, -1, 1, 1)
+
+    class KerasScale(keras.layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+
+        def call(self, x):
+            return x * self.w
+
+    torch_backend, keras_backend = get_backend("torch"), get_backend("keras")
+    torch_backend.lowerings.register(spec.name)(
+        lambda node, graph, inputs: TorchScale(node.shape[0]))
+    keras_backend.lowerings.register(spec.name)(
+        lambda node, graph, inputs: KerasScale(name=node.name)(inputs[0]))
+    yield spec
+    for backend in (torch_backend, keras_backend):
+        backend.lowerings.pop(spec.name)
+
+
+def test_a_new_op_moves_weights_from_its_declarations_alone(channel_scale):
+    from netir.emitters.registry import get_backend
+
+    g = netir.Graph("scaled")
+    x = g.conv2d(g.input((2, 5, 5)), 3, 3, name="conv")
+    g.flatten(g.test_channel_scale(x, name="scale"))
+    tm, km = to_torch(g), to_keras(g)
+    w = random_weights(g, seed=2)
+    assert w["scale"]["weight"].shape == (3,) and w["scale"]["weight"].min() >= 0.5
+    import_weights(tm, w)
+    transfer_weights(tm, km)
+    _equal(export_weights(km), w)
+    x = np.random.default_rng(0).standard_normal((2, 2, 5, 5)).astype(np.float32)
+    (t,), (k,) = get_backend("torch").run(tm, [x]), get_backend("keras").run(km, [x])
+    np.testing.assert_allclose(t, k, rtol=1e-5, atol=1e-5)

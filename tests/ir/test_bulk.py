@@ -49,3 +49,15 @@ def test_failed_load_and_successful_round_trip_leave_the_collector_on():
     with pytest.raises(SerializationError):
         netir.Graph.from_json('{"format": "netir.graph", "version": 1, "name": 3}')
     assert gc.isenabled()
+
+
+def test_recursive_use_restores_the_state_it_found():
+    @collector_paused()
+    def nested(depth: int):
+        assert not gc.isenabled()
+        if depth:
+            nested(depth - 1)
+        assert not gc.isenabled()  # an inner exit must not re-enable it under us
+
+    nested(3)
+    assert gc.isenabled()

@@ -148,3 +148,18 @@ def test_summary_lists_every_node_and_totals():
     for node in g.nodes:
         assert node.name in text
     assert "61,706" in text and "416,520" in text and "FLOPs = 2 × MACs" in text
+
+
+def test_a_rejected_call_does_not_use_up_an_automatic_name():
+    g = netir.Graph("g")
+    x = g.input((3, 4, 4))
+    assert g.conv2d(x, 4, 3).name == "conv2d"
+    with pytest.raises(netir.ShapeError):
+        g.conv2d(x, 4, 9)
+    with pytest.raises(netir.ArityError):
+        g.conv2d(x, 4, 3, 1, 1, 1, 1, 1, 1)
+    assert g.conv2d(x, 4, 3).name == "conv2d_1"
+    with g.scope("s"):
+        with pytest.raises(netir.AttributeValueError):
+            g.relu(x, bogus=1)
+        assert g.relu(x).name == "s.relu"

@@ -112,3 +112,14 @@ def test_output_is_deterministic_key_order():
     doc = json.loads(text)
     assert list(doc) == sorted(doc)
     assert text == json.dumps(doc, indent=1, sort_keys=True) + "\n"
+
+
+@pytest.mark.parametrize("text, deep", [
+    ('{"x": "' + "[" * 40 + '"}', False),                 # brackets inside a string
+    ('{"x": "\\\\", "y": ' + "[" * 17 + "]" * 17 + "}", True),  # escaped backslash ends
+    ('{"x": "\\"' + "[" * 40 + '"}', False),              # escaped quote stays inside
+])
+def test_depth_limit_sees_through_strings_and_escapes(text, deep):
+    with pytest.raises(SerializationError) as err:
+        netir.Graph.from_json(text)
+    assert ("nests deeper" in str(err.value)) is deep

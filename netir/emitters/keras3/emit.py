@@ -1,4 +1,4 @@
-"""Lower a graph to a functional ``keras.Model`` (channels last) and move its weights."""
+"""Lower a graph to a functional ``keras.Model`` (channels last)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
-from netir.emitters.keras3.names import layer_name, node_name
-from netir.emitters.registry import get_lowering, prepare
-from netir.emitters.tensorfile import normalise_weights
-from netir.ir.errors import NetIRError, WeightsError
+from netir.emitters.keras3.lowerings import LOWERINGS
+from netir.emitters.keras3.names import layer_name
+from netir.emitters.keras3.weights import import_weights
+from netir.emitters.registry import prepare
 from netir.ir.graph import Graph
 from netir.ir.limits import ensure_recursion_limit
 
@@ -30,100 +30,15 @@ def to_keras(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
                            "layer graphs recursively)")
     env = {}
     for node in graph.nodes:
-        env[node.name] = get_lowering(node, "keras")(node, graph,
-                                                     [env[i] for i in node.inputs])
+        env[node.name] = LOWERINGS.lookup(node)(node, graph, [env[i] for i in node.inputs])
     ins = [env[n.name] for n in graph.inputs]
     outs = [env[n] for n in names]
-    model = keras.Model(ins[0] if len(ins) == 1 else ins,
-                        outs[0] if len(outs) == 1 else outs, name=layer_name(graph.name))
+    model = keras.Model(ins[0] if len(ins) == 1 else ins, outs[0] if len(outs) == 1 else outs,
+                        name=layer_name(graph.name))
+    model.netir_graph = graph  # weights are read through the graph's op specs
     if weights is not None:
         import_weights(model, weights)
     return model
-
-
-# Keras variable name -> (neutral name, Keras->neutral, neutral->Keras), per layer kind.
-def _conv_kernel(k):
-    return np.transpose(k, (3, 2, 0, 1))  # HWIO -> OIHW
-
-
-def _conv_kernel_back(w):
-    return np.transpose(w, (2, 3, 1, 0))  # OIHW -> HWIO
-
-
-_SAME = (lambda v: v, lambda v: v)
-LAYOUTS: dict[type, dict[str, tuple]] = {
-    keras.layers.Conv2D: {"kernel": ("weight", _conv_kernel, _conv_kernel_back),
-                          "bias": ("bias", *_SAME)},
-    keras.layers.Dense: {"kernel": ("weight", np.transpose, np.transpose),
-                         "bias": ("bias", *_SAME)},
-    keras.layers.BatchNormalization: {"gamma": ("weight", *_SAME), "beta": ("bias", *_SAME),
-                                      "moving_mean": ("running_mean", *_SAME),
-                                      "moving_variance": ("running_var", *_SAME)},
-}
-
-
-def _layout(layer) -> dict[str, tuple]:
-    for cls in type(layer).__mro__:
-        if cls in LAYOUTS:
-            return LAYOUTS[cls]
-    raise NetIRError("no neutral weight layout for this Keras layer type",
-                     type(layer).__name__, node=layer.name, op="weights")
-
-
-def _var_name(v) -> str:
-    return v.path.rpartition("/")[2] if hasattr(v, "path") else v.name.split(":")[0]
-
-
-def export_weights(model: keras.Model) -> dict[str, dict]:
-    """``{layer name: {param: array}}`` in the neutral (PyTorch) layout."""
-    out: dict[str, dict] = {}
-    for layer in model.layers:
-        if not layer.weights:
-            continue
-        layout = _layout(layer)
-        for v in layer.weights:
-            neutral, to_neutral, _ = layout[_var_name(v)]
-            out.setdefault(node_name(layer.name), {})[neutral] = np.ascontiguousarray(
-                to_neutral(keras.ops.convert_to_numpy(v)))
-    return out
-
-
-def import_weights(model: keras.Model, weights: dict[str, dict]) -> None:
-    """Assign neutral weights to the layers of the same names (strict: every layer,
-    every variable, exact shapes, nothing extra). Raises WeightsError naming the
-    tensor, as the PyTorch side does."""
-    weights = normalise_weights(weights)
-    seen = set()
-    for layer in model.layers:
-        if not layer.weights:
-            continue
-        node = node_name(layer.name)
-        if node not in weights:
-            raise WeightsError("weights lack this layer", layer.name, node=node, op="weights")
-        seen.add(node)
-        layout, given = _layout(layer), weights[node]
-        for v in layer.weights:
-            neutral, _, to_keras_layout = layout[_var_name(v)]
-            if neutral not in given:
-                raise WeightsError(f"weights lack '{neutral}'", sorted(given), node=node,
-                                   op="weights")
-            neutral_shape = tuple(given[neutral].shape)
-            if len(neutral_shape) != len(v.shape):
-                raise WeightsError(f"shape of '{neutral}' does not fit the layer",
-                                   neutral_shape, node=node, op="weights")
-            value = to_keras_layout(given[neutral])
-            if tuple(value.shape) != tuple(v.shape):
-                raise WeightsError(f"shape of '{neutral}' does not fit the layer",
-                                   neutral_shape, node=node, op="weights")
-            v.assign(value.astype(v.dtype))
-        unused = sorted(set(given) - {layout[_var_name(v)][0] for v in layer.weights})
-        if unused:
-            raise WeightsError("the model has no such parameter", unused[0], node=node,
-                               op="weights")
-    extra = sorted(set(weights) - seen)
-    if extra:
-        raise WeightsError("the model has no layer of this name", extra[0], node=extra[0],
-                           op="weights")
 
 
 def count_params(model: keras.Model) -> tuple[int, int]:

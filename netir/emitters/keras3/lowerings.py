@@ -13,11 +13,11 @@ import keras
 import numpy as np
 from keras import layers
 
+from netir.emitters.backend import Lowerings
 from netir.emitters.keras3 import layers as L
 from netir.emitters.keras3.batchnorm import BatchNorm
 from netir.emitters.keras3.names import helper_name, layer_name
-from netir.emitters.registry import register_lowering
-from netir.ir.ops import pool
+from netir.ir import arithmetic
 
 
 def _n(node) -> str:
@@ -25,8 +25,8 @@ def _n(node) -> str:
     return layer_name(node.name)
 
 
-def _lower(op: str):
-    return register_lowering(op, "keras")
+LOWERINGS = Lowerings("keras")
+_lower = LOWERINGS.register
 
 
 def _keras_axis(logical: int, rank: int) -> int:
@@ -100,7 +100,16 @@ def _activation(kind: str):
 
 
 for _op in ("relu", "tanh", "sigmoid"):
-    register_lowering(_op, "keras")(_activation(_op))
+    _lower(_op)(_activation(_op))
+
+
+@_lower("hardtanh")
+def _hardtanh(node, graph, inputs):
+    """Shift by min_val, ReLU capped at the span, shift back: built-in layers only."""
+    low, high = node.attrs["min_val"], node.attrs["max_val"]
+    x = layers.Rescaling(1.0, offset=-low, name=helper_name(_n(node), "shift"))(inputs[0])
+    x = layers.ReLU(max_value=high - low, name=_n(node))(x)
+    return layers.Rescaling(1.0, offset=low, name=helper_name(_n(node), "unshift"))(x)
 
 
 @_lower("softmax")
@@ -155,7 +164,7 @@ def _adaptive(node, graph, inputs):
 
 
 def _exact_pad(node, graph):
-    return pool.explicit_padding(node.attrs, graph.input_shapes(node)[0], node.shape)
+    return arithmetic.explicit_padding(node.attrs, graph.input_shapes(node)[0], node.shape)
 
 
 @_lower("max_pool2d")
@@ -169,7 +178,7 @@ def _max_pool(node, graph, inputs):
 def _avg_pool(node, graph, inputs):
     a = node.attrs
     x = _pad(inputs[0], _exact_pad(node, graph), _n(node))
-    divisor = pool.avg_divisor(a, graph.input_shapes(node)[0])
+    divisor = arithmetic.avg_divisor(a, graph.input_shapes(node)[0])
     window = a["kernel"][0] * a["kernel"][1]
     y = layers.AveragePooling2D(a["kernel"], a["stride"], padding="valid", name=_n(node))(x)
     if np.all(divisor == window):

@@ -24,7 +24,7 @@ from netir.emitters.onnx.protos import (
 )
 from netir.emitters.registry import prepare
 from netir.emitters.tensorfile import normalise_weights
-from netir.ir.errors import NetIRError, UnsupportedOpError
+from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
 from netir.ir.node import Node
 
@@ -78,7 +78,7 @@ def to_onnx(graph: Graph, outputs: Sequence[str] | None = None, *,
     weights = normalise_weights(weights)
     model = onnx.ModelProto()
     for node in graph.nodes:
-        for proto in _lowering(node)(node, graph, list(node.inputs)):
+        for proto in LOWERINGS.lookup(node)(node, graph, list(node.inputs)):
             target = model.graph.node if isinstance(proto, onnx.NodeProto) else model.graph.input
             target.append(proto)
         _add_weights(model, graph, node, weights)
@@ -90,15 +90,6 @@ def to_onnx(graph: Graph, outputs: Sequence[str] | None = None, *,
     model.opset_import.append(helper.make_opsetid("", opset))
     model.producer_name, model.producer_version = "netir", _version()
     return model
-
-
-def _lowering(node: Node):
-    try:
-        return LOWERINGS[node.op]
-    except KeyError:
-        raise UnsupportedOpError("the onnx emitter has no lowering for this op",
-                                 f"op {node.op!r}, emitter 'onnx'", node=node.name,
-                                 op=node.op) from None
 
 
 def _version() -> str:

@@ -12,24 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from netir.emitters.backend import Lowerings
 from netir.emitters.onnx.protos import const, graph_input, ints, op, param
 from netir.ir import arithmetic
-from netir.ir.errors import NetIRError
-from netir.ir.ops import pool
 
-# op name -> lowering(node, graph, inputs) -> [protos]
-LOWERINGS: dict = {}
-
-
-def _lower(name: str):
-    def register(fn):
-        if name in LOWERINGS:
-            raise NetIRError("a lowering is already registered", f"{name} for onnx",
-                             node="<lowerings>", op=name)
-        LOWERINGS[name] = fn
-        return fn
-
-    return register
+LOWERINGS = Lowerings("onnx")  # op name -> lowering(node, graph, inputs) -> [protos]
+_lower = LOWERINGS.register
 
 
 def onnx_pads(padding) -> list[int]:
@@ -84,6 +72,16 @@ def _same(op_type: str, **attrs):
 
 
 _lower("relu")(_same("Relu"))
+
+
+@_lower("hardtanh")
+def _hardtanh(node, graph, inputs):
+    low, high = (f"{node.name}/{k}" for k in ("min", "max"))
+    return [const(low, np.float32(node.attrs["min_val"])),
+            const(high, np.float32(node.attrs["max_val"])),
+            op("Clip", [inputs[0], low, high], node.name)]
+
+
 _lower("tanh")(_same("Tanh"))
 _lower("sigmoid")(_same("Sigmoid"))
 _lower("flatten")(_same("Flatten", axis=1))  # C, H, W order, as the IR
@@ -146,7 +144,7 @@ def _window(node) -> dict:
 
 
 def _exact_padding(node, graph):
-    return pool.explicit_padding(node.attrs, graph.input_shapes(node)[0], node.shape)
+    return arithmetic.explicit_padding(node.attrs, graph.input_shapes(node)[0], node.shape)
 
 
 @_lower("max_pool2d")

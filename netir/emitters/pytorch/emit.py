@@ -10,18 +10,13 @@ import torch
 import torch.fx as fx
 from torch import nn
 
-from netir.emitters.pytorch.lowerings import PLACEHOLDER
+from netir.emitters.pytorch.lowerings import LOWERINGS, PLACEHOLDER
 from netir.emitters.pytorch.modules import (
-    Add,
-    AvgPoolExact,
-    Concat,
     ExactNames,
-    GlobalAvgPool,
-    MaxPoolExact,
     Scope,
     attribute_name,
 )
-from netir.emitters.registry import get_lowering, prepare
+from netir.emitters.registry import prepare
 from netir.ir.graph import Graph
 from netir.ir.limits import ensure_recursion_limit
 
@@ -88,16 +83,16 @@ def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
     lowered_by_name: dict[str, nn.Module] = {}
     arguments = iter(_argument_names(graph))
     for node in graph.nodes:
-        lowered = get_lowering(node, "torch")(node, graph)
+        inputs = [env[i] for i in node.inputs]
+        lowered = LOWERINGS.lookup(node)(node, graph, inputs)
         if lowered is PLACEHOLDER:
             env[node.name] = fxg.placeholder(next(arguments))
             continue
         lowered_by_name[node.name] = lowered
         _place(root, node.name, lowered)
-        args = [env[i] for i in node.inputs]
         variadic = getattr(lowered, "variadic", False)  # takes one list (Add, Concat)
         env[node.name] = fxg.call_module(_target(node.name),
-                                         (args,) if variadic else tuple(args))
+                                         (inputs,) if variadic else tuple(inputs))
     _plan_inplace(graph, lowered_by_name, set(names))
     result = [env[n] for n in names]
     fxg.output(result[0] if len(result) == 1 else tuple(result))
@@ -113,20 +108,14 @@ def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
     return module.eval()
 
 
-# Modules whose output is a fresh tensor that their own backward never reads: a
-# consumer may overwrite it (torchvision's ReLU(inplace=True) and ``out += identity``).
-_OVERWRITABLE = (nn.Conv2d, nn.Linear, nn.BatchNorm1d, nn.BatchNorm2d, nn.MaxPool2d,
-                 nn.AvgPool2d, nn.AdaptiveAvgPool2d, Add, Concat, MaxPoolExact, AvgPoolExact,
-                 GlobalAvgPool)
-
-
 def _plan_inplace(graph: Graph, modules: dict[str, nn.Module], keep: set[str]) -> None:
-    """Let ReLU and Add write into an input when nothing else can see it.
+    """Let ops declared ``in_place`` (ReLU, Add) write into an input nobody else sees.
 
-    An input may be overwritten when it is produced by an ``_OVERWRITABLE`` module, has
-    exactly one consumer, and is not a requested output. This saves one activation-sized
-    allocation per ReLU and residual add, which is most of the gap to hand-written
-    models at batch > 1. Inputs given by the caller are never written.
+    An input may be overwritten when its producer is declared ``overwritable`` (its
+    output is a fresh tensor its own backward never reads), it has exactly one
+    consumer, and it is not a requested output. This saves one activation-sized
+    allocation per ReLU and residual add, as torchvision's ``ReLU(inplace=True)`` and
+    ``out += identity`` do. Inputs given by the caller are never written.
     """
     uses: dict[str, int] = {}
     for node in graph.nodes:
@@ -134,17 +123,23 @@ def _plan_inplace(graph: Graph, modules: dict[str, nn.Module], keep: set[str]) -
             uses[i] = uses.get(i, 0) + 1
 
     def free(name: str) -> bool:
-        return (name not in keep and uses.get(name) == 1
-                and isinstance(modules.get(name), _OVERWRITABLE))
+        return name not in keep and uses.get(name) == 1 and graph[name].spec.overwritable
 
     for node in graph.nodes:
-        module = modules.get(node.name)
-        if type(module) is nn.ReLU and free(node.inputs[0]):
-            module.inplace = True
-        elif type(module) is Add:
-            # only the first two inputs: (b + a) + c == (a + b) + c exactly
-            module.inplace_index = next(
-                (j for j in (0, 1) if free(node.inputs[j])), None)
+        if not node.spec.in_place:
+            continue
+        # only the first two inputs: (b + a) + c == (a + b) + c exactly
+        j = next((j for j in range(min(2, len(node.inputs))) if free(node.inputs[j])), None)
+        if j is not None:
+            _write_into(modules[node.name], j)
+
+
+def _write_into(module: nn.Module, index: int) -> None:
+    """Make ``module`` write its output into its input ``index``."""
+    if hasattr(module, "inplace_index"):
+        module.inplace_index = index
+    else:
+        module.inplace = True  # nn.ReLU and friends: their only input
 
 
 def _class_name(name: str) -> str:
@@ -152,17 +147,27 @@ def _class_name(name: str) -> str:
     return cleaned if cleaned.isidentifier() else "NetirModel"
 
 
-def export_weights(model: nn.Module) -> dict[str, dict]:
-    """``{node: {param: numpy array}}`` from a module's state_dict (neutral = torch layout).
+def _weight_keys(model: nn.Module) -> list[str]:
+    """``<node>.<param>`` of every neutral weight: the parameters the graph's op specs
+    declare (counters such as ``num_batches_tracked`` are not weights); for a module
+    not emitted by netir, its floating-point state."""
+    graph = getattr(model, "netir_graph", None)
+    if graph is None:
+        return [k for k, v in model.state_dict().items() if v.is_floating_point()]
+    keys = []
+    for node in graph.nodes:
+        trainable, buffers = graph.param_shapes(node)
+        keys += [f"{node.name}.{p}" for p in (*trainable, *buffers)]
+    return keys
 
-    ``num_batches_tracked`` is a counter, not a parameter, and is left out.
-    """
+
+def export_weights(model: nn.Module) -> dict[str, dict]:
+    """``{node: {param: numpy array}}`` from a module's state_dict (neutral = torch layout)."""
+    state = model.state_dict()
     out: dict[str, dict] = {}
-    for key, value in model.state_dict().items():
+    for key in _weight_keys(model):
         node, _, param = key.rpartition(".")
-        if param == "num_batches_tracked":
-            continue
-        out.setdefault(node, {})[param] = value.detach().cpu().numpy().copy()
+        out.setdefault(node, {})[param] = state[key].detach().cpu().numpy().copy()
     return out
 
 
@@ -186,7 +191,7 @@ def import_weights(model: nn.Module, weights: dict[str, dict]) -> None:
             raise WeightsError(f"shape of '{param}' differs from the model's "
                                f"{tuple(own[key].shape)}", tuple(value.shape), node=node,
                                op="weights")
-    missing = [k for k in own if k not in state and not k.endswith("num_batches_tracked")]
+    missing = [k for k in _weight_keys(model) if k not in state]
     if missing:
         node, _, param = missing[0].rpartition(".")
         raise WeightsError("weights lack a parameter the model has", f"{len(missing)} missing, "

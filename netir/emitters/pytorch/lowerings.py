@@ -1,22 +1,21 @@
-"""The PyTorch lowering of every built-in op: node -> nn.Module (or a placeholder).
+"""The PyTorch lowering of every built-in op: ``(node, graph, inputs) -> nn.Module``.
 
-A lowering returns the module for one node; the emitter places it at the node's
-dotted path, so ``state_dict`` keys are ``<node name>.<param>``.
+A lowering returns the module for one node (``inputs`` are the torch.fx nodes feeding
+it, rarely needed); the emitter places it at the node's dotted path, so
+``state_dict`` keys are ``<node name>.<param>``. A graph input lowers to PLACEHOLDER.
 """
 
 from __future__ import annotations
 
 from torch import nn
 
+from netir.emitters.backend import Lowerings
 from netir.emitters.pytorch import modules as M
-from netir.emitters.registry import register_lowering
-from netir.ir.ops import pool
+from netir.ir import arithmetic
 
 PLACEHOLDER = object()  # marks a graph input
-
-
-def _lower(op: str):
-    return register_lowering(op, "torch")
+LOWERINGS = Lowerings("torch")
+_lower = LOWERINGS.register
 
 
 def _symmetric(pad) -> bool:
@@ -29,12 +28,12 @@ def _torch_pad(pad) -> tuple[int, int, int, int]:
 
 
 @_lower("input")
-def _input(node, graph):
+def _input(node, graph, inputs):
     return PLACEHOLDER
 
 
 @_lower("conv2d")
-def _conv2d(node, graph):
+def _conv2d(node, graph, inputs):
     a = node.attrs
     args = (graph.input_shapes(node)[0][0], a["out_channels"], a["kernel"])
     kw = dict(stride=a["stride"], dilation=a["dilation"], groups=a["groups"], bias=a["bias"])
@@ -44,34 +43,36 @@ def _conv2d(node, graph):
 
 
 @_lower("dense")
-def _dense(node, graph):
+def _dense(node, graph, inputs):
     return nn.Linear(graph.input_shapes(node)[0][0], node.attrs["units"], bias=node.attrs["bias"])
 
 
 @_lower("batch_norm")
-def _batch_norm(node, graph):
+def _batch_norm(node, graph, inputs):
     shape = graph.input_shapes(node)[0]
     cls = nn.BatchNorm2d if len(shape) == 3 else nn.BatchNorm1d
     return cls(shape[0], eps=node.attrs["eps"], momentum=node.attrs["momentum"])
 
 
-register_lowering("relu", "torch")(lambda node, graph: nn.ReLU())
-register_lowering("tanh", "torch")(lambda node, graph: nn.Tanh())
-register_lowering("sigmoid", "torch")(lambda node, graph: nn.Sigmoid())
-register_lowering("softmax", "torch")(lambda node, graph: nn.Softmax(dim=node.attrs["axis"] + 1))
-register_lowering("dropout", "torch")(lambda node, graph: nn.Dropout(node.attrs["rate"]))
-register_lowering("flatten", "torch")(lambda node, graph: M.Flatten())
-register_lowering("global_avg_pool", "torch")(lambda node, graph: M.GlobalAvgPool())
-register_lowering("add", "torch")(lambda node, graph: M.Add())
-register_lowering("concat", "torch")(lambda node, graph: M.Concat())
-register_lowering("zero_pad2d", "torch")(
-    lambda node, graph: nn.ZeroPad2d(_torch_pad(node.attrs["padding"])))
-register_lowering("adaptive_avg_pool2d", "torch")(
-    lambda node, graph: nn.AdaptiveAvgPool2d(node.attrs["output_size"]))
+_lower("relu")(lambda node, graph, inputs: nn.ReLU())
+_lower("tanh")(lambda node, graph, inputs: nn.Tanh())
+_lower("sigmoid")(lambda node, graph, inputs: nn.Sigmoid())
+_lower("hardtanh")(
+    lambda node, graph, inputs: nn.Hardtanh(node.attrs["min_val"], node.attrs["max_val"]))
+_lower("softmax")(lambda node, graph, inputs: nn.Softmax(dim=node.attrs["axis"] + 1))
+_lower("dropout")(lambda node, graph, inputs: nn.Dropout(node.attrs["rate"]))
+_lower("flatten")(lambda node, graph, inputs: M.Flatten())
+_lower("global_avg_pool")(lambda node, graph, inputs: M.GlobalAvgPool())
+_lower("add")(lambda node, graph, inputs: M.Add())
+_lower("concat")(lambda node, graph, inputs: M.Concat())
+_lower("zero_pad2d")(
+    lambda node, graph, inputs: nn.ZeroPad2d(_torch_pad(node.attrs["padding"])))
+_lower("adaptive_avg_pool2d")(
+    lambda node, graph, inputs: nn.AdaptiveAvgPool2d(node.attrs["output_size"]))
 
 
 @_lower("local_response_norm")
-def _lrn(node, graph):
+def _lrn(node, graph, inputs):
     a = node.attrs
     return nn.LocalResponseNorm(a["size"], alpha=a["alpha"], beta=a["beta"], k=a["k"])
 
@@ -83,12 +84,12 @@ def _native_pool(a) -> bool:
 
 
 def _exact_pad(node, graph):
-    return _torch_pad(pool.explicit_padding(node.attrs, graph.input_shapes(node)[0],
+    return _torch_pad(arithmetic.explicit_padding(node.attrs, graph.input_shapes(node)[0],
                                             node.shape))
 
 
 @_lower("max_pool2d")
-def _max_pool(node, graph):
+def _max_pool(node, graph, inputs):
     a = node.attrs
     if _native_pool(a):
         return nn.MaxPool2d(a["kernel"], a["stride"], tuple(p for p, _ in a["padding"]),
@@ -97,10 +98,10 @@ def _max_pool(node, graph):
 
 
 @_lower("avg_pool2d")
-def _avg_pool(node, graph):
+def _avg_pool(node, graph, inputs):
     a = node.attrs
     if _native_pool(a):
         return nn.AvgPool2d(a["kernel"], a["stride"], tuple(p for p, _ in a["padding"]),
                             ceil_mode=a["ceil_mode"], count_include_pad=a["count_include_pad"])
     return M.AvgPoolExact(a["kernel"], a["stride"], _exact_pad(node, graph),
-                          pool.avg_divisor(a, graph.input_shapes(node)[0]))
+                          arithmetic.avg_divisor(a, graph.input_shapes(node)[0]))

@@ -11,7 +11,7 @@ one is right.
     >>> (y,) = execute(model, [x])                     # doctest: +SKIP
 """
 
-from netir.emitters.reference import lowerings  # noqa: F401  (registers the lowerings)
+from netir.emitters.reference.backend import BACKEND, ReferenceBackend
 from netir.emitters.reference.model import (
     ReferenceModel,
     Run,
@@ -24,5 +24,5 @@ from netir.emitters.reference.model import (
 
 emit = to_reference
 
-__all__ = ["ReferenceModel", "Run", "count_params", "emit", "execute", "export_weights",
-           "import_weights", "to_reference"]
+__all__ = ["BACKEND", "ReferenceBackend", "ReferenceModel", "Run", "count_params", "emit",
+           "execute", "export_weights", "import_weights", "to_reference"]

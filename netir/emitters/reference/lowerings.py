@@ -12,13 +12,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from netir.emitters.registry import register_lowering
+from netir.emitters.backend import Lowerings
 from netir.ir import arithmetic
-from netir.ir.ops import pool
 
-
-def _lower(op: str):
-    return register_lowering(op, "reference")
+# Unlike the other backends' (node, graph, inputs), these run at execution time:
+# (node, input arrays, the node's weights, the Run) -> output array.
+LOWERINGS = Lowerings("reference")
+_lower = LOWERINGS.register
 
 
 def _windows(x: np.ndarray, kernel, stride, dilation, out_hw) -> np.ndarray:
@@ -142,6 +142,12 @@ def sigmoid(node, inputs, params, run):
     return (1 + np.tanh(inputs[0] / 2)) / 2
 
 
+@_lower("hardtanh")
+def hardtanh(node, inputs, params, run):
+    """Clip to ``[min_val, max_val]``."""
+    return np.clip(inputs[0], node.attrs["min_val"], node.attrs["max_val"])
+
+
 @_lower("softmax")
 def softmax(node, inputs, params, run):
     """Along the logical axis (0 = channels), i.e. array axis ``axis + 1``."""
@@ -154,7 +160,7 @@ def _pool_windows(node, x: np.ndarray, value: float) -> np.ndarray:
     """Windows of a pool after padding with ``value`` and, for ``ceil_mode``, extending
     the bottom/right so the kept partial windows are whole."""
     a = node.attrs
-    pad = pool.explicit_padding(a, x.shape[1:], node.shape)
+    pad = arithmetic.explicit_padding(a, x.shape[1:], node.shape)
     return _windows(_pad(x, pad, value), a["kernel"], a["stride"], (1, 1), node.shape[1:])
 
 
@@ -173,7 +179,7 @@ def avg_pool2d(node, inputs, params, run):
     total = _pool_windows(node, x, 0.0).sum(axis=(-2, -1))
     counted = _pad(np.ones((1, 1, *x.shape[2:]), x.dtype), a["padding"],
                    1.0 if a["count_include_pad"] else 0.0)
-    pad = pool.explicit_padding(a, x.shape[1:], node.shape)
+    pad = arithmetic.explicit_padding(a, x.shape[1:], node.shape)
     beyond = tuple((0, after - given[1]) for (_, after), given in zip(pad, a["padding"]))
     counted = _windows(_pad(counted, beyond), a["kernel"], a["stride"], (1, 1), node.shape[1:])
     return total / counted.sum(axis=(-2, -1))

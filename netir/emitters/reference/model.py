@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from netir.emitters.registry import get_lowering, output_names
+from netir.emitters.reference.lowerings import LOWERINGS
+from netir.emitters.registry import output_names
 from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
 from netir.ir.node import Node
@@ -60,7 +61,7 @@ def to_reference(graph: Graph, outputs: Sequence[str] | None = None,
         raise NetIRError("the reference backend runs in float32 or float64", str(dtype),
                          node="<reference>", op="dtype")
     for node in graph.nodes:
-        get_lowering(node, "reference")
+        LOWERINGS.lookup(node)
     model = ReferenceModel(graph, {}, dtype, output_names(graph, outputs))
     import_weights(model, random_weights(graph) if weights is None else weights)
     return model
@@ -85,8 +86,7 @@ def execute(model: ReferenceModel, inputs: Sequence[np.ndarray], *,
     values: dict[str, np.ndarray] = {}
     for node in graph.nodes:
         args = [values[i] for i in node.inputs] if node.inputs else [feeds[node.name]]
-        value = get_lowering(node, "reference")(node, args, model.weights.get(node.name, {}),
-                                                run)
+        value = LOWERINGS.lookup(node)(node, args, model.weights.get(node.name, {}), run)
         values[node.name] = value if visit is None else visit(node, value)
         for i in node.inputs:  # drop what no later node and no caller needs
             remaining[i] -= 1

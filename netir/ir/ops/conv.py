@@ -2,44 +2,35 @@
 
 from __future__ import annotations
 
-from netir.ir import arithmetic
+from netir.ir.arithmetic import resolve_padding, window_shape
 from netir.ir.attrs import Attr, boolean, integer, padding, pair
 from netir.ir.errors import ShapeError
+from netir.ir.params import BIAS, WEIGHT, Param, he_normal, normal
 from netir.ir.registry import OpSpec
 from netir.ir.rewrites import Rewrites, add_padding, scale_output_channels
-from netir.ir.summary import format_shape as _fmt
+
+MAX_CHANNELS = 8  # property tests keep tensors small
 
 
-def resolve_padding(attrs, in_hw, kernel, stride, dilation=(1, 1)):
-    """Turn 'same'/'valid' into explicit ((top, bottom), (left, right)) pairs."""
-    p = attrs["padding"]
-    if p == "valid":
-        return ((0, 0), (0, 0))
-    if p == "same":
-        return tuple(arithmetic.same_padding(in_hw[i], kernel[i], stride[i], dilation[i])
-                     for i in range(2))
-    return p
-
-
-def window_shape(in_shape, kernel, stride, pad, dilation=(1, 1), ceil_mode=False):
-    """Output (H, W) of a sliding window; ShapeError when it does not fit."""
-    _, h, w = in_shape
-    out = tuple(arithmetic.window_output_size((h, w)[i], kernel[i], stride[i], pad[i],
-                                              dilation[i], ceil_mode) for i in range(2))
-    if min(out) < 1:
-        eff = tuple((kernel[i] - 1) * dilation[i] + 1 for i in range(2))
-        padded = (h + pad[0][0] + pad[0][1], w + pad[1][0] + pad[1][1])
-        raise ShapeError(f"kernel {_fmt(eff)} is larger than the padded input "
-                         f"{_fmt(padded)}",
-                         f"input {_fmt(in_shape)}, kernel {_fmt(kernel)}, padding {pad}, "
-                         f"dilation {_fmt(dilation)}")
-    return out
+def draw_padding(draw, st, kernel, *, below_kernel: bool, modes=("valid", "same")):
+    """Any padding form the builder accepts: a mode in ``modes``, an int, an (h, w) pair
+    or explicit ((top, bottom), (left, right)); each side at most the kernel (below it
+    with ``below_kernel``, as pools require)."""
+    hi = [k - 1 if below_kernel else k for k in kernel]
+    kind = draw(st.sampled_from(["explicit", "int", "pair", *modes]))
+    if kind == "int":
+        return draw(st.integers(0, min(hi)))
+    if kind == "pair":
+        return (draw(st.integers(0, hi[0])), draw(st.integers(0, hi[1])))
+    if kind == "explicit":
+        return tuple((draw(st.integers(0, h)), draw(st.integers(0, h))) for h in hi)
+    return kind
 
 
 def _conv_resolve(attrs, inputs):
     hw = inputs[0][1:]
-    return {**attrs, "padding": resolve_padding(attrs, hw, attrs["kernel"], attrs["stride"],
-                                                attrs["dilation"])}
+    return {**attrs, "padding": resolve_padding(attrs["padding"], hw, attrs["kernel"],
+                                                attrs["stride"], attrs["dilation"])}
 
 
 def _conv_shape(attrs, inputs):
@@ -53,13 +44,26 @@ def _conv_shape(attrs, inputs):
     return (attrs["out_channels"], oh, ow)
 
 
-def _conv_params(attrs, inputs):
-    c = inputs[0][0]
-    o = attrs["out_channels"]
-    trainable = {"weight": (o, c // attrs["groups"], *attrs["kernel"])}
-    if attrs["bias"]:
-        trainable["bias"] = (o,)
-    return trainable, {}
+_CONV_PARAMS = (
+    Param("weight", WEIGHT, "OIHW", he_normal(fan_in_axes=(1, 2, 3)),
+          lambda a, i: (a["out_channels"], i[0][0] // a["groups"], *a["kernel"]),
+          doc="kernel (out, in / groups, kh, kw)"),
+    Param("bias", BIAS, "O", normal(0.1), lambda a, i: (a["out_channels"],),
+          present=lambda a: a["bias"], doc="per output channel, when bias=True"),
+)
+
+
+def _conv_draw(draw, st, inputs):
+    c, h, w = inputs[0]
+    groups = draw(st.sampled_from([d for d in range(1, c + 1) if c % d == 0]))
+    dilation = draw(st.sampled_from([(1, 1), (1, 1), (2, 1), (2, 2)]))
+    kmax = [min(4, (s - 1) // d + 1) for s, d in zip((h, w), dilation)]
+    kernel = (draw(st.integers(1, kmax[0])), draw(st.integers(1, kmax[1])))
+    return {"out_channels": groups * draw(st.integers(1, max(1, MAX_CHANNELS // groups))),
+            "kernel": kernel, "dilation": dilation, "groups": groups,
+            "stride": draw(st.sampled_from([(1, 1), (1, 1), (2, 2), (1, 2), (3, 3)])),
+            "padding": draw_padding(draw, st, kernel, below_kernel=False),
+            "bias": draw(st.booleans())}
 
 
 def _conv_macs(attrs, inputs, output):
@@ -102,8 +106,8 @@ CONV2D = OpSpec(
         Attr("groups", integer(1), 1, "channel groups; must divide in and out channels"),
         Attr("bias", boolean, True, "add a learned bias"),
     ),
-    resolve=_conv_resolve, shape=_conv_shape, params=_conv_params, macs=_conv_macs,
-    describe=_conv_describe,
+    resolve=_conv_resolve, shape=_conv_shape, parameters=_CONV_PARAMS, macs=_conv_macs,
+    describe=_conv_describe, overwritable=True, draw_attrs=_conv_draw,
     rewrites=Rewrites(
         absorb_channel_affine=scale_output_channels,
         absorb_zero_padding=lambda a, pad: {**a, "padding": add_padding(a["padding"], pad)}),
@@ -129,6 +133,8 @@ ZERO_PAD2D = OpSpec(
     resolve=_pad_resolve, shape=_pad_shape, describe=lambda a: f"zero pad {a['padding']}",
     rewrites=Rewrites(identity=lambda a, inputs: not any(map(any, a["padding"])),
                       zero_padding=lambda a: a["padding"]),
+    draw_attrs=lambda draw, st, inputs: {
+        "padding": draw_padding(draw, st, (2, 2), below_kernel=False, modes=())},
 )
 
 OPS = (CONV2D, ZERO_PAD2D)

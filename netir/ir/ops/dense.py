@@ -5,15 +5,16 @@ from __future__ import annotations
 from math import prod
 
 from netir.ir.attrs import Attr, boolean, integer, real
+from netir.ir.params import BIAS, WEIGHT, Param, he_normal, normal
 from netir.ir.registry import OpSpec
 from netir.ir.rewrites import Rewrites, always_identity, scale_output_channels
 
-
-def _dense_params(attrs, inputs):
-    trainable = {"weight": (attrs["units"], inputs[0][0])}
-    if attrs["bias"]:
-        trainable["bias"] = (attrs["units"],)
-    return trainable, {}
+_DENSE_PARAMS = (
+    Param("weight", WEIGHT, "OI", he_normal(fan_in_axes=(1,)),
+          lambda a, i: (a["units"], i[0][0]), doc="(out, in)"),
+    Param("bias", BIAS, "O", normal(0.1), lambda a, i: (a["units"],),
+          present=lambda a: a["bias"], doc="per output feature, when bias=True"),
+)
 
 
 DENSE = OpSpec(
@@ -22,7 +23,9 @@ DENSE = OpSpec(
     attrs=(Attr("units", integer(1), doc="output features"),
            Attr("bias", boolean, True, "add a learned bias")),
     shape=lambda attrs, inputs: (attrs["units"],),
-    params=_dense_params, describe=lambda a: f"dense {a['units']}",
+    parameters=_DENSE_PARAMS, describe=lambda a: f"dense {a['units']}", overwritable=True,
+    draw_attrs=lambda draw, st, inputs: {"units": draw(st.integers(1, 12)),
+                                         "bias": draw(st.booleans())},
     macs=lambda attrs, inputs, output: inputs[0][0] * attrs["units"],
     rewrites=Rewrites(absorb_channel_affine=scale_output_channels),
 )
@@ -40,6 +43,7 @@ DROPOUT = OpSpec(
     attrs=(Attr("rate", real(0.0, 1.0, high_open=True), 0.5, "fraction dropped in training"),),
     describe=lambda a: f"dropout {a['rate']:g}",
     rewrites=Rewrites(identity=always_identity),
+    draw_attrs=lambda draw, st, inputs: {"rate": draw(st.sampled_from([0.0, 0.5]))},
 )
 
 OPS = (DENSE, FLATTEN, DROPOUT)

@@ -22,8 +22,9 @@ def _concat_shape(attrs, inputs):
 
 
 ADD = OpSpec(name="add", category="merge", arity=(2, None), shape=_add_shape,
+             in_place=True, overwritable=True,
              doc="Element-wise sum of inputs of one shape (residual connections).")
 CONCAT = OpSpec(name="concat", category="merge", arity=(2, None), shape=_concat_shape,
-                doc="Concatenate along channels, in input order.")
+                overwritable=True, doc="Concatenate along channels, in input order.")
 
 OPS = (ADD, CONCAT)

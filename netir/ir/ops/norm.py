@@ -6,13 +6,30 @@ import numpy as np
 
 from netir.ir.attrs import Attr, integer, real
 from netir.ir.errors import ShapeError
+from netir.ir.params import (
+    BIAS,
+    COUNTER,
+    RUNNING_STAT,
+    WEIGHT,
+    ZEROS,
+    Param,
+    channels,
+    normal,
+    uniform,
+)
 from netir.ir.registry import OpSpec
 from netir.ir.rewrites import Rewrites
 
-
-def _bn_params(attrs, inputs):
-    c = (inputs[0][0],)
-    return {"weight": c, "bias": c}, {"running_mean": c, "running_var": c}
+# Random values keep the statistics away from the identity (mean 0, variance 1), so
+# that a backend which ignored them would be caught.
+_BN_PARAMS = (
+    Param("weight", WEIGHT, "C", uniform(0.5, 1.5), channels, doc="scale (gamma)"),
+    Param("bias", BIAS, "C", normal(0.2), channels, doc="shift (beta)"),
+    Param("running_mean", RUNNING_STAT, "C", normal(0.2), channels),
+    Param("running_var", RUNNING_STAT, "C", uniform(0.5, 1.5), channels),
+    Param("num_batches_tracked", COUNTER, "", ZEROS, lambda a, i: (),
+          doc="batches seen in training (PyTorch's counter; not a weight)"),
+)
 
 
 def _bn_affine(attrs, params):
@@ -28,7 +45,10 @@ BATCH_NORM = OpSpec(
     attrs=(Attr("eps", real(0.0, low_open=True), 1e-5, "added to the variance"),
            Attr("momentum", real(0.0, 1.0), 0.1,
                 "weight of the new batch statistic (Keras momentum = 1 - this)")),
-    params=_bn_params, describe=lambda a: "batch norm",
+    parameters=_BN_PARAMS, describe=lambda a: "batch norm", overwritable=True,
+    draw_attrs=lambda draw, st, inputs: {
+        "eps": draw(st.sampled_from([1e-5, 1e-3, 0.1])),
+        "momentum": draw(st.sampled_from([0.1, 0.01, 0.99]))},
     rewrites=Rewrites(channel_affine=_bn_affine),
 )
 
@@ -49,6 +69,10 @@ LOCAL_RESPONSE_NORM = OpSpec(
            Attr("beta", real(0.0), 0.75, "exponent"),
            Attr("k", real(0.0), 1.0, "additive constant")),
     shape=_lrn_shape, describe=lambda a: f"LRN {a['size']}",
+    draw_attrs=lambda draw, st, inputs: {
+        "size": draw(st.integers(1, min(5, 2 * inputs[0][0] - 1))),
+        "alpha": draw(st.sampled_from([1e-4, 1e-2, 0.5])),
+        "beta": draw(st.sampled_from([0.75, 0.5, 1.0])), "k": draw(st.sampled_from([1.0, 2.0]))},
 )
 
 OPS = (BATCH_NORM, LOCAL_RESPONSE_NORM)

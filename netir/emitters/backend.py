@@ -1,0 +1,126 @@
+"""The backend protocol: everything netir does with a framework goes through one object.
+
+A backend (``torch``, ``keras``, a NumPy reference, a plugin's) is an instance of a
+:class:`Backend` subclass, registered once by name (:mod:`netir.emitters.registry`).
+Code that needs a framework asks the registry for a backend and calls these methods;
+nothing else branches on the framework.
+
+``name``
+    What users type: ``emit(graph, "torch")``, ``netir emit --backend torch``.
+``lowerings``
+    Its :class:`Lowerings` table, op name -> lowering. Every backend's lowerings have
+    ONE signature::
+
+        lowering(node: Node, graph: Graph, inputs: list) -> value
+
+    ``inputs`` holds the backend's values for ``node.inputs`` in order (Keras tensors,
+    torch.fx nodes, NumPy arrays...); the return value is whatever that backend's
+    ``emit`` builds from (a Keras tensor, an ``nn.Module``, a NumPy function...).
+    Attributes are read from ``node.attrs`` (defaults already filled), shapes from
+    ``node.shape`` and ``graph.input_shapes(node)``: a lowering never re-derives them.
+``emit(graph, outputs=None, **options) -> model``
+    A live model computing ``graph`` (``outputs``: node names it returns instead of
+    the graph's outputs). The built-in backends take ``optimize=True`` and
+    ``weights=`` (neutral) as options; a backend refuses options it does not know.
+``export_weights(model)`` / ``import_weights(model, weights)``
+    Weights as ``{node name: {param: array}}`` in the neutral (PyTorch/ONNX) layout;
+    import is strict (every parameter, exact shapes) and raises NetIRError.
+``run(model, inputs) -> outputs``
+    Inference on a list of NumPy arrays, channels first (N, C, H, W) or (N, features),
+    in the order of ``graph.inputs``; returns a list of NumPy arrays, channels first,
+    in the order of the model's outputs.
+``count(model) -> (trainable, buffers)``
+    Element counts as the framework reports them.
+``save(model, directory) -> path`` / ``load(directory) -> model``
+    One model file in ``directory`` (``model_file``).
+``owns(model) -> bool``
+    Whether ``model`` is one of this backend's models; used to dispatch
+    ``export_weights(model)`` and friends. It must not import a framework that is not
+    already imported (a model of that framework cannot exist yet).
+
+A new backend subclasses :class:`Backend`, fills its ``lowerings`` with
+``@lowerings.register("op")`` and registers an instance with
+:func:`netir.emitters.registry.register_backend` or the ``netir.backends`` entry point.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from netir.ir.errors import NetIRError, UnsupportedOpError
+from netir.ir.node import Node
+
+Lowering = Callable[[Node, Any, list], Any]
+Weights = dict[str, dict[str, np.ndarray]]
+
+
+class Lowerings(dict):
+    """One backend's lowering table: op name -> ``lowering(node, graph, inputs)``."""
+
+    def __init__(self, backend: str) -> None:
+        super().__init__()
+        self.backend = backend
+
+    def register(self, op: str, *, replace: bool = False) -> Callable[[Lowering], Lowering]:
+        """Decorator: the function lowers ``op``. A second lowering is an error."""
+
+        def wrap(fn: Lowering) -> Lowering:
+            if op in self and not replace:
+                raise NetIRError("a lowering is already registered", f"{op} for {self.backend}",
+                                 node="<lowerings>", op=op)
+            self[op] = fn
+            return fn
+
+        return wrap
+
+    def lookup(self, node: Node) -> Lowering:
+        """The lowering of ``node.op``; UnsupportedOpError names node, op and backend."""
+        try:
+            return self[node.op]
+        except KeyError:
+            raise UnsupportedOpError(f"the {self.backend} emitter has no lowering for this op",
+                                     f"op {node.op!r}, emitter {self.backend!r}",
+                                     node=node.name, op=node.op) from None
+
+
+class Backend(ABC):
+    """Base class of every backend; see the module docstring for the protocol.
+
+    Every method is abstract: a subclass that leaves one out cannot be instantiated.
+    """
+
+    name: str = ""
+    model_file: str = "model"
+    lowerings: Lowerings
+
+    @abstractmethod
+    def emit(self, graph, outputs: Sequence[str] | None = None, **options: Any) -> Any: ...
+
+    @abstractmethod
+    def export_weights(self, model: Any) -> Weights: ...
+
+    @abstractmethod
+    def import_weights(self, model: Any, weights: Weights) -> None: ...
+
+    @abstractmethod
+    def run(self, model: Any, inputs: Sequence[np.ndarray]) -> list[np.ndarray]: ...
+
+    @abstractmethod
+    def count(self, model: Any) -> tuple[int, int]: ...
+
+    @abstractmethod
+    def save(self, model: Any, directory: str | Path) -> Path: ...
+
+    @abstractmethod
+    def load(self, directory: str | Path) -> Any: ...
+
+    @abstractmethod
+    def owns(self, model: Any) -> bool: ...
+
+    def __repr__(self) -> str:
+        return f"<netir backend {self.name!r}>"

@@ -1,0 +1,113 @@
+"""Neutral weights in and out of an emitted Keras model, derived from the op specs.
+
+A weighted layer is named after its node and holds the node's declared parameters
+(:class:`netir.ir.params.Param`, counters excepted) in declaration order, each in
+Keras' channels-last layout: the spatial axes first, then the others reversed
+(neutral ``OIHW`` is Keras ``HWIO``, ``OI`` is ``IO``, ``C`` stays ``C``).
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+
+from netir.emitters.keras3.names import node_name
+from netir.emitters.tensorfile import normalise_weights
+from netir.ir.errors import NetIRError, WeightsError
+from netir.ir.params import COUNTER, Param
+
+_SPATIAL = "HW"
+
+
+def keras_layout(neutral: str) -> str:
+    """``OIHW`` -> ``HWIO``: spatial axes first, the others in reverse order."""
+    spatial = [a for a in neutral if a in _SPATIAL]
+    return "".join(spatial + [a for a in reversed(neutral) if a not in _SPATIAL])
+
+
+def to_keras_layout(value: np.ndarray, neutral: str) -> np.ndarray:
+    return np.transpose(value, [neutral.index(a) for a in keras_layout(neutral)])
+
+
+def to_neutral_layout(value: np.ndarray, neutral: str) -> np.ndarray:
+    keras_axes = keras_layout(neutral)
+    return np.transpose(value, [keras_axes.index(a) for a in neutral])
+
+
+def _graph(model: keras.Model):
+    graph = getattr(model, "netir_graph", None)
+    if graph is None:
+        raise NetIRError("this Keras model carries no netir graph (emit it with netir, or "
+                         "load it with the keras backend from a directory with graph.json)",
+                         model.name, node=model.name, op="weights")
+    return graph
+
+
+def _declared(graph, layer) -> tuple[str, list[Param]]:
+    """The node of a weighted layer and its parameters, in the order Keras holds them."""
+    name = node_name(layer.name)
+    if name not in graph:
+        raise NetIRError("the model has a weighted layer that is no node of its graph",
+                         layer.name, node=name, op="weights")
+    node = graph[name]
+    params = [p for p in node.spec.parameters if p.role != COUNTER and p.present(node.attrs)]
+    if len(params) != len(layer.weights):
+        raise NetIRError(f"the layer holds {len(layer.weights)} variables but the op "
+                         f"declares {[p.name for p in params]}", type(layer).__name__,
+                         node=name, op=node.op)
+    return name, params
+
+
+def export_weights(model: keras.Model) -> dict[str, dict]:
+    """``{node: {param: array}}`` in the neutral (PyTorch) layout."""
+    graph = _graph(model)
+    out: dict[str, dict] = {}
+    for layer in model.layers:
+        if not layer.weights:
+            continue
+        name, params = _declared(graph, layer)
+        out[name] = {p.name: np.ascontiguousarray(
+            to_neutral_layout(keras.ops.convert_to_numpy(v), p.layout))
+            for p, v in zip(params, layer.weights)}
+    return out
+
+
+def import_weights(model: keras.Model, weights: dict[str, dict]) -> None:
+    """Assign neutral weights to the layers of the same names (strict: every layer,
+    every variable, exact shapes, nothing the graph does not have). Weights of graph
+    nodes the model does not compute (outside the requested outputs' ancestry) are
+    accepted and ignored, as the PyTorch side keeps such modules unused. Raises
+    WeightsError naming the tensor, or for a dtype outside the float32 policy."""
+    graph = _graph(model)
+    weights = normalise_weights(weights)
+    seen = set()
+    for layer in model.layers:
+        if not layer.weights:
+            continue
+        name, params = _declared(graph, layer)
+        if name not in weights:
+            raise WeightsError("weights lack this layer", layer.name, node=name, op="weights")
+        seen.add(name)
+        given = weights[name]
+        for p, v in zip(params, layer.weights):
+            if p.name not in given:
+                raise WeightsError(f"weights lack '{p.name}'", sorted(given), node=name,
+                                   op="weights")
+            neutral_shape = tuple(given[p.name].shape)
+            if len(neutral_shape) != len(p.layout):
+                raise WeightsError(f"shape of '{p.name}' does not fit the layer",
+                                   neutral_shape, node=name, op="weights")
+            value = to_keras_layout(given[p.name], p.layout)
+            if tuple(value.shape) != tuple(v.shape):
+                raise WeightsError(f"shape of '{p.name}' does not fit the layer",
+                                   neutral_shape, node=name, op="weights")
+            v.assign(value.astype(v.dtype))
+        unused = sorted(set(given) - {p.name for p in params})
+        if unused:
+            raise WeightsError("the model has no such parameter", unused[0], node=name,
+                               op="weights")
+    extra = sorted(n for n in set(weights) - seen if n not in graph or not any(
+        p.role != COUNTER and p.present(graph[n].attrs) for p in graph[n].spec.parameters))
+    if extra:
+        raise WeightsError("the model has no layer of this name", extra[0], node=extra[0],
+                           op="weights")

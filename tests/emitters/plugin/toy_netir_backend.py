@@ -1,0 +1,114 @@
+"""A toy netir backend, installed only inside the test session (see test_plugin_backend).
+
+It runs a handful of ops in NumPy. It knows nothing of netir beyond the public
+backend protocol, as a third-party plugin would.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+import netir
+from netir.emitters.backend import Backend, Lowerings
+
+LOWERINGS = Lowerings("toy")
+
+
+@LOWERINGS.register("input")
+def _input(node, graph, inputs):
+    return None  # filled from the caller's arrays
+
+
+@LOWERINGS.register("flatten")
+def _flatten(node, graph, inputs):
+    return lambda params, x: x.reshape(len(x), -1)
+
+
+@LOWERINGS.register("relu")
+def _relu(node, graph, inputs):
+    return lambda params, x: np.maximum(x, 0)
+
+
+@LOWERINGS.register("add")
+def _add(node, graph, inputs):
+    return lambda params, *xs: sum(xs[1:], xs[0])
+
+
+@LOWERINGS.register("dense")
+def _dense(node, graph, inputs):
+    def dense(params, x):
+        y = x @ params["weight"].T
+        return y + params["bias"] if "bias" in params else y
+
+    return dense
+
+
+class ToyModel:
+    def __init__(self, graph, steps, outputs, params):
+        self.graph, self.steps, self.outputs, self.params = graph, steps, outputs, params
+
+
+class ToyBackend(Backend):
+    name = "toy"
+    model_file = "model.toy.json"
+    lowerings = LOWERINGS
+
+    def emit(self, graph, outputs=None):
+        steps = [(n.name, LOWERINGS.lookup(n)(n, graph, list(n.inputs)), list(n.inputs))
+                 for n in graph.nodes]
+        params = netir.random_weights(graph, seed=1)
+        names = list(outputs) if outputs else [n.name for n in graph.outputs]
+        return ToyModel(graph, steps, names, params)
+
+    def export_weights(self, model):
+        return {n: {k: v.copy() for k, v in ps.items()} for n, ps in model.params.items()}
+
+    def import_weights(self, model, weights):
+        if sorted(weights) != sorted(model.params):
+            raise netir.NetIRError("weights do not match the model's layers",
+                                   sorted(set(weights) ^ set(model.params)),
+                                   node="<toy>", op="weights")
+        for node, ps in weights.items():
+            for k, v in ps.items():
+                if model.params[node][k].shape != np.shape(v):
+                    raise netir.NetIRError(f"shape of '{k}' differs", np.shape(v),
+                                           node=node, op="weights")
+                model.params[node][k] = np.asarray(v, np.float32).copy()
+
+    def run(self, model, inputs):
+        env = dict(zip((n.name for n in model.graph.inputs), inputs))
+        for name, fn, ins in model.steps:
+            if fn is not None:
+                env[name] = fn(model.params.get(name, {}), *(env[i] for i in ins))
+        return [env[n] for n in model.outputs]
+
+    def count(self, model):
+        trainable = buffers = 0
+        for node in model.graph.nodes:
+            t, b = model.graph.param_shapes(node)
+            trainable += sum(int(np.prod(s)) for s in t.values())
+            buffers += sum(int(np.prod(s)) for s in b.values())
+        return trainable, buffers
+
+    def save(self, model, directory):
+        path = Path(directory) / self.model_file
+        weights = {n: {k: v.tolist() for k, v in ps.items()} for n, ps in model.params.items()}
+        path.write_text(json.dumps({"graph": model.graph.to_json(), "outputs": model.outputs,
+                                    "weights": weights}))
+        return path
+
+    def load(self, directory):
+        doc = json.loads((Path(directory) / self.model_file).read_text())
+        model = self.emit(netir.Graph.from_json(doc["graph"]), doc["outputs"])
+        self.import_weights(model, {n: {k: np.asarray(v, np.float32) for k, v in ps.items()}
+                                    for n, ps in doc["weights"].items()})
+        return model
+
+    def owns(self, model):
+        return isinstance(model, ToyModel)
+
+
+BACKEND = ToyBackend()
