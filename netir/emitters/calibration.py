@@ -11,7 +11,8 @@ random weights in that state, framework-free, with the NumPy reference backend:
    training mode). Each conv and dense layer is rescaled, weight and bias together, so
    that its output has unit variance over the batch (LSUV, Mishkin & Matas 2016);
    each batch norm then normalises with the batch's statistics;
-3. set every batch norm's running mean and variance to the statistics it saw.
+3. set every batch norm's running mean and variance to the statistics it saw, except in
+   channels that were constant over the batch (see ``DEAD``), which keep the drawn ones.
 
 In inference mode every node then computes on the calibration batch what it computed
 in that pass, so activations are of order 1 at every depth. The result is ordinary
@@ -28,6 +29,12 @@ from netir.emitters.weights import Weights, random_weights
 from netir.ir.graph import Graph
 
 RESCALED = ("conv", "dense")  # categories whose layers are rescaled to unit variance
+# A channel that is constant over the calibration batch (variance below DEAD · mean²)
+# would get running variance 0, and its batch norm becomes x·s + t with s = γ/√ε ≈ 300γ
+# and t ≈ −mean·s: the frameworks' float32 cancellation then leaves errors of
+# 1e-7·|mean·s| on an output of size |β|, which no semantic difference causes. Such a
+# channel keeps its drawn statistics (mean ≈ 0, variance in [0.5, 1.5]).
+DEAD = 1e-6
 
 
 def calibration_inputs(graph: Graph, batch: int = 4, seed: int = 0) -> list[np.ndarray]:
@@ -66,11 +73,13 @@ def calibrated_weights(graph: Graph, seed: int = 0,
             model.weights[node.name][param] = model.weights[node.name][param] / std
         return value / std
 
+    drawn = {name: dict(params) for name, params in model.weights.items()}
     run = Run(training=True)
     execute(model, inputs, run=run, visit=unit_variance)
     for name, stats in run.batch_stats.items():
-        model.weights[name]["running_mean"] = stats["mean"]
-        model.weights[name]["running_var"] = stats["var"]
+        dead = stats["var"] <= DEAD * np.square(stats["mean"])
+        for param, observed in (("running_mean", stats["mean"]), ("running_var", stats["var"])):
+            model.weights[name][param] = np.where(dead, drawn[name][param], observed)
     return export_weights(model)
 
 

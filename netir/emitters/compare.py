@@ -13,8 +13,11 @@ however large or small later activations are, and float32 rounding that a deep n
 amplifies (it does: see ``drift``) is not blamed on a node that computes correctly.
 The drift, ``max |backend - truth|`` at every node and at the outputs, is reported as it
 is. The emitted model itself (graph outputs only, as users run it) must give the outputs
-of the per-node run. Weights are calibrated by default
-(:mod:`netir.emitters.calibration`), which keeps every activation of order 1.
+of the per-node run, within the tolerance or within that run's own drift: a runtime may
+fuse differently when fewer values are asked of it (ONNX Runtime does), and both runs
+are then float32 approximations of the same truth, each as good as the other. Weights
+are calibrated by default (:mod:`netir.emitters.calibration`), which keeps every
+activation of order 1.
 Backends are also compared pairwise on the outputs.
 """
 
@@ -73,7 +76,10 @@ class BackendResult:
     the outputs, ``max |backend - truth|`` (absolute, and over ``max |truth|``);
     ``drift_node``/``drift_rel``: the largest relative drift at any node.
     ``emitted_abs``: ``max |Δ|`` between the emitted model's outputs and the per-node
-    run's. ``passed``: every local error and ``emitted_abs`` within the tolerance.
+    run's; ``emitted_truth_abs``: the emitted model's ``max |Δ|`` from the truth.
+    ``passed``: every local error within the tolerance, and the emitted model either
+    within the tolerance of the per-node run or no further from the truth than twice
+    the per-node run's drift.
     """
 
     backend: str
@@ -89,6 +95,7 @@ class BackendResult:
     emitted_abs: float
     first_divergent: str | None
     passed: bool
+    emitted_truth_abs: float = 0.0
 
 
 @dataclass
@@ -252,7 +259,9 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
         for node, t, v, (local, size) in zip(nodes, truth, got, _local(reference, got)):
             node.max_abs[b], node.local[b], node.local_scale[b] = _max_abs(t, v), local, size
         emitted_abs = max(_max_abs(got[index[n]], e) for n, e in zip(out_names, emitted))
-        results.append(_judge(b, nodes, out_names, got, params, emitted_abs, tolerance))
+        emitted_truth = max(_max_abs(truth[index[n]], e) for n, e in zip(out_names, emitted))
+        results.append(_judge(b, nodes, out_names, got, params, (emitted_abs, emitted_truth),
+                              tolerance))
     report = CompareReport(
         network=graph.name, inputs={n.name: n.shape for n in graph.inputs},
         outputs={n: graph[n].shape for n in out_names}, batch=batch, seed=seed,
@@ -298,21 +307,24 @@ def _max_abs(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _judge(backend: str, nodes: list[NodeAgreement], out_names: list[str],
-           got: list[np.ndarray], params: tuple[int, int], emitted_abs: float,
-           tolerance: float) -> BackendResult:
+           got: list[np.ndarray], params: tuple[int, int],
+           emitted: tuple[float, float], tolerance: float) -> BackendResult:
     by_name = {n.name: n for n in nodes}
     worst = max(nodes, key=lambda n: n.relative(backend))
     drift = max(nodes, key=lambda n: n.drift(backend))
     beyond = next((n.name for n in nodes if not n.relative(backend) <= tolerance), None)
     index = {n.name: i for i, n in enumerate(nodes)}
     scale = max(by_name[n].scale for n in out_names) or 1.0
+    emitted_abs, emitted_truth = emitted
+    output_abs = max(by_name[n].max_abs[backend] for n in out_names)
+    emitted_ok = emitted_abs <= tolerance * scale or emitted_truth <= 2 * output_abs
     return BackendResult(
         backend=backend,
         shapes={n: tuple(got[index[n]].shape[1:]) for n in out_names},
         params=tuple(params),
-        output_abs=max(by_name[n].max_abs[backend] for n in out_names),
+        output_abs=output_abs,
         output_rel=max(by_name[n].drift(backend) for n in out_names),
         worst_node=worst.name, worst_rel=worst.relative(backend),
         worst_abs=worst.local[backend], drift_node=drift.name,
         drift_rel=drift.drift(backend), emitted_abs=emitted_abs, first_divergent=beyond,
-        passed=beyond is None and emitted_abs <= tolerance * scale)
+        passed=beyond is None and emitted_ok, emitted_truth_abs=emitted_truth)

@@ -63,14 +63,17 @@ def _inputs(draw, spec: OpSpec, pool: list[Tensor], first: Tensor) -> list[Tenso
 
 
 @st.composite
-def drawn_graphs(draw, max_nodes: int = 10) -> tuple[Graph, list[tuple[str, dict]]]:
-    """A random valid graph and, per node, the attributes as drawn (before the builder
-    normalises them: integer and pair paddings, 'same', None strides)."""
+def drawn_graphs(draw, max_nodes: int = 10, max_inputs: int = 2, chain: bool = False,
+                 ) -> tuple[Graph, list[tuple[str, dict]]]:
+    """A random valid graph with 1..``max_inputs`` inputs and, per node, the attributes
+    as drawn (before the builder normalises them: integer and pair paddings, 'same',
+    None strides). With ``chain``, each node reads the previous one first (other inputs
+    of a merge still come from anywhere), so the graph has a single output."""
     g = Graph("hypothesis")
     drawn: list[tuple[str, dict]] = []
     input_spec = get_op("input")
     pool: list[Tensor] = []
-    for _ in range(draw(st.integers(1, 2))):
+    for _ in range(draw(st.integers(1, max_inputs))):
         attrs = _attrs(draw, input_spec, [])
         pool.append(g.input(**attrs))
         drawn.append((pool[-1].name, attrs))
@@ -81,7 +84,8 @@ def drawn_graphs(draw, max_nodes: int = 10) -> tuple[Graph, list[tuple[str, dict
         if step >= steps and not unused:
             break
         # each graph input feeds the first steps, so that every input is used
-        candidates = [t for t in pool if t.name == unused[0]] if unused else pool
+        candidates = ([t for t in pool if t.name == unused[0]] if unused
+                      else [pool[-1]] if chain else pool)
         first = draw(st.sampled_from(candidates))
         spec = draw(st.sampled_from([s for s in ops if len(first.shape) in s.ranks]))
         inputs = _inputs(draw, spec, pool, first)
@@ -97,9 +101,11 @@ def drawn_graphs(draw, max_nodes: int = 10) -> tuple[Graph, list[tuple[str, dict
     return g, drawn
 
 
-def graphs(max_nodes: int = 10) -> st.SearchStrategy[Graph]:
-    """Random valid graphs over every registered op (see the module docstring)."""
-    return drawn_graphs(max_nodes).map(lambda pair: pair[0])
+def graphs(max_nodes: int = 10, max_inputs: int = 2, chain: bool = False,
+           ) -> st.SearchStrategy[Graph]:
+    """Random valid graphs over every registered op (see the module docstring and
+    :func:`drawn_graphs`)."""
+    return drawn_graphs(max_nodes, max_inputs, chain).map(lambda pair: pair[0])
 
 
 # Building blocks for strategies that compose their own graphs (netir.testing.motifs),

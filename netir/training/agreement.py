@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
 from netir.training.trainers import TRAINERS, trainable_names
 
@@ -81,6 +82,9 @@ def training_agreement(graph: Graph, backends: tuple[str, ...] = ("keras",), ste
 
     rng = np.random.default_rng(seed + 1)
     weights = random_weights(graph, seed) if weights is None else weights
+    if len(graph.inputs) != 1:
+        raise NetIRError("training agreement takes a graph with one input",
+                         f"{len(graph.inputs)} inputs", node=graph.name, op="train")
     (inp,), out = graph.inputs, graph.outputs[0]
     xs = [rng.standard_normal((batch, *inp.shape)).astype(dtype) for _ in range(steps + 1)]
     ts = [rng.standard_normal((batch, *out.shape)).astype(dtype) for _ in range(steps)]

@@ -144,7 +144,7 @@ def test_every_entry_is_an_importable_builder_with_checked_overrides(name):
     assert getattr(module, name) is builder
     assert {"num_classes", "in_channels", "input_size"} <= set(
         inspect.signature(builder).parameters)
-    with pytest.raises(netir.ArchitectureError, match="unexpected keyword") as err:
+    with pytest.raises(netir.ArchitectureError, match="unknown override .foo.") as err:
         netir.build(name, foo=1)
     assert "foo=1" in str(err.value) and err.value.node == name
 

@@ -109,3 +109,18 @@ def test_make_weights_kinds():
             np.testing.assert_array_equal(v, random_weights(g, seed=2)[node][p])
     with pytest.raises(netir.NetIRError, match="'calibrated' or 'random'. Got: 'trained'"):
         make_weights(g, "trained")
+
+
+def test_a_channel_constant_over_the_batch_keeps_its_drawn_statistics():
+    """Variance 0 would make the batch norm x·300γ − mean·300γ: float32 cancellation, not
+    semantics. Such a channel keeps the drawn statistics; a live one gets the observed."""
+    g = netir.Graph("dead")
+    x = g.input((2, 4, 4))
+    constant = g.softmax(g.conv2d(x, 1, 1), axis=0)   # one channel: softmax is 1 everywhere
+    g.batch_norm(g.concat(constant, g.conv2d(x, 1, 1)), name="bn")
+    drawn = random_weights(g)["bn"]
+    w = calibrated_weights(g)["bn"]
+    assert w["running_var"][0] == drawn["running_var"][0] > 0.4
+    assert w["running_mean"][0] == drawn["running_mean"][0]
+    assert w["running_var"][1] != drawn["running_var"][1]
+    assert w["running_var"][1] == pytest.approx(1.0, rel=1e-3)  # LSUV: unit variance

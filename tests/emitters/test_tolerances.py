@@ -5,38 +5,43 @@ import numpy as np
 import pytest
 
 from netir.architectures import build
-from netir.emitters import compare as compare_module
+from netir.emitters import registry
 from netir.emitters.compare import CATALOG_TOLERANCE, compare
+from netir.emitters.pytorch.backend import TorchBackend
 
 PERTURBED = "layer1.0.conv2"
 
 
-def _perturbed_torch(graph, weights, inputs, outputs):
+class _Perturbed(TorchBackend):
     """PyTorch, but one node's weight is 1e-3 (relative) off."""
-    off = {n: dict(ps) for n, ps in weights.items()}
-    off[PERTURBED]["weight"] = off[PERTURBED]["weight"] * np.float32(1 + 1e-3)
-    return compare_module._run_torch(graph, off, inputs, outputs)
+
+    name = "perturbed"
+
+    def import_weights(self, model, weights) -> None:
+        off = {n: dict(ps) for n, ps in weights.items()}
+        off[PERTURBED]["weight"] = off[PERTURBED]["weight"] * np.float32(1 + 1e-3)
+        super().import_weights(model, off)
 
 
-def _batch_stats_torch(graph, weights, inputs, outputs):
+class _BatchStats(TorchBackend):
     """PyTorch with batch norm left in training mode at inference (a classic bug)."""
-    import torch
 
-    from netir.emitters import pytorch
+    name = "batchstats"
 
-    model = pytorch.to_torch(graph, outputs)
-    pytorch.import_weights(model, weights)
-    model.train()
-    with torch.no_grad():
-        out = model(*(torch.from_numpy(x) for x in inputs))
-    outs = list(out) if isinstance(out, tuple) else [out]
-    return [t.numpy() for t in outs], pytorch.count_params(model)
+    def run(self, model, inputs):
+        import torch
+
+        model.train()
+        with torch.no_grad():
+            out = model(*(torch.from_numpy(np.asarray(x)) for x in inputs))
+        outs = list(out) if isinstance(out, tuple) else [out]
+        return [t.numpy() for t in outs]
 
 
 @pytest.fixture
 def faulty(monkeypatch):
-    monkeypatch.setitem(compare_module._RUNS, "perturbed", _perturbed_torch)
-    monkeypatch.setitem(compare_module._RUNS, "batchstats", _batch_stats_torch)
+    for backend in (_Perturbed(), _BatchStats()):
+        monkeypatch.setitem(registry._BACKENDS, backend.name, backend)
 
 
 def test_one_early_node_off_by_1e3_fails_the_check(faulty):
