@@ -3,8 +3,12 @@
 from netir.architectures import (  # noqa: F401  (register)
     alexnet,
     densenet,
+    inception,
     lenet,
+    mnasnet,
+    regnet,
     resnet,
+    squeezenet,
     tutorial_densenet,
     tutorial_plain,
     tutorial_resnet,

@@ -17,7 +17,9 @@ from netir.renderers.styles import FONTS
 
 WIDTH_IN, HEIGHT_IN = 9.0, 5.4  # shown at page width (about 900 px), text stays ~11 px
 FAMILY_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-                 "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+                 "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#aec7e8", "#ffbb78",
+                 "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7",
+                 "#dbdb8d", "#9edae5")
 # Label offsets in points, tried in order until one overlaps no placed label.
 OFFSETS = [(dx * r, dy * r) for r in range(1, 10)
            for dx, dy in ((7, 5), (7, -9), (-7, 5), (-7, -9), (0, 10), (0, -14))]

@@ -1,5 +1,6 @@
 """Parametrized over the registry: every entry is held to the reference numbers."""
 
+import math
 import time
 
 import pytest
@@ -11,7 +12,12 @@ from netir.architectures import build, get_architecture, list_architectures, reg
 NAMES = list_architectures()
 LINEAGE = ["lenet5", "alexnet", "alexnet_2012", "vgg11", "vgg13", "vgg16", "vgg19", "vgg11_bn",
            "vgg13_bn", "vgg16_bn", "vgg19_bn", "resnet18", "resnet34", "resnet50", "resnet101",
-           "resnet152", "densenet121", "densenet161", "densenet169", "densenet201"]
+           "resnet152", "densenet121", "densenet161", "densenet169", "densenet201",
+           "googlenet", "inception_v3", "squeezenet1_0", "squeezenet1_1", "resnext50_32x4d",
+           "resnext101_32x8d", "resnext101_64x4d", "wide_resnet50_2", "wide_resnet101_2",
+           "mnasnet0_5", "mnasnet0_75", "mnasnet1_0", "mnasnet1_3", "regnet_x_400mf",
+           "regnet_x_800mf", "regnet_x_1_6gf", "regnet_x_3_2gf", "regnet_x_8gf",
+           "regnet_x_16gf", "regnet_x_32gf"]
 # DESIGN.md's table, for the entries torchvision does not have
 DESIGN = {"lenet5": (61_706, 416_520), "alexnet_2012": (60_965_224, 0.724e9)}
 
@@ -72,12 +78,13 @@ def test_builds_fast(name):
 def test_num_classes_and_in_channels_change_counts_by_the_arithmetic(name):
     base = build(name)
     g = build(name, num_classes=10, in_channels=1)
-    head = next(n for n in reversed(base.nodes) if n.op == "dense")
+    # the classifier: the last layer with weights (a dense layer, or SqueezeNet's 1×1 conv)
+    head = next(n for n in reversed(base.nodes) if base.param_shapes(n)[0])
     first = next(n for n in base.nodes if n.op == "conv2d")
-    (fan_in,) = base.input_shapes(head)[0]
+    per_class = sum(math.prod(s) for s in base.param_shapes(head)[0].values()) // head.shape[0]
     kh, kw = first.attrs["kernel"]
     old_in = base.input_shapes(first)[0][0]
-    expected = (base.count_params()[0] - (head.shape[0] - 10) * (fan_in + 1)
+    expected = (base.count_params()[0] - (head.shape[0] - 10) * per_class
                 - first.attrs["out_channels"] * (old_in - 1) * kh * kw)
     assert g.count_params()[0] == expected
     assert g.outputs[0].shape == (10,)

@@ -74,6 +74,27 @@ FAMILY = {
                  "concatenation of all earlier feature maps and adds a few new ones (the "
                  "growth rate). Features are reused rather than relearned, and transition "
                  "layers halve channels and resolution between blocks."),
+    "GoogLeNet": ("The Inception module: 1×1, 3×3 and 5×5 convolutions and a pooling branch "
+                  "side by side, concatenated, with 1×1 convolutions shrinking the channels "
+                  "before the large kernels, so a 22-layer network costs less than AlexNet."),
+    "Inception": ("Factorised convolutions: a 5×5 becomes two 3×3, an n×n becomes 1×n then "
+                  "n×1, and the grid shrinks through parallel strided convolution and pooling "
+                  "branches; batch norm after every convolution."),
+    "Wide ResNet": ("Width over depth: a residual network with wider blocks and fewer layers "
+                    "trains faster and matches much deeper, thinner ones."),
+    "SqueezeNet": ("AlexNet's accuracy with 50 times fewer parameters: fire modules squeeze "
+                   "the channels with 1×1 convolutions, then expand them with parallel 1×1 "
+                   "and 3×3 convolutions; a 1×1 convolution and global pooling classify."),
+    "ResNeXt": ("Cardinality beside depth and width: the bottleneck's 3×3 convolution splits "
+                "into 32 or 64 parallel paths (a grouped convolution), more accurate than a "
+                "deeper or wider ResNet of the same cost."),
+    "MnasNet": ("A network found by architecture search with the latency measured on a phone "
+                "in the objective: stacks of inverted residuals (1×1 expansion, depthwise 3×3 "
+                "or 5×5, linear 1×1 projection) whose kernel, expansion and depth vary by "
+                "stage."),
+    "RegNet": ("Design spaces instead of single networks: good ResNeXt-like networks follow a "
+               "simple rule, widths growing linearly with depth and quantised into stages, "
+               "so each size is four numbers."),
 }
 
 VARIANT = {
@@ -102,4 +123,27 @@ VARIANT = {
     "densenet161": "Growth rate 48 and 96 initial features, blocks of [6, 12, 36, 24] layers.",
     "densenet169": "Growth rate 32, dense blocks of [6, 12, 32, 32] layers.",
     "densenet201": "Growth rate 32, dense blocks of [6, 12, 48, 32] layers.",
+    "googlenet": ("Nine Inception modules; torchvision's port with batch norm and a 3×3 where "
+                  "the paper has 5×5, without the two training-only auxiliary classifiers."),
+    "inception_v3": ("299×299 input, eleven Inception modules of five kinds, without the "
+                     "training-only auxiliary classifier."),
+    "wide_resnet50_2": "ResNet-50 with the bottleneck's inner width doubled.",
+    "wide_resnet101_2": "ResNet-101 with the bottleneck's inner width doubled.",
+    "squeezenet1_0": "SqueezeNet 1.0 as in the paper: a 7×7 stem with 96 filters.",
+    "squeezenet1_1": ("SqueezeNet 1.1: a 3×3 stem with 64 filters and earlier pooling, 2.4 "
+                      "times less computation at the same accuracy."),
+    "resnext50_32x4d": "ResNet-50's layout with 32 paths of 4 channels in the first stage.",
+    "resnext101_32x8d": "ResNet-101's layout with 32 paths of 8 channels in the first stage.",
+    "resnext101_64x4d": "ResNet-101's layout with 64 paths of 4 channels in the first stage.",
+    "mnasnet0_5": "Depth multiplier 0.5: every width halved, rounded to multiples of 8.",
+    "mnasnet0_75": "Depth multiplier 0.75.",
+    "mnasnet1_0": "Depth multiplier 1.0: the searched network as published.",
+    "mnasnet1_3": "Depth multiplier 1.3.",
+    "regnet_x_400mf": "About 0.4 G multiply-adds: 22 blocks, group width 16.",
+    "regnet_x_800mf": "About 0.8 G multiply-adds: 16 blocks, group width 16.",
+    "regnet_x_1_6gf": "About 1.6 G multiply-adds: 18 blocks, group width 24.",
+    "regnet_x_3_2gf": "About 3.2 G multiply-adds: 25 blocks, group width 48.",
+    "regnet_x_8gf": "About 8 G multiply-adds: 23 blocks, group width 120.",
+    "regnet_x_16gf": "About 16 G multiply-adds: 22 blocks, group width 128.",
+    "regnet_x_32gf": "About 32 G multiply-adds: 23 blocks, group width 168.",
 }
