@@ -213,3 +213,38 @@ def _short(v: Any) -> str:
 
 
 shape = AttrType("(C,)|(C, H, W)", _shape, "tuple[int, ...]")
+
+
+def optional_real(low: float | None = None, high: float | None = None) -> AttrType:
+    """A float in ``[low, high]``, or None (a bound left out)."""
+    inner = real(low, high)
+    return AttrType(inner.name + "|None", lambda n, v: None if v is None else inner(n, v),
+                    "float | None")
+
+
+def choice(*values: str) -> AttrType:
+    """One of a few strings (``approximate='none'|'tanh'``)."""
+
+    def norm(name: str, v: Any) -> str:
+        if not isinstance(v, str) or v not in values:
+            raise AttributeValueError(f"attribute '{name}' must be one of {list(values)}",
+                                      _short(v))
+        return v
+
+    return AttrType("|".join(repr(v) for v in values), norm, "str")
+
+
+def axes(name: str, v: Any) -> tuple[int, ...]:
+    """A logical axis or a tuple of distinct ones (batch excluded), sorted; never empty."""
+    if _is_int(v):
+        v = (v,)
+    if not isinstance(v, (tuple, list)) or not v or not all(_is_int(a) for a in v):
+        raise AttributeValueError(f"attribute '{name}' must be an axis or a non-empty tuple "
+                                  "of axes (an empty reduction is refused)", _short(v))
+    out = tuple(sorted(_int(name, a, 0, 7) for a in v))
+    if len(set(out)) != len(out):
+        raise AttributeValueError(f"attribute '{name}' names an axis twice", _short(v))
+    return out
+
+
+axes_type = AttrType("int|tuple[int, ...] >= 0, non-empty", axes, "int | tuple[int, ...]")

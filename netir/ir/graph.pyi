@@ -55,6 +55,8 @@ class Graph:
         """Mean over windows clipped to the padded input (PyTorch rule)."""
     def batch_norm(self, x: Tensor | str, /, *, name: str | None = None, eps: float = ..., momentum: float = ...) -> Tensor:
         """Per-channel batch norm; momentum weighs the new batch statistic (PyTorch's)."""
+    def clip(self, x: Tensor | str, /, min: float | None = ..., max: float | None = ..., *, name: str | None = None) -> Tensor:
+        """torch.clamp: max(x, min) then min(., max); either bound may be left out."""
     def concat(self, *inputs: Tensor | str, name: str | None = None) -> Tensor:
         """Concatenate along channels, in input order."""
     def conv2d(self, x: Tensor | str, /, out_channels: int, kernel: int | tuple[int, int] = ..., *, name: str | None = None, stride: int | tuple[int, int] = ..., padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]] = ..., dilation: int | tuple[int, int] = ..., groups: int = ..., bias: bool = ...) -> Tensor:
@@ -63,24 +65,44 @@ class Graph:
         """y = x W^T + b on (features,); weight (out, in)."""
     def dropout(self, x: Tensor | str, /, rate: float = ..., *, name: str | None = None) -> Tensor:
         """Identity at inference; zeroes a fraction `rate` while training."""
+    def elu(self, x: Tensor | str, /, alpha: float = ..., *, name: str | None = None) -> Tensor:
+        """x where x > 0, else alpha · (exp(x) - 1)."""
     def flatten(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """Flatten in C, H, W order: (C, H, W) -> (C*H*W,)."""
+    def gelu(self, x: Tensor | str, /, approximate: str = ..., *, name: str | None = None) -> Tensor:
+        """x · Φ(x): 'none' is the erf form 0.5·x·(1 + erf(x/√2)) (PyTorch's default); 'tanh' is 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))."""
     def global_avg_pool(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """Mean over H and W: (C, H, W) -> (C,)."""
+    def hardsigmoid(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
+        """relu6(x + 3) / 6 (PyTorch, Keras 3; not Keras 2's 0.2·x + 0.5)."""
+    def hardswish(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
+        """x · relu6(x + 3) / 6 (PyTorch, Keras 3 hard_silu)."""
     def hardtanh(self, x: Tensor | str, /, min_val: float = ..., max_val: float = ..., *, name: str | None = None) -> Tensor:
         """Clip to [min_val, max_val] (PyTorch's Hardtanh; ReLU6 is min 0, max 6)."""
     def input(self, shape: tuple[int, ...], *, name: str | None = None) -> Tensor:
         """A graph input of the given shape, batch excluded: (C,) or (C, H, W)."""
+    def leaky_relu(self, x: Tensor | str, /, negative_slope: float = ..., *, name: str | None = None) -> Tensor:
+        """x where x > 0, else negative_slope · x."""
     def local_response_norm(self, x: Tensor | str, /, size: int, *, name: str | None = None, alpha: float = ..., beta: float = ..., k: float = ...) -> Tensor:
         """b = a / (k + alpha/n * sum of a^2 over n channels)^beta (PyTorch/ONNX)."""
     def max_pool2d(self, x: Tensor | str, /, kernel: int | tuple[int, int], stride: int | tuple[int, int] | None = ..., *, name: str | None = None, padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]] = ..., ceil_mode: bool = ...) -> Tensor:
         """Max over windows; padded cells are -inf and never win."""
+    def mish(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
+        """x · tanh(softplus(x))."""
+    def prelu(self, x: Tensor | str, /, num_parameters: int = ..., *, name: str | None = None) -> Tensor:
+        """x where x > 0, else weight · x; one learned slope, or one per channel (PyTorch's PReLU, weight (num_parameters,))."""
     def relu(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """max(x, 0)."""
+    def relu6(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
+        """min(max(x, 0), 6): hardtanh(0, 6), exact (MobileNetV2)."""
     def sigmoid(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """1 / (1 + exp(-x))."""
+    def silu(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
+        """x · sigmoid(x) (swish)."""
     def softmax(self, x: Tensor | str, /, *, name: str | None = None, axis: int = ...) -> Tensor:
         """Softmax along a logical axis (0 = channels/features, batch excluded)."""
+    def softplus(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
+        """log(1 + exp(x)); PyTorch returns x itself above 20, which differs by under 3e-9."""
     def tanh(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """Hyperbolic tangent."""
     def zero_pad2d(self, x: Tensor | str, /, padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]], *, name: str | None = None) -> Tensor:

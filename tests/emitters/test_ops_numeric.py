@@ -61,6 +61,23 @@ CASES = {
     "add": single("add", (3, 4, 4), inputs=2),
     "concat": single("concat", (3, 4, 4), inputs=3),
     "zero pad": single("zero_pad2d", (2, 3, 3), ((1, 0), (2, 3))),
+    "relu6": single("relu6", (3, 4, 4)),
+    "clip both": single("clip", (3, 4, 4), -0.5, 0.25),
+    "clip below only": single("clip", (6,), min=0.1),
+    "clip above only": single("clip", (3, 4, 4), max=-0.2),
+    "leaky relu": single("leaky_relu", (3, 4, 4), 0.2),
+    "leaky relu steep": single("leaky_relu", (5,), 1.5),
+    "elu": single("elu", (3, 4, 4), 0.7),
+    "gelu erf": single("gelu", (3, 4, 4)),
+    "gelu tanh": single("gelu", (3, 4, 4), "tanh"),
+    "silu": single("silu", (3, 4, 4)),
+    "hardswish": single("hardswish", (3, 4, 4)),
+    "hardsigmoid": single("hardsigmoid", (3, 4, 4)),
+    "mish": single("mish", (3, 4, 4)),
+    "softplus": single("softplus", (3, 4, 4)),
+    "prelu shared": single("prelu", (3, 4, 4)),
+    "prelu per channel": single("prelu", (3, 4, 4), 3),
+    "prelu features": single("prelu", (5,), 5),
 }
 
 

@@ -143,3 +143,51 @@ class ChannelsFirstFlatten(keras.layers.Layer):
 
     def compute_output_shape(self, s):
         return (s[0], int(np.prod(s[1:])))
+
+
+@_register
+class OpsCall(keras.layers.Layer):
+    """One ``keras.ops`` function, named, with every argument explicit:
+    ``function(x, **arguments)``, ``function(a, b)`` on two inputs, or
+    ``function(x, constant)``. ``function`` names a ``keras.ops`` function, or one
+    under ``keras`` by its dotted path (``activations.mish``). Nothing is left to a
+    default (``keras.ops.gelu`` defaults to the tanh form)."""
+
+    def __init__(self, function: str, arguments: dict | None = None,
+                 constant: float | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.function, self.arguments = function, dict(arguments or {})
+        self.constant = None if constant is None else float(constant)
+
+    def call(self, inputs):
+        module, _, name = self.function.rpartition(".")
+        fn = getattr(getattr(keras, module) if module else ops, name)
+        if isinstance(inputs, (list, tuple)):
+            return fn(*inputs, **self.arguments)
+        if self.constant is not None:
+            return fn(inputs, self.constant, **self.arguments)
+        return fn(inputs, **self.arguments)
+
+    def get_config(self):
+        return {**super().get_config(), "function": self.function,
+                "arguments": self.arguments, "constant": self.constant}
+
+
+@_register
+class PReLU(keras.layers.Layer):
+    """PyTorch's PReLU on channels-last tensors: ``x`` where ``x > 0``, else
+    ``weight · x``; ``weight`` is ``(num_parameters,)``, one slope or one per channel."""
+
+    def __init__(self, num_parameters: int = 1, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.num_parameters = int(num_parameters)
+
+    def build(self, input_shape):
+        self.weight = self.add_weight(shape=(self.num_parameters,), name="weight",
+                                      initializer=keras.initializers.Constant(0.25))
+
+    def call(self, x):
+        return ops.where(x > 0, x, ops.cast(self.weight, x.dtype) * x)
+
+    def get_config(self):
+        return {**super().get_config(), "num_parameters": self.num_parameters}

@@ -95,6 +95,12 @@ def _batch_norm(node, graph, inputs):
                      name=_n(node))(inputs[0])
 
 
+def _ops_call(node, inputs, function: str, constant: float | None = None, **arguments):
+    """One ``keras.ops`` function, every argument explicit (:class:`L.OpsCall`)."""
+    x = list(inputs) if len(inputs) > 1 else inputs[0]
+    return L.OpsCall(function, arguments, constant, name=_n(node))(x)
+
+
 def _activation(kind: str):
     return lambda node, graph, inputs: layers.Activation(kind, name=_n(node))(inputs[0])
 
@@ -105,11 +111,9 @@ for _op in ("relu", "tanh", "sigmoid"):
 
 @_lower("hardtanh")
 def _hardtanh(node, graph, inputs):
-    """Shift by min_val, ReLU capped at the span, shift back: built-in layers only."""
-    low, high = node.attrs["min_val"], node.attrs["max_val"]
-    x = layers.Rescaling(1.0, offset=-low, name=helper_name(_n(node), "shift"))(inputs[0])
-    x = layers.ReLU(max_value=high - low, name=_n(node))(x)
-    return layers.Rescaling(1.0, offset=low, name=helper_name(_n(node), "unshift"))(x)
+    """``keras.ops.clip``: exact (a shifted capped ReLU would round the shift)."""
+    return _ops_call(node, inputs, "clip", x_min=node.attrs["min_val"],
+                     x_max=node.attrs["max_val"])
 
 
 @_lower("softmax")
@@ -184,3 +188,45 @@ def _avg_pool(node, graph, inputs):
     if np.all(divisor == window):
         return y
     return L.ScaleMap(window / divisor, name=helper_name(_n(node), "divisor"))(y)
+
+
+# -- activations (relu6 ... prelu) ---------------------------------------------------------
+def _ops(function: str, **arguments):
+    return lambda node, graph, inputs: _ops_call(node, inputs, function, **arguments)
+
+
+for _op, _function in (("relu6", "relu6"), ("silu", "silu"), ("hardswish", "hard_silu"),
+                       ("hardsigmoid", "hard_sigmoid"), ("mish", "activations.mish"),
+                       ("softplus", "softplus")):
+    _lower(_op)(_ops(_function))
+
+
+@_lower("clip")
+def _clip(node, graph, inputs):
+    """``keras.ops.maximum`` / ``minimum`` with the bounds given: exact, as torch.clamp."""
+    low, high = node.attrs["min"], node.attrs["max"]
+    if low is not None and high is not None:
+        return _ops_call(node, inputs, "clip", x_min=low, x_max=high)
+    return _ops_call(node, inputs, "maximum" if high is None else "minimum",
+                     constant=low if high is None else high)
+
+
+@_lower("leaky_relu")
+def _leaky_relu(node, graph, inputs):
+    return _ops_call(node, inputs, "leaky_relu", negative_slope=node.attrs["negative_slope"])
+
+
+@_lower("elu")
+def _elu(node, graph, inputs):
+    return _ops_call(node, inputs, "elu", alpha=node.attrs["alpha"])
+
+
+@_lower("gelu")
+def _gelu(node, graph, inputs):
+    """The form stated: ``keras.ops.gelu`` alone would take the tanh one."""
+    return _ops_call(node, inputs, "gelu", approximate=node.attrs["approximate"] == "tanh")
+
+
+@_lower("prelu")
+def _prelu(node, graph, inputs):
+    return L.PReLU(node.attrs["num_parameters"], name=_n(node))(inputs[0])

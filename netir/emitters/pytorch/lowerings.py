@@ -105,3 +105,17 @@ def _avg_pool(node, graph, inputs):
                             ceil_mode=a["ceil_mode"], count_include_pad=a["count_include_pad"])
     return M.AvgPoolExact(a["kernel"], a["stride"], _exact_pad(node, graph),
                           arithmetic.avg_divisor(a, graph.input_shapes(node)[0]))
+
+
+# -- activations (relu6 ... prelu) ---------------------------------------------------------
+_lower("relu6")(lambda node, graph, inputs: nn.ReLU6())
+_lower("clip")(lambda node, graph, inputs: M.Clip(node.attrs["min"], node.attrs["max"]))
+_lower("leaky_relu")(lambda node, graph, inputs: nn.LeakyReLU(node.attrs["negative_slope"]))
+_lower("elu")(lambda node, graph, inputs: nn.ELU(node.attrs["alpha"]))
+_lower("gelu")(lambda node, graph, inputs: nn.GELU(approximate=node.attrs["approximate"]))
+_lower("silu")(lambda node, graph, inputs: nn.SiLU())
+_lower("hardswish")(lambda node, graph, inputs: nn.Hardswish())
+_lower("hardsigmoid")(lambda node, graph, inputs: nn.Hardsigmoid())
+_lower("mish")(lambda node, graph, inputs: nn.Mish())
+_lower("softplus")(lambda node, graph, inputs: nn.Softplus())
+_lower("prelu")(lambda node, graph, inputs: nn.PReLU(node.attrs["num_parameters"]))

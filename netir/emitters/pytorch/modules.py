@@ -212,3 +212,17 @@ class Concat(nn.Module):
 
     def forward(self, xs: list[torch.Tensor]) -> torch.Tensor:
         return torch.cat(xs, dim=1)
+
+
+class Clip(nn.Module):
+    """``torch.clamp(x, min, max)``; a bound of None is left out."""
+
+    def __init__(self, low: float | None, high: float | None) -> None:
+        super().__init__()
+        self.low, self.high = low, high
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.clamp(x, self.low, self.high)
+
+    def extra_repr(self) -> str:
+        return f"min={self.low}, max={self.high}"

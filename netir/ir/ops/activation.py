@@ -1,9 +1,13 @@
-"""Element-wise activations and softmax."""
+"""Element-wise activations and softmax.
+
+Definitions are PyTorch's (docs/semantics.md lists where Keras or ONNX differ and how
+each lowering keeps to them)."""
 
 from __future__ import annotations
 
-from netir.ir.attrs import Attr, integer, real
+from netir.ir.attrs import Attr, choice, integer, optional_real, real
 from netir.ir.errors import AttributeValueError, ShapeError
+from netir.ir.params import WEIGHT, Param, uniform
 from netir.ir.registry import OpSpec
 
 RELU = OpSpec(name="relu", category="activation", doc="max(x, 0).", in_place=True)
@@ -26,8 +30,6 @@ SOFTMAX = OpSpec(
     draw_attrs=lambda draw, st, inputs: {"axis": draw(st.integers(0, len(inputs[0]) - 1))},
 )
 
-
-
 def _hardtanh_resolve(attrs, inputs):
     if attrs["min_val"] >= attrs["max_val"]:
         raise AttributeValueError("min_val must be below max_val",
@@ -49,4 +51,100 @@ HARDTANH = OpSpec(
     describe=lambda a: f"hardtanh [{a['min_val']:g}, {a['max_val']:g}]",
 )
 
-OPS = (RELU, TANH, SIGMOID, SOFTMAX, HARDTANH)
+
+# -- modern activations -------------------------------------------------------------------
+RELU6 = OpSpec(name="relu6", category="activation", in_place=True,
+               doc="min(max(x, 0), 6): hardtanh(0, 6), exact (MobileNetV2).")
+
+
+def _clip_resolve(attrs, inputs):
+    low, high = attrs["min"], attrs["max"]
+    if low is None and high is None:
+        raise AttributeValueError("clip needs min, max or both", "min=None, max=None")
+    if low is not None and high is not None and low > high:
+        raise AttributeValueError("clip needs min <= max", f"min={low}, max={high}")
+    return attrs
+
+
+def _clip_draw(draw, st, inputs):
+    low, high = draw(st.sampled_from([(-0.5, 0.5), (None, 0.25), (0.0, None), (-1.0, 2.0)]))
+    return {"min": low, "max": high}
+
+
+def _bound(v) -> str:
+    return "" if v is None else f"{v:g}"
+
+
+CLIP = OpSpec(
+    name="clip", category="activation", positional=("min", "max"),
+    doc="torch.clamp: max(x, min) then min(., max); either bound may be left out.",
+    attrs=(Attr("min", optional_real(), None, "lower bound, None for none"),
+           Attr("max", optional_real(), None, "upper bound, None for none")),
+    resolve=_clip_resolve, draw_attrs=_clip_draw,
+    describe=lambda a: f"clip [{_bound(a['min'])}, {_bound(a['max'])}]",
+)
+
+LEAKY_RELU = OpSpec(
+    name="leaky_relu", category="activation", positional=("negative_slope",), in_place=True,
+    doc="x where x > 0, else negative_slope · x.",
+    attrs=(Attr("negative_slope", real(), 0.01, "slope below zero (PyTorch's default)"),),
+    draw_attrs=lambda draw, st, inputs: {
+        "negative_slope": draw(st.sampled_from([0.01, 0.2, 1.5]))},
+    describe=lambda a: f"leaky relu {a['negative_slope']:g}",
+)
+
+ELU = OpSpec(
+    name="elu", category="activation", positional=("alpha",),
+    doc="x where x > 0, else alpha · (exp(x) - 1).",
+    attrs=(Attr("alpha", real(), 1.0, "scale of the negative part"),),
+    draw_attrs=lambda draw, st, inputs: {"alpha": draw(st.sampled_from([1.0, 0.5]))},
+    describe=lambda a: f"elu {a['alpha']:g}",
+)
+
+GELU = OpSpec(
+    name="gelu", category="activation", positional=("approximate",),
+    doc="x · Φ(x): 'none' is the erf form 0.5·x·(1 + erf(x/√2)) (PyTorch's default); "
+        "'tanh' is 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).",
+    attrs=(Attr("approximate", choice("none", "tanh"), "none",
+                "'none' (erf, exact) or 'tanh' (keras.ops.gelu's default)"),),
+    draw_attrs=lambda draw, st, inputs: {
+        "approximate": draw(st.sampled_from(["none", "tanh"]))},
+    describe=lambda a: "gelu" if a["approximate"] == "none" else "gelu tanh",
+)
+
+SILU = OpSpec(name="silu", category="activation", in_place=True,
+              doc="x · sigmoid(x) (swish).")
+HARDSWISH = OpSpec(name="hardswish", category="activation", in_place=True,
+                   doc="x · relu6(x + 3) / 6 (PyTorch, Keras 3 hard_silu).")
+HARDSIGMOID = OpSpec(name="hardsigmoid", category="activation",
+                     doc="relu6(x + 3) / 6 (PyTorch, Keras 3; not Keras 2's 0.2·x + 0.5).")
+MISH = OpSpec(name="mish", category="activation", doc="x · tanh(softplus(x)).")
+SOFTPLUS = OpSpec(
+    name="softplus", category="activation",
+    doc="log(1 + exp(x)); PyTorch returns x itself above 20, which differs by under 3e-9.")
+
+
+def _prelu_shape(attrs, inputs):
+    n, c = attrs["num_parameters"], inputs[0][0]
+    if n not in (1, c):
+        raise ShapeError("prelu num_parameters must be 1 or the number of channels",
+                         f"num_parameters={n}, channels={c}")
+    return inputs[0]
+
+
+PRELU = OpSpec(
+    name="prelu", category="activation", positional=("num_parameters",),
+    doc="x where x > 0, else weight · x; one learned slope, or one per channel "
+        "(PyTorch's PReLU, weight (num_parameters,)).",
+    attrs=(Attr("num_parameters", integer(1), 1, "1 (one shared slope) or the channels"),),
+    shape=_prelu_shape,
+    parameters=(Param("weight", WEIGHT, "C", uniform(0.05, 0.45),
+                      lambda a, i: (a["num_parameters"],),
+                      doc="negative slopes (PyTorch initialises them to 0.25)"),),
+    draw_attrs=lambda draw, st, inputs: {
+        "num_parameters": draw(st.sampled_from([1, inputs[0][0]]))},
+    describe=lambda a: f"prelu {a['num_parameters']}",
+)
+
+OPS = (RELU, TANH, SIGMOID, SOFTMAX, HARDTANH, RELU6, CLIP, LEAKY_RELU, ELU, GELU, SILU,
+       HARDSWISH, HARDSIGMOID, MISH, SOFTPLUS, PRELU)
