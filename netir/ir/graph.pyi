@@ -55,6 +55,8 @@ class Graph:
         """Mean over windows clipped to the padded input (PyTorch rule)."""
     def batch_norm(self, x: Tensor | str, /, *, name: str | None = None, eps: float = ..., momentum: float = ...) -> Tensor:
         """Per-channel batch norm; momentum weighs the new batch statistic (PyTorch's)."""
+    def channel_shuffle(self, x: Tensor | str, /, groups: int, *, name: str | None = None) -> Tensor:
+        """Interleave channel groups: (g, C/g) channels read as (C/g, g) (torchvision ShuffleNetV2's channel_shuffle)."""
     def clip(self, x: Tensor | str, /, min: float | None = ..., max: float | None = ..., *, name: str | None = None) -> Tensor:
         """torch.clamp: max(x, min) then min(., max); either bound may be left out."""
     def concat(self, *inputs: Tensor | str, name: str | None = None) -> Tensor:
@@ -63,6 +65,8 @@ class Graph:
         """2-D cross-correlation, weight OIHW (out, in/groups, kh, kw)."""
     def dense(self, x: Tensor | str, /, units: int, *, name: str | None = None, bias: bool = ...) -> Tensor:
         """y = x W^T + b on (features,); weight (out, in)."""
+    def div(self, x0: Tensor | str, x1: Tensor | str, /, *, name: str | None = None, scalar: float | None = ...) -> Tensor:
+        """a / b (true division), broadcast on the logical axes, or x / scalar."""
     def dropout(self, x: Tensor | str, /, rate: float = ..., *, name: str | None = None) -> Tensor:
         """Identity at inference; zeroes a fraction `rate` while training."""
     def elu(self, x: Tensor | str, /, alpha: float = ..., *, name: str | None = None) -> Tensor:
@@ -73,6 +77,10 @@ class Graph:
         """x · Φ(x): 'none' is the erf form 0.5·x·(1 + erf(x/√2)) (PyTorch's default); 'tanh' is 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))."""
     def global_avg_pool(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """Mean over H and W: (C, H, W) -> (C,)."""
+    def global_max_pool(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
+        """Max over H and W: (C, H, W) -> (C,)."""
+    def group_norm(self, x: Tensor | str, /, num_groups: int, *, name: str | None = None, eps: float = ..., affine: bool = ...) -> Tensor:
+        """Per sample, normalise each group of C/num_groups channels (with H and W) by its mean and biased variance: (x - mean) / sqrt(var + eps), then the per-channel affine (PyTorch's GroupNorm)."""
     def hardsigmoid(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """relu6(x + 3) / 6 (PyTorch, Keras 3; not Keras 2's 0.2·x + 0.5)."""
     def hardswish(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
@@ -81,14 +89,26 @@ class Graph:
         """Clip to [min_val, max_val] (PyTorch's Hardtanh; ReLU6 is min 0, max 6)."""
     def input(self, shape: tuple[int, ...], *, name: str | None = None) -> Tensor:
         """A graph input of the given shape, batch excluded: (C,) or (C, H, W)."""
+    def instance_norm(self, x: Tensor | str, /, *, name: str | None = None, eps: float = ..., affine: bool = ...) -> Tensor:
+        """Per sample and channel, normalise over H and W by the mean and biased variance, then the optional per-channel affine (PyTorch's InstanceNorm2d, no running statistics)."""
     def leaky_relu(self, x: Tensor | str, /, negative_slope: float = ..., *, name: str | None = None) -> Tensor:
         """x where x > 0, else negative_slope · x."""
     def local_response_norm(self, x: Tensor | str, /, size: int, *, name: str | None = None, alpha: float = ..., beta: float = ..., k: float = ...) -> Tensor:
         """b = a / (k + alpha/n * sum of a^2 over n channels)^beta (PyTorch/ONNX)."""
+    def max(self, x: Tensor | str, /, axes: int | tuple[int, ...], *, name: str | None = None, keepdims: bool = ...) -> Tensor:
+        """The maximum over logical axes (0 = channels, batch excluded)."""
     def max_pool2d(self, x: Tensor | str, /, kernel: int | tuple[int, int], stride: int | tuple[int, int] | None = ..., *, name: str | None = None, padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]] = ..., ceil_mode: bool = ...) -> Tensor:
         """Max over windows; padded cells are -inf and never win."""
+    def maximum(self, x0: Tensor | str, x1: Tensor | str, /, *, name: str | None = None, scalar: float | None = ...) -> Tensor:
+        """max(a, b) element-wise, broadcast, or max(x, scalar)."""
+    def mean(self, x: Tensor | str, /, axes: int | tuple[int, ...], *, name: str | None = None, keepdims: bool = ...) -> Tensor:
+        """The mean over logical axes (0 = channels, batch excluded)."""
+    def minimum(self, x0: Tensor | str, x1: Tensor | str, /, *, name: str | None = None, scalar: float | None = ...) -> Tensor:
+        """min(a, b) element-wise, broadcast, or min(x, scalar)."""
     def mish(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """x · tanh(softplus(x))."""
+    def mul(self, x0: Tensor | str, x1: Tensor | str, /, *, name: str | None = None, scalar: float | None = ...) -> Tensor:
+        """a · b, broadcast on the logical axes, or x · scalar."""
     def prelu(self, x: Tensor | str, /, num_parameters: int = ..., *, name: str | None = None) -> Tensor:
         """x where x > 0, else weight · x; one learned slope, or one per channel (PyTorch's PReLU, weight (num_parameters,))."""
     def relu(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
@@ -99,10 +119,18 @@ class Graph:
         """1 / (1 + exp(-x))."""
     def silu(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """x · sigmoid(x) (swish)."""
+    def slice(self, x: Tensor | str, /, axis: int = ..., start: int = ..., stop: int | None = ..., step: int = ..., *, name: str | None = None) -> Tensor:
+        """x[start:stop:step] along one logical axis (0 = channels); ShuffleNetV2's x.chunk(2, dim=1) is two slices of the channels."""
     def softmax(self, x: Tensor | str, /, *, name: str | None = None, axis: int = ...) -> Tensor:
         """Softmax along a logical axis (0 = channels/features, batch excluded)."""
     def softplus(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """log(1 + exp(x)); PyTorch returns x itself above 20, which differs by under 3e-9."""
+    def stochastic_depth(self, x: Tensor | str, /, p: float = ..., mode: str = ..., *, name: str | None = None) -> Tensor:
+        """Identity at inference. In training (torchvision.ops.stochastic_depth) each sample ('row') or the whole batch ('batch') is zeroed with probability p, the rest divided by 1 - p."""
+    def sub(self, x0: Tensor | str, x1: Tensor | str, /, *, name: str | None = None, scalar: float | None = ...) -> Tensor:
+        """a − b, broadcast on the logical axes, or x − scalar."""
+    def sum(self, x: Tensor | str, /, axes: int | tuple[int, ...], *, name: str | None = None, keepdims: bool = ...) -> Tensor:
+        """The sum over logical axes (0 = channels, batch excluded)."""
     def tanh(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """Hyperbolic tangent."""
     def zero_pad2d(self, x: Tensor | str, /, padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]], *, name: str | None = None) -> Tensor:

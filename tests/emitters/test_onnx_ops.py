@@ -31,7 +31,7 @@ ONNX_CASES = {
 }
 
 
-def _run_torch(graph, x, weights, names):
+def _run_torch(graph, xs, weights, names):
     import torch
 
     from netir.emitters.pytorch import import_weights, to_torch
@@ -40,7 +40,7 @@ def _run_torch(graph, x, weights, names):
     import_weights(model, weights)
     model.eval()
     with torch.no_grad():
-        out = model(torch.from_numpy(x))
+        out = model(*map(torch.from_numpy, xs))
     return [t.numpy() for t in (out if isinstance(out, tuple) else (out,))]
 
 
@@ -73,10 +73,10 @@ def test_checker_shape_inference_and_numbers(case):
         assert shapes[node.name] == ("batch", *node.shape), node.name
     # (b) every node's output agrees with PyTorch to 1e-5 relative
     names = [n.name for n in graph.nodes]
-    x = np.random.default_rng(4).standard_normal((2, *graph.inputs[0].shape))
-    x = x.astype(np.float32)
-    ours = run(to_onnx(graph, names, weights=weights), [x])
-    for name, a, b in zip(names, _run_torch(graph, x, weights, names), ours):
+    rng = np.random.default_rng(4)
+    xs = [rng.standard_normal((2, *n.shape)).astype(np.float32) for n in graph.inputs]
+    ours = run(to_onnx(graph, names, weights=weights), xs)
+    for name, a, b in zip(names, _run_torch(graph, xs, weights, names), ours):
         assert a.shape == b.shape, name
         scale = max(1.0, float(np.max(np.abs(a))))
         assert float(np.max(np.abs(a - b))) <= OP_TOLERANCE * scale, name

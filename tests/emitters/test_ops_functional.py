@@ -15,7 +15,7 @@ F = torch.nn.functional
 from netir.emitters.compare import OP_TOLERANCE, run_backend  # noqa: E402
 from netir.emitters.registry import available  # noqa: E402
 from netir.emitters.weights import random_weights  # noqa: E402
-from tests.emitters.test_ops_numeric import single  # noqa: E402
+from tests.emitters.test_ops_numeric import binary, single  # noqa: E402
 
 BACKENDS = [b for b in ("torch", "keras", "onnx", "reference") if available(b)]
 
@@ -24,7 +24,7 @@ def _w(weights, param="weight"):
     return torch.from_numpy(weights["y"][param])
 
 
-# case -> (graph, functional(x, weights) -> tensor)
+# case -> (graph, functional(*inputs, weights) -> tensor)
 CASES = {
     "relu6": (single("relu6", (3, 4, 4)), lambda x, w: F.relu6(x)),
     "hardtanh": (single("hardtanh", (3, 4, 4), -0.5, 0.25), lambda x, w: F.hardtanh(x, -0.5, 0.25)),
@@ -40,23 +40,45 @@ CASES = {
     "softplus": (single("softplus", (3, 4, 4)), lambda x, w: F.softplus(x)),
     "prelu": (single("prelu", (3, 4, 4), 3), lambda x, w: F.prelu(x, _w(w))),
     "prelu features": (single("prelu", (5,)), lambda x, w: F.prelu(x, _w(w))),
+    "mul squeeze-excitation": (binary("mul", (4, 3, 5), (4, 1, 1)), lambda a, b, w: a * b),
+    "sub broadcast": (binary("sub", (2, 1, 4), (2, 3, 1)), lambda a, b, w: a - b),
+    "div": (binary("div", (3, 4, 5), (1, 4, 1)), lambda a, b, w: a / b),
+    "div scalar": (single("div", (3, 4, 4), scalar=3.0), lambda x, w: x / 3.0),
+    "maximum": (binary("maximum", (1, 3, 3), (4, 3, 3)), lambda a, b, w: torch.maximum(a, b)),
+    "minimum scalar": (single("minimum", (5,), scalar=-0.2),
+                       lambda x, w: torch.clamp(x, max=-0.2)),
+    "mean": (single("mean", (4, 3, 5), (1, 2), keepdims=True),
+             lambda x, w: x.mean(dim=(2, 3), keepdim=True)),
+    "sum": (single("sum", (4, 3, 5), (0, 1)), lambda x, w: x.sum(dim=(1, 2))),
+    "max": (single("max", (4, 3, 5), 0, keepdims=True), lambda x, w: x.amax(1, keepdim=True)),
+    "global max pool": (single("global_max_pool", (3, 5, 4)), lambda x, w: x.amax((2, 3))),
+    "channel shuffle": (single("channel_shuffle", (6, 2, 3), 2),
+                        lambda x, w: F.channel_shuffle(x, 2)),
+    "chunk first half": (single("slice", (6, 3, 3), 0, 0, 3), lambda x, w: x.chunk(2, 1)[0]),
+    "slice width": (single("slice", (3, 4, 7), 2, 1, 6, 2), lambda x, w: x[:, :, :, 1:6:2]),
+    "group norm": (single("group_norm", (6, 3, 4), 3),
+                   lambda x, w: F.group_norm(x, 3, _w(w), _w(w, "bias"))),
+    "instance norm": (single("instance_norm", (3, 4, 5), affine=True, eps=1e-3),
+                      lambda x, w: F.instance_norm(x, weight=_w(w), bias=_w(w, "bias"),
+                                                   eps=1e-3)),
+    "stochastic depth": (single("stochastic_depth", (3, 4, 4), 0.5), lambda x, w: x),
 }
 
 
-def _input(graph, seed=7):
-    x = np.random.default_rng(seed).standard_normal((2, *graph.inputs[0].shape)) * 4
-    return x.astype(np.float32)
+def _inputs(graph, seed=7):
+    rng = np.random.default_rng(seed)
+    return [(rng.standard_normal((2, *n.shape)) * 4).astype(np.float32) for n in graph.inputs]
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_every_backend_computes_the_pytorch_functional_expression(case):
     graph, functional = CASES[case]
     weights = random_weights(graph, seed=3)
-    x = _input(graph)
-    expected = functional(torch.from_numpy(x), weights).numpy()
+    xs = _inputs(graph)
+    expected = functional(*map(torch.from_numpy, xs), weights).numpy()
     scale = max(1.0, float(np.abs(expected).max()))
     for backend in BACKENDS:
-        (got,), _ = run_backend(backend, graph, weights, [x], ["y"])
+        (got,), _ = run_backend(backend, graph, weights, xs, ["y"])
         assert got.shape == expected.shape, backend
         assert float(np.abs(got - expected).max()) <= OP_TOLERANCE * scale, backend
 
@@ -66,7 +88,7 @@ def test_clipping_is_exact_in_every_backend(case):
     """Clipping computes no new value: every backend returns the input or a bound, to
     the bit (a shift-and-cap ReLU would round x - low + low)."""
     graph, functional = CASES[case]
-    x = _input(graph, seed=11) / 7 + np.float32(0.1)
+    x = _inputs(graph, seed=11)[0] / 7 + np.float32(0.1)
     expected = functional(torch.from_numpy(x), None).numpy()
     for backend in BACKENDS:
         (got,), _ = run_backend(backend, graph, {}, [x], ["y"])
@@ -96,3 +118,45 @@ def test_hardsigmoid_is_relu6_of_x_plus_3_over_6():
         (got,), _ = run_backend(backend, single("hardsigmoid", (7,)), {}, [x], ["y"])
         np.testing.assert_allclose(got, expected, rtol=0, atol=1e-7, err_msg=backend)
         assert got[0, 3] == pytest.approx(4 / 6, abs=1e-7), backend
+
+
+def test_channel_shuffle_is_torchvisions_permutation():
+    """torchvision: view(n, g, c/g, h, w).transpose(1, 2): with 6 channels and 3
+    groups, output channels read inputs 0, 2, 4, 1, 3, 5."""
+    graph = single("channel_shuffle", (6, 1, 1), 3)
+    x = np.arange(6, dtype=np.float32).reshape(1, 6, 1, 1)
+    for backend in BACKENDS:
+        (got,), _ = run_backend(backend, graph, {}, [x], ["y"])
+        assert got[0, :, 0, 0].tolist() == [0, 2, 4, 1, 3, 5], backend
+
+
+@pytest.mark.parametrize("mode", ["row", "batch"])
+def test_stochastic_depth_drops_rows_in_training_and_nothing_in_eval(mode):
+    """torchvision.ops.stochastic_depth: each sample (row) or the whole batch is zero
+    or divided by 1 - p; eval is the identity. Run in train mode in PyTorch and Keras."""
+    import keras
+
+    from netir.emitters.keras3 import to_keras
+    from netir.emitters.pytorch import to_torch
+
+    graph = single("stochastic_depth", (2, 3, 3), 0.5, mode)
+    x = np.random.default_rng(0).uniform(1, 2, (400, 2, 3, 3)).astype(np.float32)
+    module = to_torch(graph)
+    np.testing.assert_array_equal(module(torch.from_numpy(x)).numpy(), x)
+    torch.manual_seed(0)
+    trained = module.train()(torch.from_numpy(x)).numpy()
+    keras_model = to_keras(graph)
+    kept = keras.ops.convert_to_numpy(keras_model(np.transpose(x, (0, 2, 3, 1)),
+                                                  training=True))
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(keras_model(
+        np.transpose(x, (0, 2, 3, 1)))), np.transpose(x, (0, 2, 3, 1)))
+    for out, data in ((trained, x), (kept, np.transpose(x, (0, 2, 3, 1)))):
+        rows = out.reshape(len(out), -1) / data.reshape(len(data), -1)
+        # every sample is dropped whole (0) or scaled whole by 1 / (1 - p) = 2
+        assert set(np.unique(np.round(rows, 5))) <= {0.0, 2.0}
+        assert np.all(rows.min(axis=1) == rows.max(axis=1))
+        dropped = (rows[:, 0] == 0).mean()
+        if mode == "row":
+            assert 0.35 < dropped < 0.65  # about p of 400 rows
+        else:
+            assert dropped in (0.0, 1.0)

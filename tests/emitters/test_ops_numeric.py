@@ -81,6 +81,46 @@ CASES = {
 }
 
 
+def binary(op, a, b, **attrs):
+    """``op`` on two graph inputs of shapes ``a`` and ``b``."""
+    g = netir.Graph(op)
+    getattr(g, op)(g.input(a, name="a"), g.input(b, name="b"), name="y", **attrs)
+    return g
+
+
+CASES.update({
+    "mul squeeze-excitation gate": binary("mul", (4, 3, 5), (4, 1, 1)),
+    "mul gate first": binary("mul", (4, 1, 1), (4, 3, 5)),
+    "mul features": binary("mul", (5,), (1,)),
+    "mul scalar": single("mul", (3, 4, 4), scalar=-1.5),
+    "sub both broadcast": binary("sub", (2, 1, 4), (2, 3, 1)),
+    "sub scalar": single("sub", (6,), scalar=0.25),
+    "div per row": binary("div", (3, 4, 5), (1, 4, 1)),
+    "div scalar": single("div", (3, 4, 4), scalar=3.0),
+    "maximum channels": binary("maximum", (1, 3, 3), (4, 3, 3)),
+    "maximum scalar": single("maximum", (3, 4, 4), scalar=0.1),
+    "minimum": binary("minimum", (3, 4, 4), (3, 4, 4)),
+    "minimum scalar": single("minimum", (5,), scalar=-0.2),
+    "mean keepdims": single("mean", (4, 3, 5), (1, 2), keepdims=True),
+    "mean channels keepdims": single("mean", (4, 3, 5), 0, keepdims=True),
+    "sum to width": single("sum", (4, 3, 5), (0, 1)),
+    "sum features": single("sum", (6,), 0, keepdims=True),
+    "max to height": single("max", (4, 3, 5), (0, 2)),
+    "max spatial keepdims": single("max", (4, 3, 5), (1, 2), keepdims=True),
+    "global max pool": single("global_max_pool", (3, 5, 4)),
+    "channel shuffle": single("channel_shuffle", (6, 2, 3), 3),
+    "slice channels": single("slice", (6, 3, 3), 0, 3),
+    "slice width step": single("slice", (3, 4, 7), 2, 1, 6, 2),
+    "slice features": single("slice", (8,), 0, 5, 20),
+    "group norm": single("group_norm", (6, 3, 4), 2),
+    "group norm features": single("group_norm", (6,), 3, eps=1e-3),
+    "group norm no affine": single("group_norm", (4, 3, 3), 4, affine=False),
+    "instance norm": single("instance_norm", (3, 4, 5)),
+    "instance norm affine": single("instance_norm", (3, 4, 5), eps=1e-3, affine=True),
+    "stochastic depth": single("stochastic_depth", (3, 4, 4), 0.5),
+})
+
+
 def _flatten_dense():
     g = netir.Graph("flatten_dense")
     x = g.conv2d(g.input((3, 5, 4)), 4, 3, padding=1)

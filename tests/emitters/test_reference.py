@@ -19,6 +19,12 @@ def _x(graph, batch=2, seed=1):
         (batch, *graph.inputs[0].shape)).astype(np.float32)
 
 
+def _xs(graph, batch=2, seed=1):
+    """One array per graph input."""
+    rng = np.random.default_rng(seed)
+    return [rng.standard_normal((batch, *n.shape)).astype(np.float32) for n in graph.inputs]
+
+
 def _close(a, b, tolerance=OP_TOLERANCE):
     assert a.shape == b.shape
     err = float(np.max(np.abs(a - b))) if a.size else 0.0
@@ -28,11 +34,11 @@ def _close(a, b, tolerance=OP_TOLERANCE):
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_reference_agrees_with_torch_and_keras(case):
     graph = CASES[case]
-    weights, x = random_weights(graph, seed=3), _x(graph)
+    weights, xs = random_weights(graph, seed=3), _xs(graph)
     names = [n.name for n in graph.nodes]
-    t_np, _ = run_backend("torch", graph, weights, [x], names)
-    k_np, _ = run_backend("keras", graph, weights, [x], names)
-    r_np = execute(to_reference(graph, names, weights=weights), [x])
+    t_np, _ = run_backend("torch", graph, weights, xs, names)
+    k_np, _ = run_backend("keras", graph, weights, xs, names)
+    r_np = execute(to_reference(graph, names, weights=weights), xs)
     for name, r, t, k in zip(names, r_np, t_np, k_np):
         assert r.dtype == np.float32, name
         _close(t, r)

@@ -40,6 +40,20 @@ CASES = {
     "mish": ([(2, 3, 3)], {}, (2, 3, 3), (0, 0), 0),
     "softplus": ([(2, 3, 3)], {}, (2, 3, 3), (0, 0), 0),
     "prelu": ([(6, 3, 3)], {"num_parameters": 6}, (6, 3, 3), (6, 0), 0),
+    "mul": ([(6, 1, 1), (6, 3, 3)], {}, (6, 3, 3), (0, 0), 0),
+    "sub": ([(2, 1, 4), (2, 3, 1)], {}, (2, 3, 4), (0, 0), 0),
+    "div": ([(5,)], {"scalar": 2.0}, (5,), (0, 0), 0),
+    "maximum": ([(1, 3, 3), (4, 3, 3)], {}, (4, 3, 3), (0, 0), 0),
+    "minimum": ([(4,), (1,)], {}, (4,), (0, 0), 0),
+    "mean": ([(6, 3, 4)], {"axes": (1, 2), "keepdims": True}, (6, 1, 1), (0, 0), 0),
+    "sum": ([(6, 3, 4)], {"axes": (0, 2)}, (3,), (0, 0), 0),
+    "max": ([(5,)], {"axes": 0, "keepdims": True}, (1,), (0, 0), 0),
+    "global_max_pool": ([(5, 4, 6)], {}, (5,), (0, 0), 0),
+    "channel_shuffle": ([(6, 2, 2)], {"groups": 3}, (6, 2, 2), (0, 0), 0),
+    "slice": ([(6, 2, 2)], {"start": 1, "step": 2}, (3, 2, 2), (0, 0), 0),
+    "group_norm": ([(6, 2, 2)], {"num_groups": 3}, (6, 2, 2), (12, 0), 0),
+    "instance_norm": ([(6, 2, 2)], {"affine": True}, (6, 2, 2), (12, 0), 0),
+    "stochastic_depth": ([(6, 2, 2)], {"p": 0.2}, (6, 2, 2), (0, 0), 0),
 }
 
 
@@ -120,3 +134,48 @@ def test_labels_carry_key_attributes():
     g = netir.Graph("t")
     x = g.conv2d(g.input((3, 8, 8)), 64, 3, stride=2)
     assert g[x.name].spec.label(x.node.attrs) == "conv 3×3 /2, 64"
+
+
+@pytest.mark.parametrize(("shapes", "scalar", "error", "match"), [
+    ([(3,), (3, 4, 4)], None, netir.ShapeError, "one rank"),
+    ([(3, 4, 4), (2, 4, 4)], None, netir.ShapeError, "be 1 on it"),
+    ([(3, 4, 4)], None, netir.AttributeValueError, "needs the constant operand"),
+    ([(3, 4, 4), (3, 1, 1)], 2.0, netir.AttributeValueError, "has two inputs"),
+])
+def test_broadcasting_refuses_what_numpy_would_misalign(shapes, scalar, error, match):
+    g = netir.Graph("t")
+    ins = [g.input(s, name=f"in{i}") for i, s in enumerate(shapes)]
+    with pytest.raises(error, match=match) as err:
+        g.mul(*ins, scalar=scalar, name="m")
+    assert (err.value.node, err.value.op) == ("m", "mul")
+
+
+def test_division_by_a_zero_constant_is_refused():
+    g = netir.Graph("t")
+    with pytest.raises(netir.AttributeValueError, match="constant 0"):
+        g.div(g.input((3,)), scalar=0)
+
+
+@pytest.mark.parametrize(("op", "shape", "attrs", "match"), [
+    ("mean", (3, 4, 4), {"axes": ()}, "empty reduction"),
+    ("sum", (3, 4, 4), {"axes": (0,)}, "rank 2"),
+    ("max", (3, 4, 4), {"axes": (0, 1, 2)}, "rank 0"),
+    ("mean", (3,), {"axes": (1,), "keepdims": True}, "out of range"),
+    ("mean", (3, 4, 4), {"axes": (1, 1)}, "twice"),
+    ("slice", (3, 4, 4), {"axis": 1, "start": 4}, "keeps nothing"),
+    ("slice", (3, 4, 4), {"axis": 3}, "out of range"),
+    ("channel_shuffle", (6, 2, 2), {"groups": 4}, "must divide"),
+    ("group_norm", (6, 2, 2), {"num_groups": 4}, "must divide"),
+])
+def test_reductions_and_channel_ops_refuse_with_the_values(op, shape, attrs, match):
+    g = netir.Graph("t")
+    with pytest.raises(netir.NetIRError, match=match) as err:
+        g.add_node(op, [g.input(shape)], name="n", attrs=attrs)
+    assert (err.value.node, err.value.op) == ("n", op)
+
+
+def test_chunk_in_two_is_two_slices_of_the_channels():
+    g = netir.Graph("t")
+    x = g.input((6, 4, 4))
+    left, right = g.slice(x, 0, 0, 3), g.slice(x, 0, 3)
+    assert left.shape == right.shape == (3, 4, 4)

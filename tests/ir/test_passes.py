@@ -118,6 +118,16 @@ def test_zero_pad_folds_into_a_conv_not_into_a_max_pool_or_a_shared_pad():
     assert new["conv"].inputs == ("input",) and new["conv"].shape == g["conv"].shape
 
 
+def test_stochastic_depth_goes_for_inference_only_as_dropout():
+    g = netir.Graph("t")
+    x = g.conv2d(g.input((3, 4, 4)), 3, 1, name="conv")
+    g.add(x, g.stochastic_depth(g.relu(x, name="act"), 0.2, name="drop"), name="sum")
+    inference, _ = optimize(g)
+    assert "drop" not in inference and inference["sum"].inputs == ("conv", "act")
+    training, _ = optimize(g, for_inference=False)
+    assert training == g
+
+
 def test_dropout_goes_for_inference_only():
     g = netir.Graph("t")
     x = g.dropout(g.relu(g.input((4,))), 0.5, name="drop")

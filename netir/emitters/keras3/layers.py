@@ -191,3 +191,27 @@ class PReLU(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "num_parameters": self.num_parameters}
+
+
+@_register
+class StochasticDepth(keras.layers.Dropout):
+    """torchvision.ops.stochastic_depth on Keras: the identity unless training; then each
+    sample (``row``) or the batch is zeroed with probability ``rate`` and the rest
+    divided by ``1 - rate``. A Dropout, so that whatever switches dropout off does here."""
+
+    def __init__(self, rate: float, mode: str = "row", **kwargs) -> None:
+        super().__init__(rate, **kwargs)
+        self.mode = mode
+
+    def call(self, inputs, training=False):
+        if not training or self.rate == 0.0:
+            return inputs
+        survival = 1.0 - self.rate
+        rank = len(inputs.shape)
+        shape = (ops.shape(inputs)[0],) + (1,) * (rank - 1) if self.mode == "row" else (1,) * rank
+        keep = keras.random.uniform(shape, seed=self.seed_generator) < survival
+        noise = ops.cast(keep, inputs.dtype)
+        return inputs * (noise / survival if survival > 0.0 else noise)
+
+    def get_config(self):
+        return {**super().get_config(), "mode": self.mode}

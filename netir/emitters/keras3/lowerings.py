@@ -18,6 +18,7 @@ from netir.emitters.keras3 import layers as L
 from netir.emitters.keras3.batchnorm import BatchNorm
 from netir.emitters.keras3.names import helper_name, layer_name
 from netir.ir import arithmetic
+from netir.ir.ops.channel import channel_shuffle_order, slice_indices
 
 
 def _n(node) -> str:
@@ -230,3 +231,68 @@ def _gelu(node, graph, inputs):
 @_lower("prelu")
 def _prelu(node, graph, inputs):
     return L.PReLU(node.attrs["num_parameters"], name=_n(node))(inputs[0])
+
+
+# -- element-wise arithmetic ----------------------------------------------------------------
+# Every rank-3 tensor is channels last, so two of one rank broadcast on the same axes.
+def _arithmetic(function: str):
+    return lambda node, graph, inputs: _ops_call(node, inputs, function,
+                                                 constant=node.attrs["scalar"])
+
+
+for _op, _function in (("mul", "multiply"), ("sub", "subtract"), ("div", "divide"),
+                       ("maximum", "maximum"), ("minimum", "minimum")):
+    _lower(_op)(_arithmetic(_function))
+
+
+# -- reductions, channel ops, group and instance norm, stochastic depth ---------------------
+def _reduce(function: str):
+    def lower(node, graph, inputs):
+        rank = len(graph.input_shapes(node)[0])
+        axes = tuple(sorted(_keras_axis(a, rank) % (rank + 1) for a in node.attrs["axes"]))
+        return _ops_call(node, inputs, function, axis=axes, keepdims=node.attrs["keepdims"])
+
+    return lower
+
+
+for _op, _function in (("mean", "mean"), ("sum", "sum"), ("max", "max")):
+    _lower(_op)(_reduce(_function))
+
+
+@_lower("global_max_pool")
+def _global_max_pool(node, graph, inputs):
+    return layers.GlobalMaxPooling2D(name=_n(node))(inputs[0])
+
+
+@_lower("channel_shuffle")
+def _channel_shuffle(node, graph, inputs):
+    """A gather of the channels (last axis) in the shuffled order."""
+    order = channel_shuffle_order(node.shape[0], node.attrs["groups"])
+    return _ops_call(node, inputs, "take", indices=order, axis=-1)
+
+
+@_lower("slice")
+def _slice(node, graph, inputs):
+    a, shape = node.attrs, graph.input_shapes(node)[0]
+    kept = list(slice_indices(a, shape[a["axis"]]))
+    return _ops_call(node, inputs, "take", indices=kept,
+                     axis=_keras_axis(a["axis"], len(shape)))
+
+
+def _group_normalization(node, groups: int, inputs):
+    """Keras' GroupNormalization over the channels (last axis), gamma then beta: the
+    declared weight and bias."""
+    a = node.attrs
+    return layers.GroupNormalization(groups, axis=-1, epsilon=a["eps"], center=a["affine"],
+                                     scale=a["affine"], name=_n(node))(inputs[0])
+
+
+_lower("group_norm")(
+    lambda node, graph, inputs: _group_normalization(node, node.attrs["num_groups"], inputs))
+_lower("instance_norm")(  # one group per channel
+    lambda node, graph, inputs: _group_normalization(node, node.shape[0], inputs))
+
+
+@_lower("stochastic_depth")
+def _stochastic_depth(node, graph, inputs):
+    return L.StochasticDepth(node.attrs["p"], node.attrs["mode"], name=_n(node))(inputs[0])

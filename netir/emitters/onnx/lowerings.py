@@ -15,6 +15,7 @@ import numpy as np
 from netir.emitters.backend import Lowerings
 from netir.emitters.onnx.protos import const, graph_input, ints, op, param
 from netir.ir import arithmetic
+from netir.ir.ops.channel import channel_shuffle_order, slice_indices
 
 LOWERINGS = Lowerings("onnx")  # op name -> lowering(node, graph, inputs) -> [protos]
 _lower = LOWERINGS.register
@@ -265,3 +266,98 @@ def _prelu(node, graph, inputs):
     shape = ints(f"{node.name}/slope_shape", [n] + [1] * (rank - 1))
     return [shape, op("Reshape", [param(node, "weight"), shape.name], f"{node.name}/slope"),
             op("PRelu", [inputs[0], f"{node.name}/slope"], node.name)]
+
+
+# -- element-wise arithmetic ----------------------------------------------------------------
+def _arithmetic(op_type: str):
+    """Two inputs broadcast (ONNX's multidirectional broadcasting is NumPy's), or the
+    input and the constant as a float32 scalar."""
+
+    def lower(node, graph, inputs):
+        if node.attrs["scalar"] is None:
+            return [op(op_type, inputs, node.name)]
+        scalar = const(f"{node.name}/scalar", np.float32(node.attrs["scalar"]))
+        return [scalar, op(op_type, [inputs[0], scalar.name], node.name)]
+
+    return lower
+
+
+for _op, _type in (("mul", "Mul"), ("sub", "Sub"), ("div", "Div"), ("maximum", "Max"),
+                   ("minimum", "Min")):
+    _lower(_op)(_arithmetic(_type))
+
+
+# -- reductions, channel ops, group and instance norm, stochastic depth ---------------------
+def _reduce(op_type: str):
+    def lower(node, graph, inputs):
+        axes = ints(f"{node.name}/axes", [a + 1 for a in node.attrs["axes"]])  # batch first
+        return [axes, op(op_type, [inputs[0], axes.name], node.name,
+                         keepdims=int(node.attrs["keepdims"]))]
+
+    return lower
+
+
+for _op, _type in (("mean", "ReduceMean"), ("sum", "ReduceSum"), ("max", "ReduceMax")):
+    _lower(_op)(_reduce(_type))
+
+
+@_lower("global_max_pool")
+def _global_max_pool(node, graph, inputs):
+    axes = ints(f"{node.name}/axes", [2, 3])
+    return [axes, op("ReduceMax", [inputs[0], axes.name], node.name, keepdims=0)]
+
+
+@_lower("channel_shuffle")
+def _channel_shuffle(node, graph, inputs):
+    """A ``Gather`` of the channels in the shuffled order."""
+    order = ints(f"{node.name}/order", channel_shuffle_order(node.shape[0],
+                                                              node.attrs["groups"]))
+    return [order, op("Gather", [inputs[0], order.name], node.name, axis=1)]
+
+
+@_lower("slice")
+def _slice(node, graph, inputs):
+    a, size = node.attrs, graph.input_shapes(node)[0][node.attrs["axis"]]
+    kept = slice_indices(a, size)
+    names = [f"{node.name}/{k}" for k in ("starts", "ends", "axes", "steps")]
+    values = [[kept.start], [kept.stop], [a["axis"] + 1], [kept.step]]
+    return [*(ints(n, v) for n, v in zip(names, values)),
+            op("Slice", [inputs[0], *names], node.name)]
+
+
+def _group_statistics(node, graph, inputs, groups: int):
+    """``(x - mean) / sqrt(var + eps)`` per sample and group of channels (with H, W),
+    written out: ``GroupNormalization``'s scale is per group before opset 21."""
+    x, name = inputs[0], node.name
+    shape = graph.input_shapes(node)[0]
+    grouped = ints(f"{name}/grouped", [0, groups, -1])
+    back = ints(f"{name}/shape", [0, *shape])
+    axes = ints(f"{name}/axes", [2])
+    eps = const(f"{name}/eps", np.float32(node.attrs["eps"]))
+    affine = node.attrs["affine"]
+    out = f"{name}/normalised" if affine else name
+    protos = [grouped, back, axes, eps,
+              op("Reshape", [x, grouped.name], f"{name}/groups"),
+              op("ReduceMean", [f"{name}/groups", axes.name], f"{name}/mean", keepdims=1),
+              op("Sub", [f"{name}/groups", f"{name}/mean"], f"{name}/centred"),
+              op("Mul", [f"{name}/centred", f"{name}/centred"], f"{name}/square"),
+              op("ReduceMean", [f"{name}/square", axes.name], f"{name}/var", keepdims=1),
+              op("Add", [f"{name}/var", eps.name], f"{name}/var_eps"),
+              op("Sqrt", [f"{name}/var_eps"], f"{name}/std"),
+              op("Div", [f"{name}/centred", f"{name}/std"], f"{name}/scaled"),
+              op("Reshape", [f"{name}/scaled", back.name], out)]
+    if not affine:
+        return protos
+    channel = ints(f"{name}/channel", [shape[0]] + [1] * (len(shape) - 1))
+    return [*protos, channel,
+            op("Reshape", [param(node, "weight"), channel.name], f"{name}/weight"),
+            op("Reshape", [param(node, "bias"), channel.name], f"{name}/bias"),
+            op("Mul", [out, f"{name}/weight"], f"{name}/affine"),
+            op("Add", [f"{name}/affine", f"{name}/bias"], name)]
+
+
+_lower("group_norm")(lambda node, graph, inputs: _group_statistics(
+    node, graph, inputs, node.attrs["num_groups"]))
+_lower("instance_norm")(lambda node, graph, inputs: _group_statistics(
+    node, graph, inputs, node.shape[0]))
+_lower("stochastic_depth")(_same("Identity"))  # the identity at inference

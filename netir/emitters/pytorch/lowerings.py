@@ -119,3 +119,48 @@ _lower("hardsigmoid")(lambda node, graph, inputs: nn.Hardsigmoid())
 _lower("mish")(lambda node, graph, inputs: nn.Mish())
 _lower("softplus")(lambda node, graph, inputs: nn.Softplus())
 _lower("prelu")(lambda node, graph, inputs: nn.PReLU(node.attrs["num_parameters"]))
+
+
+# -- element-wise arithmetic ----------------------------------------------------------------
+def _arithmetic(function: str):
+    return lambda node, graph, inputs: M.Arithmetic(function, node.attrs["scalar"])
+
+
+for _op, _function in (("mul", "mul"), ("sub", "sub"), ("div", "div"),
+                       ("maximum", "maximum"), ("minimum", "minimum")):
+    _lower(_op)(_arithmetic(_function))
+
+
+# -- reductions, channel ops, group and instance norm, stochastic depth ---------------------
+def _reduce(function: str):
+    return lambda node, graph, inputs: M.Reduce(
+        function, tuple(a + 1 for a in node.attrs["axes"]), node.attrs["keepdims"])
+
+
+for _op, _function in (("mean", "mean"), ("sum", "sum"), ("max", "amax")):
+    _lower(_op)(_reduce(_function))
+_lower("global_max_pool")(lambda node, graph, inputs: M.Reduce("amax", (2, 3), False))
+_lower("channel_shuffle")(lambda node, graph, inputs: nn.ChannelShuffle(node.attrs["groups"]))
+
+
+@_lower("slice")
+def _slice(node, graph, inputs):
+    a = node.attrs
+    return M.Slice(a["axis"] + 1, a["start"], a["stop"], a["step"])
+
+
+@_lower("group_norm")
+def _group_norm(node, graph, inputs):
+    a = node.attrs
+    return nn.GroupNorm(a["num_groups"], graph.input_shapes(node)[0][0], eps=a["eps"],
+                        affine=a["affine"])
+
+
+@_lower("instance_norm")
+def _instance_norm(node, graph, inputs):
+    return nn.InstanceNorm2d(graph.input_shapes(node)[0][0], eps=node.attrs["eps"],
+                             affine=node.attrs["affine"])
+
+
+_lower("stochastic_depth")(
+    lambda node, graph, inputs: M.StochasticDepth(node.attrs["p"], node.attrs["mode"]))

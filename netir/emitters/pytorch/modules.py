@@ -226,3 +226,71 @@ class Clip(nn.Module):
 
     def extra_repr(self) -> str:
         return f"min={self.low}, max={self.high}"
+
+
+class Arithmetic(nn.Module):
+    """``torch.<function>(x, y)`` broadcasting, or ``(x, scalar)`` for one input (the
+    constant as a 0-d tensor of x's dtype: ``torch.maximum`` takes no Python number)."""
+
+    def __init__(self, function: str, scalar: float | None = None) -> None:
+        super().__init__()
+        self.function, self.scalar = function, scalar
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        if y is None:
+            y = torch.tensor(self.scalar, dtype=x.dtype, device=x.device)
+        return getattr(torch, self.function)(x, y)
+
+    def extra_repr(self) -> str:
+        return self.function + ("" if self.scalar is None else f", scalar={self.scalar}")
+
+
+class Reduce(nn.Module):
+    """``torch.<function>(x, dim, keepdim)`` (``mean``, ``sum``, ``amax``)."""
+
+    def __init__(self, function: str, dims: tuple[int, ...], keepdim: bool) -> None:
+        super().__init__()
+        self.function, self.dims, self.keepdim = function, tuple(dims), keepdim
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return getattr(torch, self.function)(x, dim=self.dims, keepdim=self.keepdim)
+
+    def extra_repr(self) -> str:
+        return f"{self.function}, dim={self.dims}, keepdim={self.keepdim}"
+
+
+class Slice(nn.Module):
+    """``x[start:stop:step]`` along ``dim``."""
+
+    def __init__(self, dim: int, start: int, stop: int | None, step: int) -> None:
+        super().__init__()
+        self.dim, self.start, self.stop, self.step = dim, start, stop, step
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x[(slice(None),) * self.dim + (slice(self.start, self.stop, self.step),)]
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, [{self.start}:{self.stop}:{self.step}]"
+
+
+class StochasticDepth(nn.Dropout):
+    """torchvision.ops.stochastic_depth: the identity in eval mode; in training each
+    sample (``row``) or the batch is zeroed with probability ``p`` and the rest divided
+    by ``1 - p``. A Dropout, so that whatever switches dropout off switches it off."""
+
+    def __init__(self, p: float, mode: str) -> None:
+        super().__init__(p)
+        self.mode = mode
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0.0:
+            return x
+        survival = 1.0 - self.p
+        shape = [x.shape[0]] + [1] * (x.ndim - 1) if self.mode == "row" else [1] * x.ndim
+        noise = torch.empty(shape, dtype=x.dtype, device=x.device).bernoulli_(survival)
+        if survival > 0.0:
+            noise.div_(survival)
+        return x * noise
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, mode={self.mode}"

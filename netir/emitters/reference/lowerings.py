@@ -248,8 +248,8 @@ def gelu(node, inputs, params, run):
     """``x/2 · (1 + erf(x/√2))``, or the tanh form with ``approximate='tanh'``."""
     x = inputs[0]
     if node.attrs["approximate"] == "none":
-        return 0.5 * x * (1 + _erf(x / np.sqrt(2.0)))
-    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
+        return 0.5 * x * (1 + _erf(x / math.sqrt(2.0)))
+    return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x ** 3)))
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -293,3 +293,83 @@ def prelu(node, inputs, params, run):
     """``x`` where positive, else the slope (one, or per channel) times ``x``."""
     x = inputs[0]
     return np.where(x > 0, x, _channel_view(x, params["weight"]) * x)
+
+
+# -- element-wise arithmetic ----------------------------------------------------------------
+def _arithmetic(function):
+    """NumPy broadcasting of (N, *logical shape) arrays of one rank, or the constant."""
+
+    def run(node, inputs, params, run):
+        x = inputs[0]
+        other = inputs[1] if len(inputs) > 1 else np.asarray(node.attrs["scalar"], x.dtype)
+        return function(x, other)
+
+    return run
+
+
+for _op, _function in (("mul", np.multiply), ("sub", np.subtract), ("div", np.divide),
+                       ("maximum", np.maximum), ("minimum", np.minimum)):
+    _lower(_op)(_arithmetic(_function))
+
+
+# -- reductions, channel ops, group and instance norm, stochastic depth ---------------------
+def _reduce(function):
+    def run(node, inputs, params, run):
+        axes = tuple(a + 1 for a in node.attrs["axes"])  # batch first
+        return function(inputs[0], axis=axes, keepdims=node.attrs["keepdims"])
+
+    return run
+
+
+for _op, _function in (("mean", np.mean), ("sum", np.sum), ("max", np.max)):
+    _lower(_op)(_reduce(_function))
+
+
+@_lower("global_max_pool")
+def global_max_pool(node, inputs, params, run):
+    return inputs[0].max(axis=(2, 3))
+
+
+@_lower("channel_shuffle")
+def channel_shuffle(node, inputs, params, run):
+    """torchvision's: view as (N, g, C/g, H, W), swap the two channel axes, flatten."""
+    x, g = inputs[0], node.attrs["groups"]
+    n, c, h, w = x.shape
+    return x.reshape(n, g, c // g, h, w).transpose(0, 2, 1, 3, 4).reshape(n, c, h, w)
+
+
+@_lower("slice")
+def slice_(node, inputs, params, run):
+    a = node.attrs
+    return inputs[0][(slice(None),) * (a["axis"] + 1) + (slice(a["start"], a["stop"],
+                                                                 a["step"]),)]
+
+
+def _group_normalise(node, x, params, groups: int):
+    """``(x - mean) / sqrt(var + eps)`` over each sample's group of channels (with every
+    position), biased variance, then the per-channel affine when declared."""
+    g = x.reshape(x.shape[0], groups, -1)
+    mean = g.mean(axis=-1, keepdims=True)
+    var = ((g - mean) ** 2).mean(axis=-1, keepdims=True)
+    y = ((g - mean) / np.sqrt(var + np.asarray(node.attrs["eps"], x.dtype))).reshape(x.shape)
+    if "weight" in params:
+        y = y * _channel_view(y, params["weight"]) + _channel_view(y, params["bias"])
+    return y
+
+
+@_lower("group_norm")
+def group_norm(node, inputs, params, run):
+    return _group_normalise(node, inputs[0], params, node.attrs["num_groups"])
+
+
+@_lower("instance_norm")
+def instance_norm(node, inputs, params, run):
+    """Group norm with one channel per group."""
+    return _group_normalise(node, inputs[0], params, inputs[0].shape[1])
+
+
+@_lower("stochastic_depth")
+def stochastic_depth(node, inputs, params, run):
+    """Identity: at inference by the IR's rule, and in a reference training pass (as
+    dropout; the reference computes statistics, not gradients)."""
+    return inputs[0]

@@ -1,7 +1,20 @@
 """The built-in ops, one module per family. Each family exports ``OPS``."""
 
-from netir.ir.ops import activation, conv, dense, io, merge, norm, pool
+from netir.ir.ops import (
+    activation,
+    channel,
+    conv,
+    dense,
+    elementwise,
+    io,
+    merge,
+    norm,
+    pool,
+    reduce,
+    regularization,
+)
 
-BUILTIN_OPS = io.OPS + conv.OPS + dense.OPS + norm.OPS + activation.OPS + pool.OPS + merge.OPS
+BUILTIN_OPS = (io.OPS + conv.OPS + dense.OPS + norm.OPS + activation.OPS + pool.OPS + merge.OPS
+               + elementwise.OPS + reduce.OPS + channel.OPS + regularization.OPS)
 
 __all__ = ["BUILTIN_OPS"]

@@ -1,10 +1,10 @@
-"""Normalisation: batch norm and local response norm."""
+"""Normalisation: batch, local response, group and instance norm."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from netir.ir.attrs import Attr, integer, real
+from netir.ir.attrs import Attr, boolean, integer, real
 from netir.ir.errors import ShapeError
 from netir.ir.params import (
     BIAS,
@@ -75,4 +75,51 @@ LOCAL_RESPONSE_NORM = OpSpec(
         "beta": draw(st.sampled_from([0.75, 0.5, 1.0])), "k": draw(st.sampled_from([1.0, 2.0]))},
 )
 
-OPS = (BATCH_NORM, LOCAL_RESPONSE_NORM)
+
+
+# -- group and instance norm ----------------------------------------------------------------
+_AFFINE_PARAMS = (
+    Param("weight", WEIGHT, "C", uniform(0.5, 1.5), channels, present=lambda a: a["affine"],
+          doc="per-channel scale, when affine"),
+    Param("bias", BIAS, "C", normal(0.2), channels, present=lambda a: a["affine"],
+          doc="per-channel shift, when affine"),
+)
+
+
+def _group_norm_shape(attrs, inputs):
+    if inputs[0][0] % attrs["num_groups"]:
+        raise ShapeError("group_norm num_groups must divide the channels",
+                         f"num_groups={attrs['num_groups']}, channels={inputs[0][0]}")
+    return inputs[0]
+
+
+GROUP_NORM = OpSpec(
+    name="group_norm", category="norm", positional=("num_groups",),
+    doc="Per sample, normalise each group of C/num_groups channels (with H and W) by its "
+        "mean and biased variance: (x - mean) / sqrt(var + eps), then the per-channel "
+        "affine (PyTorch's GroupNorm).",
+    attrs=(Attr("num_groups", integer(1), doc="channel groups; must divide the channels"),
+           Attr("eps", real(0.0, low_open=True), 1e-5, "added to the variance"),
+           Attr("affine", boolean, True, "learned per-channel weight and bias")),
+    shape=_group_norm_shape, parameters=_AFFINE_PARAMS, overwritable=True,
+    describe=lambda a: f"group norm {a['num_groups']}",
+    draw_attrs=lambda draw, st, inputs: {
+        "num_groups": draw(st.sampled_from(
+            [d for d in range(1, inputs[0][0] + 1) if inputs[0][0] % d == 0])),
+        "eps": draw(st.sampled_from([1e-5, 1e-3])), "affine": draw(st.booleans())},
+)
+
+INSTANCE_NORM = OpSpec(
+    name="instance_norm", category="norm", ranks=(3,),
+    doc="Per sample and channel, normalise over H and W by the mean and biased variance, "
+        "then the optional per-channel affine (PyTorch's InstanceNorm2d, no running "
+        "statistics).",
+    attrs=(Attr("eps", real(0.0, low_open=True), 1e-5, "added to the variance"),
+           Attr("affine", boolean, False, "learned per-channel weight and bias "
+                "(PyTorch's default: none)")),
+    parameters=_AFFINE_PARAMS, overwritable=True, describe=lambda a: "instance norm",
+    draw_attrs=lambda draw, st, inputs: {"eps": draw(st.sampled_from([1e-5, 1e-3])),
+                                         "affine": draw(st.booleans())},
+)
+
+OPS = (BATCH_NORM, LOCAL_RESPONSE_NORM, GROUP_NORM, INSTANCE_NORM)
