@@ -6,6 +6,8 @@ channels-last tensors.
 
 from __future__ import annotations
 
+import math
+
 import keras
 import numpy as np
 from keras import ops
@@ -215,3 +217,39 @@ class StochasticDepth(keras.layers.Dropout):
 
     def get_config(self):
         return {**super().get_config(), "mode": self.mode}
+
+
+@_register
+class Gelu(keras.layers.Layer):
+    """PyTorch's GELU, written out: ``x/2 · (1 + erf(x/√2))`` or, ``approximate``, the
+    tanh form. ``keras.ops.gelu`` (TensorFlow's) is 5e-9 off in float64."""
+
+    def __init__(self, approximate: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.approximate = bool(approximate)
+
+    def call(self, x):
+        if self.approximate:
+            inner = ops.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x))
+        else:
+            inner = ops.erf(x * math.sqrt(0.5))
+        return x * 0.5 * (1.0 + inner)
+
+    def get_config(self):
+        return {**super().get_config(), "approximate": self.approximate}
+
+
+@_register
+class LeakyReLU(keras.layers.Layer):
+    """``x`` where ``x > 0``, else ``negative_slope · x`` in the input's dtype
+    (TensorFlow's leaky_relu holds the slope in float32, 1.5e-8 off in float64)."""
+
+    def __init__(self, negative_slope: float, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.negative_slope = float(negative_slope)
+
+    def call(self, x):
+        return ops.where(x > 0, x, x * self.negative_slope)
+
+    def get_config(self):
+        return {**super().get_config(), "negative_slope": self.negative_slope}

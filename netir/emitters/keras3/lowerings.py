@@ -214,7 +214,7 @@ def _clip(node, graph, inputs):
 
 @_lower("leaky_relu")
 def _leaky_relu(node, graph, inputs):
-    return _ops_call(node, inputs, "leaky_relu", negative_slope=node.attrs["negative_slope"])
+    return L.LeakyReLU(node.attrs["negative_slope"], name=_n(node))(inputs[0])
 
 
 @_lower("elu")
@@ -224,8 +224,8 @@ def _elu(node, graph, inputs):
 
 @_lower("gelu")
 def _gelu(node, graph, inputs):
-    """The form stated: ``keras.ops.gelu`` alone would take the tanh one."""
-    return _ops_call(node, inputs, "gelu", approximate=node.attrs["approximate"] == "tanh")
+    """The form stated (``keras.ops.gelu`` alone would take the tanh one), written out."""
+    return L.Gelu(node.attrs["approximate"] == "tanh", name=_n(node))(inputs[0])
 
 
 @_lower("prelu")

@@ -294,3 +294,11 @@ class StochasticDepth(nn.Dropout):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, mode={self.mode}"
+
+
+class HardSigmoid(nn.Module):
+    """``relu6(x + 3) / 6``: nn.Hardsigmoid's forward, but a float64 backward exact
+    (nn.Hardsigmoid multiplies the gradient by 1/6 in float32 precision)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.relu6(x + 3.0) / 6.0
