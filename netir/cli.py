@@ -111,15 +111,16 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 @main.command()
 def ops() -> None:
-    """List the registered ops with their attributes, defaults and docs."""
+    """List the registered ops with their input ranks, attributes, defaults and docs."""
     from netir.ir.attrs import REQUIRED
     from netir.ir.registry import get_op, list_ops
 
     for name in list_ops():
         spec = get_op(name)
         lo, hi = spec.arity_range
-        arity = str(lo) if lo == hi else f"{lo}+"
-        click.echo(f"{name}  [{spec.category}, inputs: {arity}]  {spec.doc}")
+        arity = str(lo) if lo == hi else f"{lo}+" if hi is None else f"{lo}-{hi}"
+        ranks = ", ".join(map(str, spec.ranks))
+        click.echo(f"{name}  [{spec.category}, inputs: {arity}, ranks: {ranks}]  {spec.doc}")
         for a in spec.attrs:
             default = "required" if a.default is REQUIRED else f"default {a.default!r}"
             click.echo(f"    {a.name}: {a.type.name}, {default} — {a.doc}")
