@@ -31,7 +31,16 @@ def _every_module():
     x = g.local_response_norm(x, 3, name="lrn")
     x = g.max_pool2d(x, 3, 2, padding=((1, 0), (0, 1)), name="maxpool")
     x = g.avg_pool2d(x, 2, 1, padding=1, count_include_pad=False, name="avgpool")
-    x = g.adaptive_avg_pool2d(x, 3, name="adaptive")
+    x = g.adaptive_avg_pool2d(x, 3, name="adaptive")                  # (12, 3, 3)
+    gate = g.hardsigmoid(g.mean(x, (1, 2), keepdims=True, name="squeeze"), name="gate")
+    x = g.mul(x, gate, name="excite")
+    x = g.sub(x, g.max(x, 0, keepdims=True, name="peak"), name="centre")
+    x = g.clip(g.div(x, scalar=2.0, name="halved"), -3.0, None, name="clip")
+    x = g.minimum(g.maximum(x, scalar=-1.0, name="floor"),
+                  g.sum(x, 0, keepdims=True, name="total"), name="cap")
+    x = g.leaky_relu(g.gelu(g.prelu(x, 12, name="prelu"), name="gelu"), 0.2, name="leaky")
+    x = g.group_norm(g.slice(x, 0, 0, 8, name="first8"), 4, name="gn")
+    x = g.stochastic_depth(x, 0.2, name="sd")
     x = g.dense(g.flatten(x, name="flat"), 5, name="fc")
     g.dropout(g.batch_norm(x, name="bn1d"), 0.5, name="drop")
     return g
@@ -62,7 +71,7 @@ def test_scripted_module_matches_eager_in_both_modes():
     g = _every_module()
     m = to_torch(g)
     torch_import(m, random_weights(g))
-    m.drop.p = 0.0  # a constant once scripted; dropout masks differ between the two anyway
+    m.drop.p = m.sd.p = 0.0  # constants once scripted; masks differ between the two anyway
     scripted = torch.jit.script(m)
     x = torch.randn(3, 4, 9, 8)
     with torch.no_grad():

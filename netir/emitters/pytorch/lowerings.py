@@ -12,6 +12,7 @@ from torch import nn
 from netir.emitters.backend import Lowerings
 from netir.emitters.pytorch import modules as M
 from netir.ir import arithmetic
+from netir.ir.ops.channel import slice_indices
 
 PLACEHOLDER = object()  # marks a graph input
 LOWERINGS = Lowerings("torch")
@@ -122,31 +123,32 @@ _lower("prelu")(lambda node, graph, inputs: nn.PReLU(node.attrs["num_parameters"
 
 
 # -- element-wise arithmetic ----------------------------------------------------------------
-def _arithmetic(function: str):
-    return lambda node, graph, inputs: M.Arithmetic(function, node.attrs["scalar"])
+def _arithmetic(module):
+    return lambda node, graph, inputs: module(node.attrs["scalar"])
 
 
-for _op, _function in (("mul", "mul"), ("sub", "sub"), ("div", "div"),
-                       ("maximum", "maximum"), ("minimum", "minimum")):
-    _lower(_op)(_arithmetic(_function))
+for _op, _module in (("mul", M.Mul), ("sub", M.Sub), ("div", M.Div), ("maximum", M.Maximum),
+                     ("minimum", M.Minimum)):
+    _lower(_op)(_arithmetic(_module))
 
 
 # -- reductions, channel ops, group and instance norm, stochastic depth ---------------------
-def _reduce(function: str):
-    return lambda node, graph, inputs: M.Reduce(
-        function, tuple(a + 1 for a in node.attrs["axes"]), node.attrs["keepdims"])
+def _reduce(module):
+    return lambda node, graph, inputs: module(tuple(a + 1 for a in node.attrs["axes"]),
+                                              node.attrs["keepdims"])
 
 
-for _op, _function in (("mean", "mean"), ("sum", "sum"), ("max", "amax")):
-    _lower(_op)(_reduce(_function))
-_lower("global_max_pool")(lambda node, graph, inputs: M.Reduce("amax", (2, 3), False))
+for _op, _module in (("mean", M.Mean), ("sum", M.Sum), ("max", M.Amax)):
+    _lower(_op)(_reduce(_module))
+_lower("global_max_pool")(lambda node, graph, inputs: M.Amax((2, 3), False))
 _lower("channel_shuffle")(lambda node, graph, inputs: nn.ChannelShuffle(node.attrs["groups"]))
 
 
 @_lower("slice")
 def _slice(node, graph, inputs):
     a = node.attrs
-    return M.Slice(a["axis"] + 1, a["start"], a["stop"], a["step"])
+    kept = slice_indices(a, graph.input_shapes(node)[0][a["axis"]])
+    return M.Take(a["axis"] + 1, list(kept))
 
 
 @_lower("group_norm")

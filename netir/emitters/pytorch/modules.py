@@ -228,49 +228,92 @@ class Clip(nn.Module):
         return f"min={self.low}, max={self.high}"
 
 
-class Arithmetic(nn.Module):
-    """``torch.<function>(x, y)`` broadcasting, or ``(x, scalar)`` for one input (the
-    constant as a 0-d tensor of x's dtype: ``torch.maximum`` takes no Python number)."""
+class _Arithmetic(nn.Module):
+    """``f(x, y)`` broadcasting, or ``f(x, scalar)`` for one input (the constant as a
+    0-d tensor of x's dtype: ``torch.maximum`` takes no Python number). One subclass per
+    function, so that ``torch.jit.script`` compiles each."""
 
-    def __init__(self, function: str, scalar: float | None = None) -> None:
+    def __init__(self, scalar: float | None = None) -> None:
         super().__init__()
-        self.function, self.scalar = function, scalar
+        self.scalar = scalar
 
+    def other(self, x: torch.Tensor, y: torch.Tensor | None) -> torch.Tensor:
+        if y is not None:
+            return y
+        scalar = self.scalar
+        assert scalar is not None
+        return torch.full((), scalar, dtype=x.dtype, device=x.device)
+
+    def extra_repr(self) -> str:
+        return "" if self.scalar is None else f"scalar={self.scalar}"
+
+
+class Mul(_Arithmetic):
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
-        if y is None:
-            y = torch.tensor(self.scalar, dtype=x.dtype, device=x.device)
-        return getattr(torch, self.function)(x, y)
+        return torch.mul(x, self.other(x, y))
+
+
+class Sub(_Arithmetic):
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        return torch.sub(x, self.other(x, y))
+
+
+class Div(_Arithmetic):
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        return torch.div(x, self.other(x, y))
+
+
+class Maximum(_Arithmetic):
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        return torch.maximum(x, self.other(x, y))
+
+
+class Minimum(_Arithmetic):
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        return torch.minimum(x, self.other(x, y))
+
+
+class _Reduce(nn.Module):
+    """A reduction over ``dims`` (batch first) with ``keepdim``; one subclass per
+    function, so that ``torch.jit.script`` compiles each."""
+
+    def __init__(self, dims: tuple[int, ...], keepdim: bool) -> None:
+        super().__init__()
+        self.dims, self.keepdim = list(dims), keepdim
 
     def extra_repr(self) -> str:
-        return self.function + ("" if self.scalar is None else f", scalar={self.scalar}")
+        return f"dim={self.dims}, keepdim={self.keepdim}"
 
 
-class Reduce(nn.Module):
-    """``torch.<function>(x, dim, keepdim)`` (``mean``, ``sum``, ``amax``)."""
+class Mean(_Reduce):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.mean(x, dim=self.dims, keepdim=self.keepdim)
 
-    def __init__(self, function: str, dims: tuple[int, ...], keepdim: bool) -> None:
+
+class Sum(_Reduce):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.sum(x, dim=self.dims, keepdim=self.keepdim)
+
+
+class Amax(_Reduce):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.amax(x, dim=self.dims, keepdim=self.keepdim)
+
+
+class Take(nn.Module):
+    """The positions ``index`` along ``dim`` (a slice's kept positions), as
+    ``index_select``; the index is a non-persistent buffer, not a weight."""
+
+    def __init__(self, dim: int, index: list[int]) -> None:
         super().__init__()
-        self.function, self.dims, self.keepdim = function, tuple(dims), keepdim
+        self.dim = dim
+        self.register_buffer("index", torch.tensor(index, dtype=torch.long), persistent=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return getattr(torch, self.function)(x, dim=self.dims, keepdim=self.keepdim)
+        return torch.index_select(x, self.dim, self.index)
 
     def extra_repr(self) -> str:
-        return f"{self.function}, dim={self.dims}, keepdim={self.keepdim}"
-
-
-class Slice(nn.Module):
-    """``x[start:stop:step]`` along ``dim``."""
-
-    def __init__(self, dim: int, start: int, stop: int | None, step: int) -> None:
-        super().__init__()
-        self.dim, self.start, self.stop, self.step = dim, start, stop, step
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x[(slice(None),) * self.dim + (slice(self.start, self.stop, self.step),)]
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}, [{self.start}:{self.stop}:{self.step}]"
+        return f"dim={self.dim}, index={self.index.tolist()}"
 
 
 class StochasticDepth(nn.Dropout):
