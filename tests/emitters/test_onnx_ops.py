@@ -141,15 +141,19 @@ def test_same_padding_puts_the_odd_pixel_after():
 
 @pytest.mark.parametrize("case", ["max pool ceil dropped", "avg pool ceil overhang include",
                                   "lrn even size", "adaptive uneven", "global avg pool",
-                                  "dropout", "zero pad", "softmax width"])
+                                  "dropout", "zero pad", "softmax width", "gelu erf",
+                                  "gelu tanh", "mish", "hardswish", "prelu per channel",
+                                  "group norm", "instance norm affine", "slice width step",
+                                  "channel shuffle", "mean keepdims", "mul squeeze-excitation gate",
+                                  "stochastic depth"])
 def test_oldest_supported_opset_gives_the_same_numbers(case):
     graph = ONNX_CASES[case]
     old = to_onnx(graph, opset=MIN_OPSET)
     onnx.checker.check_model(old, full_check=True)
-    x = np.random.default_rng(5).standard_normal((2, *graph.inputs[0].shape))
-    x = x.astype(np.float32)
-    new = run(to_onnx(graph), [x])[0]
-    np.testing.assert_allclose(run(old, [x])[0], new, rtol=0, atol=OP_TOLERANCE)
+    rng = np.random.default_rng(5)
+    xs = [rng.standard_normal((2, *n.shape)).astype(np.float32) for n in graph.inputs]
+    new = run(to_onnx(graph), xs)[0]
+    np.testing.assert_allclose(run(old, xs)[0], new, rtol=0, atol=OP_TOLERANCE)
 
 
 def test_windows_have_explicit_pads_and_floor_mode():
