@@ -50,7 +50,7 @@ class Graph:
     def adaptive_avg_pool2d(self, x: Tensor | str, /, output_size: int | tuple[int, int], *, name: str | None = None) -> Tensor:
         """Average over PyTorch's adaptive bins to a fixed (H, W)."""
     def add(self, *inputs: Tensor | str, name: str | None = None) -> Tensor:
-        """Element-wise sum of inputs of one shape (residual connections)."""
+        """Element-wise sum (residual connections); inputs of one rank broadcast NumPy's way on the logical axes, as mul."""
     def avg_pool2d(self, x: Tensor | str, /, kernel: int | tuple[int, int], stride: int | tuple[int, int] | None = ..., *, name: str | None = None, padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]] = ..., ceil_mode: bool = ..., count_include_pad: bool = ...) -> Tensor:
         """Mean over windows clipped to the padded input (PyTorch rule)."""
     def batch_norm(self, x: Tensor | str, /, *, name: str | None = None, eps: float = ..., momentum: float = ...) -> Tensor:

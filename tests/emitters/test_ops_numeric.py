@@ -90,6 +90,7 @@ def binary(op, a, b, **attrs):
 
 CASES.update({
     "mul squeeze-excitation gate": binary("mul", (4, 3, 5), (4, 1, 1)),
+    "add broadcast": binary("add", (4, 1, 1), (4, 3, 5)),
     "mul gate first": binary("mul", (4, 1, 1), (4, 3, 5)),
     "mul features": binary("mul", (5,), (1,)),
     "mul scalar": single("mul", (3, 4, 4), scalar=-1.5),
@@ -211,3 +212,17 @@ def test_batch_norm_conventions_in_keras():
     m = to_keras(single("batch_norm", (3, 4, 4), eps=1e-5, momentum=0.1))
     bn = m.get_layer("y")
     assert bn.epsilon == pytest.approx(1e-5) and bn.momentum == pytest.approx(0.9)
+
+
+def test_in_place_add_never_writes_into_a_broadcast_operand():
+    """The smaller (C, 1, 1) operand is the only overwritable one: PyTorch must not add
+    into it (``add_`` cannot grow a tensor), and every backend gives the broadcast sum."""
+    g = netir.Graph("gate_add")
+    x = g.input((3, 4, 4), name="x")
+    gate = g.conv2d(g.adaptive_avg_pool2d(x, 1), 3, 1, name="gate")
+    g.add(gate, x, name="y")
+    r = compare(g, tolerance=OP_TOLERANCE, seed=3, backends=["torch", "keras", "reference"])
+    assert r.passed, str(r)
+    from netir.emitters.pytorch import to_torch
+
+    assert to_torch(g).y.inplace_index is None

@@ -141,13 +141,16 @@ def test_labels_carry_key_attributes():
     ([(3, 4, 4), (2, 4, 4)], None, netir.ShapeError, "be 1 on it"),
     ([(3, 4, 4)], None, netir.AttributeValueError, "needs the constant operand"),
     ([(3, 4, 4), (3, 1, 1)], 2.0, netir.AttributeValueError, "has two inputs"),
+    ([(3, 4, 4), (3, 4, 1), (2, 1, 1)], None, netir.ShapeError, "be 1 on it"),
 ])
 def test_broadcasting_refuses_what_numpy_would_misalign(shapes, scalar, error, match):
     g = netir.Graph("t")
     ins = [g.input(s, name=f"in{i}") for i, s in enumerate(shapes)]
+    op = "add" if len(ins) > 2 else "mul"
+    attrs = {} if op == "add" else {"scalar": scalar}
     with pytest.raises(error, match=match) as err:
-        g.mul(*ins, scalar=scalar, name="m")
-    assert (err.value.node, err.value.op) == ("m", "mul")
+        getattr(g, op)(*ins, **attrs, name="m")
+    assert (err.value.node, err.value.op) == ("m", op)
 
 
 def test_division_by_a_zero_constant_is_refused():

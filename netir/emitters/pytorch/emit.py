@@ -122,14 +122,18 @@ def _plan_inplace(graph: Graph, modules: dict[str, nn.Module], keep: set[str]) -
         for i in node.inputs:
             uses[i] = uses.get(i, 0) + 1
 
-    def free(name: str) -> bool:
-        return name not in keep and uses.get(name) == 1 and graph[name].spec.overwritable
+    def free(name: str, shape: tuple[int, ...]) -> bool:
+        """Overwritable, read once, not returned, and of the output's shape (a
+        broadcast operand is smaller than the result)."""
+        return (name not in keep and uses.get(name) == 1 and graph[name].spec.overwritable
+                and graph[name].shape == shape)
 
     for node in graph.nodes:
         if not node.spec.in_place:
             continue
         # only the first two inputs: (b + a) + c == (a + b) + c exactly
-        j = next((j for j in range(min(2, len(node.inputs))) if free(node.inputs[j])), None)
+        j = next((j for j in range(min(2, len(node.inputs)))
+                  if free(node.inputs[j], node.shape)), None)
         if j is not None:
             _write_into(modules[node.name], j)
 

@@ -5,7 +5,7 @@ Broadcasting is NumPy's on the logical shapes (batch excluded), restricted to in
 one rank: each axis is equal in both or 1 in one of them, and the output takes the
 larger. A (C, 1, 1) gate times a (C, H, W) map is squeeze-excitation's case. Inputs of
 different ranks are refused: NumPy would align a (C,) vector with W, which is never what
-a network means by it. ``add`` (merge.py) stays the same-shape residual sum.
+a network means by it. ``add`` (merge.py, any number of inputs) broadcasts the same way.
 """
 
 from __future__ import annotations

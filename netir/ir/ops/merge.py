@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from functools import reduce
+
 from netir.ir.errors import ShapeError
+from netir.ir.ops.elementwise import broadcast_shape
 from netir.ir.registry import OpSpec
 
 
 def _add_shape(attrs, inputs):
-    if any(s != inputs[0] for s in inputs):
-        raise ShapeError("add needs inputs of one shape (channels and spatial size)",
-                         ", ".join(str(s) for s in inputs))
-    return inputs[0]
+    return reduce(broadcast_shape, inputs)
 
 
 def _concat_shape(attrs, inputs):
@@ -23,7 +23,8 @@ def _concat_shape(attrs, inputs):
 
 ADD = OpSpec(name="add", category="merge", arity=(2, None), shape=_add_shape,
              in_place=True, overwritable=True,
-             doc="Element-wise sum of inputs of one shape (residual connections).")
+             doc="Element-wise sum (residual connections); inputs of one rank broadcast "
+                 "NumPy's way on the logical axes, as mul.")
 CONCAT = OpSpec(name="concat", category="merge", arity=(2, None), shape=_concat_shape,
                 overwritable=True, doc="Concatenate along channels, in input order.")
 
