@@ -169,6 +169,8 @@ def test_division_by_a_zero_constant_is_refused():
     ("slice", (3, 4, 4), {"axis": 3}, "out of range"),
     ("channel_shuffle", (6, 2, 2), {"groups": 4}, "must divide"),
     ("group_norm", (6, 2, 2), {"num_groups": 4}, "must divide"),
+    ("group_norm", (6,), {"num_groups": 6}, "single value"),
+    ("instance_norm", (6, 1, 1), {}, "single value"),
 ])
 def test_reductions_and_channel_ops_refuse_with_the_values(op, shape, attrs, match):
     g = netir.Graph("t")

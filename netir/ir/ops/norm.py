@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from math import prod
+
 import numpy as np
 
 from netir.ir.attrs import Attr, boolean, integer, real
@@ -86,11 +88,33 @@ _AFFINE_PARAMS = (
 )
 
 
+def _one_value_per_group(size: int, groups: int, shape) -> None:
+    """A group of one value has variance 0: the output would be the bias whatever the
+    input (PyTorch refuses it for instance norm in training)."""
+    if size == 1:
+        raise ShapeError("each group normalises a single value (the output would not "
+                         "depend on the input)", f"{groups} groups of input {shape}")
+
+
 def _group_norm_shape(attrs, inputs):
-    if inputs[0][0] % attrs["num_groups"]:
+    c, groups = inputs[0][0], attrs["num_groups"]
+    if c % groups:
         raise ShapeError("group_norm num_groups must divide the channels",
-                         f"num_groups={attrs['num_groups']}, channels={inputs[0][0]}")
+                         f"num_groups={groups}, channels={c}")
+    _one_value_per_group(prod(inputs[0]) // groups, groups, inputs[0])
     return inputs[0]
+
+
+def _instance_norm_shape(attrs, inputs):
+    _one_value_per_group(prod(inputs[0][1:]), inputs[0][0], inputs[0])
+    return inputs[0]
+
+
+def _group_norm_draw(draw, st, inputs):
+    shape = inputs[0]
+    fits = [d for d in range(1, shape[0] + 1) if shape[0] % d == 0 and prod(shape) // d > 1]
+    return {"num_groups": draw(st.sampled_from(fits or [1])),
+            "eps": draw(st.sampled_from([1e-5, 1e-3])), "affine": draw(st.booleans())}
 
 
 GROUP_NORM = OpSpec(
@@ -102,11 +126,7 @@ GROUP_NORM = OpSpec(
            Attr("eps", real(0.0, low_open=True), 1e-5, "added to the variance"),
            Attr("affine", boolean, True, "learned per-channel weight and bias")),
     shape=_group_norm_shape, parameters=_AFFINE_PARAMS, overwritable=True,
-    describe=lambda a: f"group norm {a['num_groups']}",
-    draw_attrs=lambda draw, st, inputs: {
-        "num_groups": draw(st.sampled_from(
-            [d for d in range(1, inputs[0][0] + 1) if inputs[0][0] % d == 0])),
-        "eps": draw(st.sampled_from([1e-5, 1e-3])), "affine": draw(st.booleans())},
+    describe=lambda a: f"group norm {a['num_groups']}", draw_attrs=_group_norm_draw,
 )
 
 INSTANCE_NORM = OpSpec(
@@ -117,7 +137,8 @@ INSTANCE_NORM = OpSpec(
     attrs=(Attr("eps", real(0.0, low_open=True), 1e-5, "added to the variance"),
            Attr("affine", boolean, False, "learned per-channel weight and bias "
                 "(PyTorch's default: none)")),
-    parameters=_AFFINE_PARAMS, overwritable=True, describe=lambda a: "instance norm",
+    shape=_instance_norm_shape, parameters=_AFFINE_PARAMS, overwritable=True,
+    describe=lambda a: "instance norm",
     draw_attrs=lambda draw, st, inputs: {"eps": draw(st.sampled_from([1e-5, 1e-3])),
                                          "affine": draw(st.booleans())},
 )
