@@ -100,6 +100,39 @@ class TorchTrainer:
         return export_weights(self.model)
 
 
+class RoundedTorchTrainer(TorchTrainer):
+    """The torch model computed with rounding moved: every parameter, and every leaf
+    module's output in the forward (hence every gradient it passes back), is multiplied
+    by ``1 ± ε`` with a seeded random sign (ε the dtype's machine epsilon, 2⁻⁵² in
+    float64): one unit in the last place.
+
+    It is as valid a float64 computation of the network as the plain one, so the gap
+    between the two is what rounding alone does to this network, these weights and
+    batches: its float64 sensitivity, against which another framework's gap is judged.
+    Not a backend: it is not in :data:`TRAINERS`.
+    """
+
+    name = "torch (rounding moved)"
+
+    def __init__(self, graph: Graph, weights: Weights, dtype: str = "float64",
+                 dropout: bool = True, seed: int = 0) -> None:
+        super().__init__(graph, weights, dtype, dropout)
+        torch = self.torch
+        generator = torch.Generator().manual_seed(seed)
+        eps = torch.finfo(self.dtype).eps
+
+        def moved(t):
+            sign = torch.randint(0, 2, t.shape, generator=generator, dtype=t.dtype) * 2 - 1
+            return t * (1 + eps * sign)
+
+        with torch.no_grad():
+            for p in self.model.parameters():
+                p.copy_(moved(p))
+        for module in self.model.modules():
+            if next(module.children(), None) is None:
+                module.register_forward_hook(lambda _module, _inputs, out: moved(out))
+
+
 @contextlib.contextmanager
 def keras_floatx(dtype: str) -> Iterator[None]:
     """Build Keras layers, inputs and optimizers in ``dtype`` (floatx and the global

@@ -1,10 +1,9 @@
 """The catalog's tutorial variants against the tutorial's own Keras code (tutorial_keras.py).
 
 Counts: every variant, netir's graph against the tutorial's function run in Keras.
-Outputs: one network per family (AlexNet, VGG, ResNet, DenseNet), at the smallest input
-the tutorial's code allows, after copying the Keras weights into netir's PyTorch model
-layer by layer in creation order (the first dense layer's rows permuted from Keras'
-H, W, C flatten to the IR's C, H, W).
+Outputs: every variant, at a small input (see OUTPUT_CASES), after copying the Keras
+weights into netir's PyTorch model layer by layer in creation order (the first dense
+layer's rows permuted from Keras' H, W, C flatten to the IR's C, H, W).
 """
 
 from __future__ import annotations
@@ -113,9 +112,14 @@ def keras_to_neutral(model, g: netir.Graph, rng: np.random.Generator) -> dict:
     return weights
 
 
-# one network per variant family, at the smallest input the tutorial's code allows
+# every variant, at a small input where each stride and pool still acts on a map larger
+# than 1×1: ResNet's last stride-2 1×1 convolution sees 2×2 at 32 (its code builds at 8,
+# where a misplaced stride would go unseen), DenseNet's transitions pool 15, 7 and 3 at 64
+# (odd maps, so the floor of pooling is exercised); the tutorial's AlexNet needs 224
 OUTPUT_CASES = [("alexnet_tutorial", 224), ("vgg19_tutorial", 32), ("resnet50_tutorial", 32),
-                ("densenet121_tutorial", 64)]
+                ("resnet101_tutorial", 32), ("resnet152_tutorial", 32),
+                ("densenet121_tutorial", 64), ("densenet169_tutorial", 64),
+                ("densenet201_tutorial", 64)]
 
 
 @pytest.mark.parametrize("name, size", OUTPUT_CASES)

@@ -105,6 +105,12 @@ def test_page_shows_the_check_and_colours_nodes_by_error(site):
     assert "input 3×64×64, batch 2" in check  # the checked input is stated
 
 
+def test_network_page_links_to_its_tutorial_variant(site):
+    for page in ("densenet121.html", "densenet121.zh.html"):
+        assert 'href="tutorial.html#densenet121_tutorial"' in (site / page).read_text()
+    assert "tutorial.html#" not in (site / "resnet18.html").read_text()  # has no variant
+
+
 def test_chinese_pages_are_chinese(site):
     page = (site / "resnet18.zh.html").read_text()
     assert '<html lang="zh-CN">' in page

@@ -80,3 +80,20 @@ def test_dropout_scales_survivors_in_training():
         np.testing.assert_allclose(y[kept], 4.0, rtol=1e-12, err_msg=name)
         assert 0.2 < 1 - kept.mean() < 0.3, name
         np.testing.assert_array_equal(side.forward(x, training=False), x)
+
+
+def test_rounding_moved_torch_parts_by_rounding_only():
+    """The trainer that measures a network's float64 sensitivity really moves rounding
+    (else every tolerance would fall back to 1e-10 unnoticed), and by no more than a few
+    units in the last place on a shallow graph; the tolerance it gives is 100 times its
+    gap, never under 1e-10."""
+    from netir.training.agreement import FIELDS, rounding_tolerances
+    from netir.training.trainers import RoundedTorchTrainer
+
+    (rounded,) = training_agreement(_bn_graph(), (RoundedTorchTrainer,), steps=3, batch=4)
+    assert 0 < rounded.worst_value() < 1e-13, rounded
+    assert rounded.forward > 0 and rounded.running_stats > 0, rounded
+    tolerances = rounding_tolerances(rounded)
+    assert tolerances == dict.fromkeys(FIELDS, TRAINING_TOLERANCE)
+    rounded.running_stats = 3e-9
+    assert rounding_tolerances(rounded)["running_stats"] == pytest.approx(3e-7)
