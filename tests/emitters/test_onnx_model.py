@@ -229,7 +229,7 @@ def test_catalog_outputs_agree_with_torch(name):
     model = to_onnx(g, weights=weights)
     onnx.checker.check_model(model, full_check=True)
     (ours,) = run(model, [x])
-    (theirs,) = _run_torch(g, x, weights, [g.outputs[0].name])
+    (theirs,) = _run_torch(g, [x], weights, [g.outputs[0].name])
     assert ours.shape == theirs.shape == (2, *g.outputs[0].shape)
     scale = max(1.0, float(np.abs(theirs).max()))
     assert float(np.abs(ours - theirs).max()) <= CATALOG_TOLERANCE * scale
