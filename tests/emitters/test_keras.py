@@ -69,3 +69,41 @@ def test_alexnet_2012_runs_on_keras_torch_backend():
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-3000:]
     assert "ERR" in out.stdout
+
+
+def _every_helper_layer():
+    """A graph whose Keras model has each helper role: crop (one output, stride 2),
+    zero pad, -inf pad and divisor map."""
+    g = netir.Graph("helpers")
+    x = g.input((1, 4, 4))
+    x = g.conv2d(x, 4, 3, stride=2, name="cropped")
+    x = g.conv2d(x, 4, 3, padding=1, name="padded")
+    x = g.avg_pool2d(x, 2, 1, padding=1, count_include_pad=False, name="avgpool")
+    x = g.max_pool2d(x, 2, 1, padding=1, name="maxpool")
+    g.dense(g.flatten(x, name="flat"), 3, name="fc")
+    return g
+
+
+def test_helper_layers_work_inside_tensorflow_graphs():
+    """``predict``, ``fit`` and ``tf.function`` open a TensorFlow name scope per layer,
+    and TensorFlow refuses scope names outside ``[A-Za-z0-9_.\\/>-]``."""
+    import re
+
+    import tensorflow as tf
+
+    g = _every_helper_layer()
+    model = to_keras(g)
+    import_weights(model, random_weights(g))
+    roles = {layer.name.rpartition(">")[2] for layer in model.layers if ">" in layer.name}
+    assert roles == {"crop", "pad", "divisor"}
+    assert all(re.fullmatch(r"[A-Za-z0-9_.\\/>-]*", layer.name) for layer in model.layers)
+    x = np.random.default_rng(1).standard_normal((4, 4, 4, 1)).astype(np.float32)
+    eager = np.asarray(model(x, training=False))
+    np.testing.assert_allclose(model.predict(x, verbose=0), eager, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(tf.function(model)(x, training=False), eager,
+                               rtol=1e-6, atol=1e-6)
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    before = [w.copy() for w in model.get_weights()]
+    history = model.fit(x, np.ones((4, 3), np.float32), epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+    assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))

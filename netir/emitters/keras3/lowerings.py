@@ -1,7 +1,7 @@
 """The Keras 3 lowering of every built-in op: ``(node, graph, inputs) -> tensor``.
 
 Channels last. The layer that carries a node's weights is named after the node;
-helper layers (explicit padding, divisor maps) are named ``<node>:<role>`` (see
+helper layers (explicit padding, divisor maps) are named ``<node>>role`` (see
 :func:`netir.emitters.keras3.names.helper_name`), which no node name can be.
 Asymmetric padding, ceil_mode and count_include_pad are made exact by explicit
 padding and per-cell divisors computed from the IR's own arithmetic.
