@@ -95,6 +95,35 @@ def test_max_pool_padding_never_wins_on_negative_inputs():
     assert out[0, 0, 0, 0] == x[0, 0, 0, 0]  # corner window: the one real cell
 
 
+def _padded_then_pooled(pool: str, pad: int, kernel: int):
+    g = netir.Graph("padded_pool")
+    x = g.zero_pad2d(g.input((2, 5, 5)), pad, name="pad")
+    getattr(g, pool)(x, kernel, 1, name="pool")
+    return g
+
+
+def test_zero_padding_before_max_pool_stays_zero():
+    """Zeros padded explicitly win a max over negative values; onnxruntime's Pad
+    fusion would turn them into -inf padding of the pool."""
+    x = -np.random.default_rng(0).uniform(1.0, 2.0, (1, 2, 5, 5)).astype(np.float32)
+    out = _outputs(_padded_then_pooled("max_pool2d", 1, 3), x)
+    assert out.shape == (1, 2, 5, 5)
+    assert (out[..., 0, :] == 0).all() and (out[..., -1] == 0).all()
+    assert out[0, 0, 2, 2] == x[0, 0, 1:4, 1:4].max()
+
+
+@pytest.mark.parametrize("pad, kernel", [(1, 1), (2, 3)])
+def test_zero_padding_wider_than_the_pool_window_loads(pad, kernel):
+    """Padding at least the kernel's size before an average pool: a model that
+    onnxruntime refused to load once it fused the Pad into the pool."""
+    x = np.random.default_rng(1).standard_normal((1, 2, 5, 5)).astype(np.float32)
+    out = _outputs(_padded_then_pooled("avg_pool2d", pad, kernel), x)
+    padded = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    k, n = kernel, 5 + 2 * pad - kernel + 1
+    want = np.mean([padded[..., i:i + n, j:j + n] for i in range(k) for j in range(k)], axis=0)
+    np.testing.assert_allclose(out, want, rtol=0, atol=1e-6)
+
+
 @pytest.mark.parametrize("include, ceil, size, corner, last", [
     (True, False, 5, 4 / 9, 6 / 9),
     (False, False, 5, 1.0, 1.0),

@@ -27,10 +27,19 @@ def onnx_pads(padding) -> list[int]:
     return [top, left, bottom, right]
 
 
-def pad_input(padding) -> list[int]:
-    """IR padding as the ``pads`` input of ONNX Pad on (N, C, H, W)."""
+def zero_pad(name: str, x: str, padding) -> list:
+    """``x`` padded with zeros on its two spatial axes, as the tensor ``name``.
+
+    Pad's ``axes`` input is always given. onnxruntime 1.31's PadFusion folds a Pad
+    without it into the pool that follows, and it is wrong twice there: into MaxPool
+    the zeros become -inf (a window of negative values next to the padding returns
+    its own max, not 0), and into AveragePool the pads can reach the kernel's size,
+    which its kernels refuse when the session loads. With ``axes`` it leaves the Pad
+    alone (tests/emitters/test_onnx_ops.py).
+    """
     (top, bottom), (left, right) = padding
-    return [0, 0, top, left, 0, 0, bottom, right]
+    pads, axes = ints(f"{name}/pads", [top, left, bottom, right]), ints(f"{name}/axes", [2, 3])
+    return [pads, axes, op("Pad", [x, pads.name, "", axes.name], name, mode="constant")]
 
 
 @_lower("input")
@@ -49,8 +58,7 @@ def _conv2d(node, graph, inputs):
 
 @_lower("zero_pad2d")
 def _zero_pad(node, graph, inputs):
-    pads = ints(f"{node.name}/pads", pad_input(node.attrs["padding"]))
-    return [pads, op("Pad", [inputs[0], pads.name], node.name, mode="constant")]
+    return zero_pad(node.name, inputs[0], node.attrs["padding"])
 
 
 @_lower("dense")
@@ -171,9 +179,8 @@ def _avg_pool(node, graph, inputs):
     if not include or exact == declared:
         return [op("AveragePool", inputs, node.name, pads=onnx_pads(exact),
                    count_include_pad=int(include), **_window(node))]
-    pads = ints(f"{node.name}/pads", pad_input(declared))
     overhang = tuple((0, e[1] - d[1]) for d, e in zip(declared, exact))
-    return [pads, op("Pad", [inputs[0], pads.name], f"{node.name}/pad", mode="constant"),
+    return [*zero_pad(f"{node.name}/pad", inputs[0], declared),
             op("AveragePool", [f"{node.name}/pad"], node.name, pads=onnx_pads(overhang),
                count_include_pad=0, **_window(node))]
 
