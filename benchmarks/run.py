@@ -73,7 +73,8 @@ def torch_pair(name: str, first: str = "netir", optimized: bool = False) -> dict
     import_weights(models["netir"], weights)
     models["reference"].load_state_dict(models["netir"].state_dict())
     if optimized:
-        models["netir_optimized"] = to_torch(g, optimize=True, weights=weights).eval()
+        models["netir_optimized"] = to_torch(g, optimize=True, weights=weights,
+                                             memory_format="contiguous").eval()
     return models
 
 

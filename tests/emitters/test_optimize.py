@@ -120,6 +120,32 @@ def test_emitters_optimize_and_load_weights():
                                                                      np.max(np.abs(want)))
 
 
+def test_inference_model_stores_maps_channels_last():
+    """``optimize=True`` (the inference model) defaults to channels_last weights, so
+    convolutions return channels_last maps even from a contiguous input; the training
+    model stays contiguous; both compute the same values, and either can be asked for."""
+    import torch
+
+    graph = build("resnet18", input_size=(32, 32))
+    weights = random_weights(graph)
+    x = torch.from_numpy(
+        np.random.default_rng(1).standard_normal((2, 3, 32, 32)).astype(np.float32))
+    fast = netir.to_torch(graph, optimize=True, weights=weights)
+    plain = netir.to_torch(graph, optimize=True, weights=weights, memory_format="contiguous")
+    train = netir.to_torch(graph, weights=weights)
+    last = torch.channels_last
+    assert fast.conv1.weight.is_contiguous(memory_format=last)
+    assert not plain.conv1.weight.is_contiguous(memory_format=last)
+    assert not train.conv1.weight.is_contiguous(memory_format=last)
+    assert fast.state_dict().keys() == plain.state_dict().keys()
+    with torch.no_grad():
+        assert fast.conv1(x).is_contiguous(memory_format=last)
+        want, got = plain(x).numpy(), fast(x).numpy()
+    assert np.max(np.abs(got - want)) <= OP_TOLERANCE * max(1.0, np.max(np.abs(want)))
+    with pytest.raises(netir.NetIRError, match="memory_format"):
+        netir.to_torch(graph, memory_format="nhwc")
+
+
 def test_emit_requested_inner_output_survives_optimize():
     graph = build("resnet18", input_size=(32, 32))
     model = netir.to_torch(graph, ["bn1", "fc"], optimize=True)

@@ -17,6 +17,7 @@ from netir.emitters.pytorch.modules import (
     attribute_name,
 )
 from netir.emitters.registry import prepare
+from netir.ir.errors import GraphError
 from netir.ir.graph import Graph
 from netir.ir.limits import ensure_recursion_limit
 
@@ -58,8 +59,12 @@ def _argument_names(graph: Graph) -> list[str]:
     return out
 
 
+_MEMORY_FORMATS = {"contiguous": torch.contiguous_format, "channels_last": torch.channels_last}
+
+
 def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bool = False,
-             weights: dict[str, dict] | None = None) -> fx.GraphModule:
+             weights: dict[str, dict] | None = None,
+             memory_format: str | None = None) -> fx.GraphModule:
     """An ``nn.Module`` computing ``graph``: modules at the node names, forward generated
     by torch.fx (no per-node interpretation). ``model.layer3[4].conv2`` exists for
     catalog networks and ``state_dict()`` keys are ``<node>.<param>`` for every node
@@ -72,7 +77,20 @@ def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
     not fit in memory).
     ``optimize=True`` emits ``netir.optimize(graph, weights)`` (inference only: batch
     norm folded, dropout gone); ``weights`` (neutral, for ``graph``) are then loaded.
+
+    ``memory_format`` is how 4-D weights are stored, ``"contiguous"`` or
+    ``"channels_last"``; convolutions then produce maps in that format, whatever the
+    input's. The default is ``"channels_last"`` with ``optimize=True``, the inference
+    model (on this project's CPU it is 4–20 % faster than contiguous; README,
+    Benchmarks), and ``"contiguous"`` otherwise, whose outputs are bit-identical to
+    torchvision's contiguous modules with the same weights. Values and ``state_dict``
+    keys and shapes do not depend on it.
     """
+    if memory_format is None:
+        memory_format = "channels_last" if optimize else "contiguous"
+    if memory_format not in _MEMORY_FORMATS:
+        raise GraphError(f"memory_format is one of {sorted(_MEMORY_FORMATS)}",
+                         repr(memory_format), node=graph.name, op="to_torch")
     graph, weights, names = prepare(graph, outputs, weights, optimize)
     ensure_recursion_limit(4 * max((n.name.count(".") for n in graph.nodes), default=0),
                            "the deepest scope of a node name (torch walks module trees "
@@ -103,6 +121,8 @@ def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
         if attribute_name(key) != key:
             module.__dict__[attribute_name(key)] = child
     module.netir_graph = graph
+    if memory_format != "contiguous":
+        module.to(memory_format=_MEMORY_FORMATS[memory_format])
     if weights is not None:
         import_weights(module, weights)
     return module.eval()
