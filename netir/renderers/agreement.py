@@ -66,16 +66,19 @@ def run_agreement(name: str) -> Agreement:
     return agreement_from_report(check([name])[0])
 
 
-def agreement_dot(graph: Graph, agreement: Agreement, fontname: str | None = None) -> str:
-    """Block-level DOT of ``graph``, each item filled by its worst per-node error."""
-    from netir.renderers.dot import to_dot
+def agreement_dot(graph: Graph, agreement: Agreement, fontname: str | None = None,
+                  words: dict[str, str] | None = None) -> str:
+    """Block-level DOT of ``graph``, each item filled by its worst per-node error;
+    ``words`` are the label words of the page's language."""
+    from netir.renderers.dot import LABEL_WORDS, to_dot
 
     def decorate(item) -> dict[str, str]:
         err = agreement.worst(n.name for n in item.nodes)
         tip = "not compared" if err is None else f"max relative error {err:.2e}"
         return {"fillcolor": error_color(err), "tooltip": f"{item.key}: {tip}"}
 
-    return to_dot(graph, "block", decorate=decorate, fontname=fontname)
+    return to_dot(graph, "block", decorate=decorate, fontname=fontname,
+                  words=words or LABEL_WORDS)
 
 
 def legend_html(title: str) -> str:

@@ -25,10 +25,14 @@ def text(value: str) -> str:
     return graphviz.escape(value)
 
 
-def item_label(graph: Graph, item: Item) -> str:
+#: The words of a diagram's labels; a gallery page passes its language's.
+LABEL_WORDS = {"params": "{n} params", "macs": "{n} MACs", "blocks": "{count} blocks: {mix}"}
+
+
+def item_label(graph: Graph, item: Item, words: dict[str, str] = LABEL_WORDS) -> str:
     t, b, m = item_totals(graph, item)
-    totals = " · ".join(p for p in (f"{format_count(t)} params" if t else "",
-                                    f"{format_count(m)} MACs" if m else "") if p)
+    totals = " · ".join(p for p in (words["params"].format(n=format_count(t)) if t else "",
+                                    words["macs"].format(n=format_count(m)) if m else "") if p)
     if item.category != "block":
         node = item.nodes[0]
         label = node.spec.label(node.attrs)
@@ -36,8 +40,9 @@ def item_label(graph: Graph, item: Item) -> str:
     else:
         ins, out = item_io(graph, item)
         title = item.key + (f"  × {item.count}" if item.count > 1 else "")
-        kind = "blocks" if item.count > 1 else "block"
-        lines = [title, f"{item.count} {kind}: {op_mix(item)}" if item.count > 1 else op_mix(item),
+        mix = op_mix(item)
+        lines = [title, words["blocks"].format(count=item.count, mix=mix) if item.count > 1
+                 else mix,
                  " + ".join(format_shape(s) for s in ins) + " → " + format_shape(out)]
     if totals:
         lines.append(totals)
@@ -47,13 +52,14 @@ def item_label(graph: Graph, item: Item) -> str:
 @collector_paused()
 def to_dot(graph: Graph, level: str = "block", direction: str = "TB",
            edge_shapes: bool = False, decorate: Callable[[Item], dict[str, str]] | None = None,
-           fontname: str | None = None) -> str:
+           fontname: str | None = None, words: dict[str, str] = LABEL_WORDS) -> str:
     """DOT source for ``graph`` at ``level`` ('layer', 'block' or 'stage').
 
     Node labels carry name, op with key attributes, output shape, parameters and MACs;
     blocks carry their input/output shapes and totals. ``direction`` is 'TB' or 'LR'.
     ``decorate(item)`` may return extra Graphviz attributes for an item's node (a fill
-    colour, a link, a tooltip); ``fontname`` overrides the font everywhere.
+    colour, a link, a tooltip); ``fontname`` overrides the font everywhere; ``words``
+    are the label words (:data:`LABEL_WORDS`, in another language for a gallery page).
     """
     import graphviz
 
@@ -78,7 +84,7 @@ def to_dot(graph: Graph, level: str = "block", direction: str = "TB",
         _add_clusters(dot, graph, items, style)
     else:
         for i, item in enumerate(items):
-            dot.node(f"n{i}", text(item_label(graph, item)), **style(item))
+            dot.node(f"n{i}", text(item_label(graph, item, words)), **style(item))
     seen = set()
     for node in graph.nodes:
         for src in node.inputs:

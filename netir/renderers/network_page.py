@@ -86,7 +86,8 @@ def _overview_html(g, ui: dict) -> str:
         return {"URL": f"#anatomy-{letters[0]}", "tooltip": mix, "xlabel": mix,
                 "color": BADGE_COLOR, "penwidth": "1.6"}
 
-    source = _with_id(to_dot(g, "stage", decorate=decorate, fontname=ui["diagram_font"]),
+    source = _with_id(to_dot(g, "stage", decorate=decorate, fontname=ui["diagram_font"],
+                                     words=ui["label_words"]),
                       "overview")
     return f"<p>{html.escape(ui['overview_intro'])}</p>{inline_svg(run_dot(source, 'svg'))}"
 
@@ -100,7 +101,8 @@ def _check_html(g, agreement: Agreement | None, ui: dict) -> str:
         "</span></td></tr>" for p in agreement.pairs)
     intro = ui["check_intro"].format(shape=format_shape(agreement.input_shape),
                                      batch=agreement.batch, tol=agreement.tolerance)
-    source = _with_id(agreement_dot(g, agreement, ui["diagram_font"]), "agreement")
+    source = _with_id(agreement_dot(g, agreement, ui["diagram_font"], ui["label_words"]),
+                      "agreement")
     return (f"<p>{html.escape(intro)}</p><table><thead><tr><th>{ui['pair']}</th>"
             f"<th>{ui['max_rel']}</th><th>{ui['verdict']}</th></tr></thead><tbody>{rows}"
             f"</tbody></table><h3>{html.escape(ui['agreement'])}</h3>"
@@ -142,6 +144,7 @@ def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
                   "</a></p>")
         if len(g) <= EMBED_LAYERS_UP_TO:
             layers += f'<img class="diagram" src="{files[0]}" alt="{name}" loading="lazy">'
+        summary = summary_html(g, "block", ui["summary_header"], ui["total"], ui["mac_note"])
         body = (f'<p><a href="{page_file("index", lang, primary)}">{ui["back"]}</a></p>'
                 f"<h1>{name}</h1><p><em>{html.escape(record['title'])}</em>, "
                 f"{html.escape(record['authors'])}, {html.escape(record['venue'])}.</p>"
@@ -152,7 +155,7 @@ def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
                 f"<h2>{ui['overview']}</h2>{_overview_html(g, ui)}"
                 f"<h2>{ui['check']}</h2>{_check_html(g, agreement, ui)}"
                 f"{_extra_sections(name, out, lang)}"
-                f"<h2>{ui['summary']}</h2>{summary_html(g, 'block')}"
+                f"<h2>{ui['summary']}</h2>{summary}"
                 f"<h2>{ui['layers']}</h2>{layers}")
         page = page_file(name, lang, primary)
         write_atomic(out / page, page_html(name, body, lang, name, primary))

@@ -11,8 +11,8 @@ from netir.renderers.levels import group_items, item_io, item_totals, op_mix
 HEADER = SUMMARY_HEADER
 
 
-def summary_rows(graph: Graph, level: str = "block") -> list[list[str]]:
-    """One row per item (node, block or stage) and a final total row."""
+def summary_rows(graph: Graph, level: str = "block", total: str = "total") -> list[list[str]]:
+    """One row per item (node, block or stage) and a final row named ``total``."""
     rows = []
     for item in group_items(graph, level):
         t, b, m = item_totals(graph, item)
@@ -24,7 +24,7 @@ def summary_rows(graph: Graph, level: str = "block") -> list[list[str]]:
             what, out = node.spec.label(node.attrs), node.shape
         rows.append([item.key, what, format_shape(out), f"{t:,}", f"{b:,}", f"{m:,}"])
     t, b = graph.count_params()
-    rows.append(["total", "", "", f"{t:,}", f"{b:,}", f"{graph.count_macs():,}"])
+    rows.append([total, "", "", f"{t:,}", f"{b:,}", f"{graph.count_macs():,}"])
     return rows
 
 
@@ -37,10 +37,12 @@ def summary_table(graph: Graph, level: str = "block", markdown: bool = False) ->
     return format_table(HEADER, rows, right={3, 4, 5}) + f"\n{MAC_CONVENTION}"
 
 
-def summary_html(graph: Graph, level: str = "block") -> str:
-    rows = summary_rows(graph, level)
-    head = "".join(f"<th>{h}</th>" for h in HEADER)
+def summary_html(graph: Graph, level: str = "block", header: list[str] = HEADER,
+                 total: str = "total", note: str = MAC_CONVENTION) -> str:
+    """The table as HTML; ``header``, ``total`` and ``note`` in the page's language."""
+    rows = summary_rows(graph, level, total)
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>"
                    for r in rows)
     return (f'<table class="summary"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
-            f"</table><p class=\"note\">{html.escape(MAC_CONVENTION)}</p>")
+            f"</table><p class=\"note\">{html.escape(note)}</p>")

@@ -61,9 +61,17 @@ def test_screenshots_have_content(site, tmp_path, page):
     assert share > 0.03 and colours > 20, (page, share, colours)
 
 
+def _strings(value) -> list[str]:
+    """Every string in ``value``, through lists and dicts (label words, table headers)."""
+    if isinstance(value, str):
+        return [value]
+    items = value.values() if isinstance(value, dict) else value
+    return [s for v in items for s in _strings(v)]
+
+
 def _cjk_chars() -> set[str]:
     data = words("zh")
-    text = "".join([*data.UI.values(), *data.FAMILY.values(), *data.VARIANT.values()])
+    text = "".join(_strings([data.UI, data.FAMILY, data.VARIANT]))
     return {c for c in text if ord(c) >= 0x2E80}
 
 

@@ -115,6 +115,14 @@ def test_chinese_pages_are_chinese(site):
     page = (site / "resnet18.zh.html").read_text()
     assert '<html lang="zh-CN">' in page
     assert "残差连接" in page and "模块结构" in page and "输入" in page
+    summary = page[page.index("<h2>汇总"):]
+    assert "<th>参数量</th><th>缓冲区</th>" in summary and "<td>合计</td>" in summary
+    assert "buffers" not in summary and "multiply-accumulates" not in summary
+    overview = page[page.index("<h2>按阶段总览"):page.index("<h2>跨后端")]
+    assert "个模块：" in overview and " 参数" in overview
+    assert "blocks:" not in overview and " params" not in overview
+    english = (site / "resnet18.html").read_text()
+    assert "<th>params</th><th>buffers</th>" in english and "blocks:" in english
     assert 'href="resnet18.html"' in page  # the switch back to English
     index = (site / "index.zh.html").read_text()
     assert "卷积神经网络的演进" in index and 'src="chart_top1.zh.svg"' in index

@@ -38,6 +38,12 @@ UI = {
                         "any node inside them, over every backend pair."),
     "legend": "relative error",
     "not_checked": "Not checked (built without --check).",
+    "summary_header": ["name", "op", "output", "params", "buffers", "MACs"],
+    "total": "total",
+    "mac_note": ("MACs: multiply-accumulates of conv and dense layers for one sample; "
+                 "FLOPs = 2 × MACs."),
+    "label_words": {"params": "{n} params", "macs": "{n} MACs",
+                    "blocks": "{count} blocks: {mix}"},
     "summary": "Summary",
     "layers": "Every layer",
     "layers_link": "The layer-level diagram ({nodes} nodes)",
