@@ -1,4 +1,5 @@
-"""Channel-count rounding shared by the families that scale widths (MnasNet, RegNet).
+"""Channel-count rounding shared by the families that scale widths (MobileNet, MnasNet,
+EfficientNet, RegNet).
 
 torchvision rounds scaled widths to a multiple of 8 with one rule under two names
 (``mnasnet._round_to_multiple_of``, ``_utils._make_divisible``): round to the nearest

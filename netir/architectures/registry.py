@@ -10,11 +10,11 @@ import dataclasses
 import difflib
 import fnmatch
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from netir.ir.attrs import MAX_INT, _is_int
+from netir.ir.attrs import MAX_INT, AttrType, _is_int
 from netir.ir.errors import ArchitectureError, AttributeValueError
 from netir.ir.graph import Graph
 
@@ -145,21 +145,44 @@ def build(name: str, **overrides: Any) -> Graph:
 
 
 def family_builder(name: str, family: Callable[..., Graph], *structure: Any,
-                   doc: str = "") -> Callable[..., Graph]:
+                   doc: str = "", knobs: Mapping[str, Any] | None = None
+                   ) -> Callable[..., Graph]:
     """The public builder of one catalog entry: ``family(name, *structure, **overrides)``
     whose signature is the family's keyword parameters (``num_classes=1000, ...``), so
-    that ``resnet50(num_classes=10)`` reads and checks like torchvision's."""
+    that ``resnet50(num_classes=10)`` reads and checks like torchvision's.
+
+    ``knobs`` gives this entry's defaults for some of those parameters (EfficientNet-B3:
+    ``width_mult=1.2, depth_mult=1.4``); they stay overrides. ArchitectureError for a
+    knob the family does not take."""
     params = list(inspect.signature(family).parameters.values())[1 + len(structure):]
+    knobs = dict(knobs or {})
+    unknown = sorted(set(knobs) - {p.name for p in params})
+    if unknown:
+        raise ArchitectureError(f"{family.__name__} has no keyword parameter '{unknown[0]}'",
+                                f"{unknown[0]}={knobs[unknown[0]]!r}", node=name,
+                                op="register")
+    params = [p.replace(default=knobs[p.name]) if p.name in knobs else p for p in params]
     signature = inspect.Signature(params, return_annotation=Graph)
 
     def builder(*args: Any, **overrides: Any) -> Graph:
-        return family(name, *structure, **signature.bind(*args, **overrides).arguments)
+        bound = signature.bind(*args, **overrides)
+        bound.apply_defaults()  # the entry's knobs are defaults the family does not know
+        return family(name, *structure, **bound.arguments)
 
     builder.__name__ = builder.__qualname__ = name
     builder.__signature__ = signature
     builder.__doc__ = doc or f"{name}: ``{family.__name__}`` with {structure}."
     builder.__module__ = family.__module__
     return builder
+
+
+def check_knob(name: str, value: Any, kind: AttrType) -> Any:
+    """A family knob given to ``build`` (``width_mult=1.5``), checked and normalised by an
+    attribute type (``real(0.0, low_open=True)``); AttributeValueError naming the knob."""
+    try:
+        return kind(name, value)
+    except AttributeValueError as e:
+        raise e.locate("<build>", "build") from None
 
 
 def input_hw(input_size: int | tuple[int, int]) -> tuple[int, int]:

@@ -17,7 +17,13 @@ LINEAGE = ["lenet5", "alexnet", "alexnet_2012", "vgg11", "vgg13", "vgg16", "vgg1
            "resnext101_32x8d", "resnext101_64x4d", "wide_resnet50_2", "wide_resnet101_2",
            "mnasnet0_5", "mnasnet0_75", "mnasnet1_0", "mnasnet1_3", "regnet_x_400mf",
            "regnet_x_800mf", "regnet_x_1_6gf", "regnet_x_3_2gf", "regnet_x_8gf",
-           "regnet_x_16gf", "regnet_x_32gf"]
+           "regnet_x_16gf", "regnet_x_32gf", "mobilenet_v2", "mobilenet_v3_large",
+           "mobilenet_v3_small", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5",
+           "shufflenet_v2_x2_0", "efficientnet_b0", "efficientnet_b1", "efficientnet_b2",
+           "efficientnet_b3", "efficientnet_b4", "efficientnet_b5", "efficientnet_b6",
+           "efficientnet_b7", "efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l",
+           "regnet_y_400mf", "regnet_y_800mf", "regnet_y_1_6gf", "regnet_y_3_2gf", "regnet_y_8gf",
+           "regnet_y_16gf", "regnet_y_32gf", "regnet_y_128gf"]
 # DESIGN.md's table, for the entries torchvision does not have
 DESIGN = {"lenet5": (61_706, 416_520), "alexnet_2012": (60_965_224, 0.724e9)}
 

@@ -100,7 +100,18 @@ FAMILY = {
                 "stage."),
     "RegNet": ("Design spaces instead of single networks: good ResNeXt-like networks follow a "
                "simple rule, widths growing linearly with depth and quantised into stages, "
-               "so each size is four numbers."),
+               "so each size is four numbers; Y adds squeeze-excitation to every block."),
+    "MobileNet": ("Networks for phones built from depthwise separable convolutions: the "
+                  "inverted residual widens a thin tensor with a 1×1 convolution, filters each "
+                  "channel alone with a depthwise 3×3 and projects back linearly; V3 adds "
+                  "squeeze-excitation and the hard-swish activation, arranged by search."),
+    "ShuffleNet": ("Efficiency measured as speed, not operation counts: a block splits the "
+                   "channels in two, convolves one half and concatenates it with the other, "
+                   "then a channel shuffle interleaves the halves so information crosses."),
+    "EfficientNet": ("Compound scaling: a searched base network of inverted residuals with "
+                     "squeeze-excitation and SiLU, scaled in depth, width and resolution "
+                     "together; V2 puts plain (fused) convolutions in the early stages to "
+                     "train faster."),
 }
 
 VARIANT = {
@@ -152,4 +163,38 @@ VARIANT = {
     "regnet_x_8gf": "About 8 G multiply-adds: 23 blocks, group width 120.",
     "regnet_x_16gf": "About 16 G multiply-adds: 22 blocks, group width 128.",
     "regnet_x_32gf": "About 32 G multiply-adds: 23 blocks, group width 168.",
+    "mobilenet_v2": ("17 inverted residuals (expansion 6, the first 1) from 32 to 320 "
+                     "channels, then a 1×1 convolution to 1280; ReLU6 throughout."),
+    "mobilenet_v3_large": ("15 searched blocks, squeeze-excitation in eight, hard-swish in "
+                           "the last nine; a 1280-wide head after pooling."),
+    "mobilenet_v3_small": ("11 searched blocks for low-end phones, squeeze-excitation in "
+                           "nine; a 1024-wide head after pooling."),
+    "shufflenet_v2_x0_5": "Stage widths 48, 96, 192: half the channels of the 1.0× network.",
+    "shufflenet_v2_x1_0": "Stage widths 116, 232, 464: the paper's reference size.",
+    "shufflenet_v2_x1_5": "Stage widths 176, 352, 704.",
+    "shufflenet_v2_x2_0": "Stage widths 244, 488, 976 and a 2048-wide last convolution.",
+    "efficientnet_b0": ("The searched base network: 16 MBConv blocks in seven stages, "
+                        "3×3 and 5×5 depthwise kernels, 1280 features."),
+    "efficientnet_b1": "B0 with depth × 1.1.",
+    "efficientnet_b2": "B0 with width × 1.1 and depth × 1.2.",
+    "efficientnet_b3": "B0 with width × 1.2 and depth × 1.4.",
+    "efficientnet_b4": "B0 with width × 1.4 and depth × 1.8.",
+    "efficientnet_b5": "B0 with width × 1.6 and depth × 2.2.",
+    "efficientnet_b6": "B0 with width × 1.8 and depth × 2.6.",
+    "efficientnet_b7": "B0 with width × 2.0 and depth × 3.1: the largest of the family.",
+    "efficientnet_v2_s": ("Three Fused-MBConv stages, then three MBConv stages: 40 blocks, "
+                          "24 to 256 channels."),
+    "efficientnet_v2_m": "Seven stages of 57 blocks, 24 to 512 channels.",
+    "efficientnet_v2_l": "Seven stages of 79 blocks, 32 to 640 channels.",
+    "regnet_y_400mf": "About 0.4 G multiply-adds: 16 blocks, group width 8, squeeze-excitation.",
+    "regnet_y_800mf": "About 0.8 G multiply-adds: 14 blocks, group width 16, squeeze-excitation.",
+    "regnet_y_1_6gf": "About 1.6 G multiply-adds: 27 blocks, group width 24, squeeze-excitation.",
+    "regnet_y_3_2gf": "About 3.2 G multiply-adds: 21 blocks, group width 24, squeeze-excitation.",
+    "regnet_y_8gf": "About 8 G multiply-adds: 17 blocks, group width 56, squeeze-excitation.",
+    "regnet_y_16gf": ("About 16 G multiply-adds: 18 blocks, group width 112, "
+                      "squeeze-excitation."),
+    "regnet_y_32gf": ("About 32 G multiply-adds: 20 blocks, group width 232, "
+                      "squeeze-excitation."),
+    "regnet_y_128gf": ("About 128 G multiply-adds: 27 blocks, group width 264, "
+                       "squeeze-excitation; torchvision has no ImageNet-1K-only weights for it."),
 }
