@@ -133,21 +133,34 @@ def ops() -> None:
 @click.argument("pattern", required=False)
 @click.option("--tutorial", is_flag=True,
               help="The seed tutorial's variants (its Keras code) instead of the lineage.")
-def list_cmd(pattern: str | None, tutorial: bool) -> None:
-    """The catalog as a lineage table (optional glob PATTERN, e.g. 'resnet*')."""
-    from netir.architectures import build, get_architecture, list_architectures
+@click.option("--json", "as_json", is_flag=True,
+              help="A JSON list of records (family, year, paper, counts, shapes, top-1, "
+                   "note), for tools.")
+def list_cmd(pattern: str | None, tutorial: bool, as_json: bool) -> None:
+    """The catalog as a lineage table grouped by family and year (optional glob PATTERN,
+    e.g. 'resnet*')."""
+    import json
+
+    from netir.architectures.lineage import lineage_groups, network_record
     from netir.ir.summary import format_count, format_table
 
-    rows = []
-    for name in list_architectures(pattern, tutorial=tutorial):
-        info = get_architecture(name)
-        g = build(name)
-        rows.append([name, str(info.year), info.family, f"{g.count_params()[0]:,}",
-                     format_count(g.count_macs(), ".2f"), str(g.depth())]
-                    + ([info.tutorial_of] if tutorial else []))
-    click.echo(format_table(["name", "year", "family", "params", "MACs", "depth"]
-                            + (["tutorial's version of"] if tutorial else []), rows,
-                            right={3, 4, 5}))
+    groups = lineage_groups(pattern, tutorial=tutorial)
+    records = [network_record(name) for group in groups for name in group.names]
+    if as_json:
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    rows = [[r["name"], str(r["year"]), r["family"], f"{r['params']:,}",
+             format_count(r["macs"], ".2f"), str(r["depth"])]
+            + ([r["tutorial_of"]] if tutorial else []) for r in records]
+    lines = format_table(["name", "year", "family", "params", "MACs", "depth"]
+                         + (["tutorial's version of"] if tutorial else []), rows,
+                         right={3, 4, 5}).splitlines()
+    first, out = 0, lines[:2]
+    for group in groups:  # a heading line before each (family, year) group's rows
+        out.append(f"{group.family} ({group.year}): {group.paper.title}, {group.paper.venue}")
+        out += lines[2 + first:2 + first + len(group.names)]
+        first += len(group.names)
+    click.echo("\n".join([*out, lines[-1]]))
     click.echo("MACs: multiply-accumulates of conv and dense layers at the default input "
                "(k, M, G = 10^3, 10^6, 10^9); FLOPs = 2 × MACs. depth: conv and dense layers "
                "on the longest path.")

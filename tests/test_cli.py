@@ -1,4 +1,5 @@
 import json
+import re
 
 from click.testing import CliRunner
 
@@ -32,7 +33,8 @@ def test_list_prints_lineage_table():
             ("lenet5", "resnet50", "densenet201")]
     assert rows[0][:4] == ["lenet5", "1998", "LeNet", "61,706"]
     assert rows[1][3:5] == ["25,557,032", "4.09G"] and rows[1][5] == "50"
-    assert run("list", "vgg1?").output.count("VGG") == 4
+    vgg = run("list", "vgg1?").output.splitlines()
+    assert sum(line.startswith("vgg1") for line in vgg) == 4
 
 
 def test_summary_of_name_and_file(tmp_path):
@@ -61,3 +63,36 @@ def test_list_shows_small_networks_macs_readably():
     assert r.exit_code == 0, r.output
     row = next(line for line in r.output.splitlines() if line.startswith("lenet5"))
     assert "416.52k" in row and "0.000" not in row
+
+
+def test_list_groups_by_family_and_year():
+    lines = run("list", "mobilenet*").output.splitlines()
+    assert lines[2] == ("MobileNet (2018): MobileNetV2: inverted residuals and linear "
+                        "bottlenecks, CVPR 2018")
+    assert lines[3].split()[:3] == ["mobilenet_v2", "2018", "MobileNet"]
+    assert lines[4] == "MobileNet (2019): Searching for MobileNetV3, ICCV 2019"
+    assert [line.split()[:2] for line in lines[5:7]] == [["mobilenet_v3_large", "2019"],
+                                                       ["mobilenet_v3_small", "2019"]]
+    # one heading per (family, year), in year order
+    output = run("list", "*net_v*").output
+    headings = re.findall(r"^([A-Z][\w ]*) \((\d{4})\): ", output, flags=re.M)
+    assert headings == [("MobileNet", "2018"), ("ShuffleNet", "2018"), ("MobileNet", "2019"),
+                        ("EfficientNet", "2021")]
+
+
+def test_list_json_gives_tools_the_records(torchvision_reference):
+    r = run("list", "--json", "shufflenet*")
+    assert r.exit_code == 0
+    records = json.loads(r.output)
+    assert [rec["name"] for rec in records] == ["shufflenet_v2_x0_5", "shufflenet_v2_x1_0",
+                                                "shufflenet_v2_x1_5", "shufflenet_v2_x2_0"]
+    for rec in records:
+        ref = torchvision_reference[rec["name"]]
+        assert (rec["params"], rec["buffers"], rec["macs"]) == (
+            ref["trainable_params"], ref["float_buffers"], ref["macs"])
+        assert rec["input_shape"] == ref["input_shape"]
+        assert [1, *rec["output_shape"]] == ref["output_shape"]
+        assert (rec["family"], rec["year"]) == ("ShuffleNet", 2018)
+        assert rec["paper"]["venue"] == "ECCV 2018" and 50 < rec["top1"] < 90
+    assert run("list", "--json", "shufflenet*").output == r.output
+    assert json.loads(run("list", "--json", "nothing*").output) == []
