@@ -91,6 +91,7 @@ def binary(op, a, b, **attrs):
 CASES.update({
     "mul squeeze-excitation gate": binary("mul", (4, 3, 5), (4, 1, 1)),
     "add broadcast": binary("add", (4, 1, 1), (4, 3, 5)),
+    "add broadcast features": binary("add", (2,), (1,)),
     "mul gate first": binary("mul", (4, 1, 1), (4, 3, 5)),
     "mul features": binary("mul", (5,), (1,)),
     "mul scalar": single("mul", (3, 4, 4), scalar=-1.5),

@@ -253,3 +253,19 @@ class LeakyReLU(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "negative_slope": self.negative_slope}
+
+
+@_register
+class BroadcastAdd(keras.layers.Layer):
+    """The sum of its inputs with NumPy broadcasting, through the backend's own ``+``.
+
+    ``keras.ops.add`` (and so ``layers.Add``) on TensorFlow takes a second operand whose
+    only dimension above 1 matches the first's channel axis for a bias and calls
+    ``tf.nn.bias_add``; in an eager call that dimension can be the batch: ``(2, 2) +
+    (2, 1)`` then added the batch column along the features (Keras 3.15)."""
+
+    def call(self, inputs):
+        total = inputs[0]
+        for x in inputs[1:]:
+            total = total + x
+        return total

@@ -140,7 +140,11 @@ def _global_avg_pool(node, graph, inputs):
 
 @_lower("add")
 def _add(node, graph, inputs):
-    return layers.Add(name=_n(node))(list(inputs))
+    """``layers.Add`` on inputs of one shape; a broadcast is :class:`L.BroadcastAdd`
+    (``keras.ops.add`` can mistake a broadcast operand for a bias on TensorFlow)."""
+    if len(set(graph.input_shapes(node))) == 1:
+        return layers.Add(name=_n(node))(list(inputs))
+    return L.BroadcastAdd(name=_n(node))(list(inputs))
 
 
 @_lower("concat")
