@@ -1,5 +1,6 @@
 """Window arithmetic, in one place: padding resolution, output sizes, ceil mode,
-average-pool divisors and adaptive bins.
+average-pool divisors, adaptive bins, transposed-convolution sizes and resize
+sources.
 
 Used by the shape rules of conv and the pools and by every backend that has to
 decompose a window op. Per-axis functions take sizes and a ``(before, after)``
@@ -146,3 +147,59 @@ def avg_divisor(attrs: Attrs, in_shape) -> np.ndarray:
     """The (H, W) map of cells each average-pool output is divided by."""
     return avg_pool_divisor(in_shape[1:], attrs["kernel"], attrs["stride"], attrs["padding"],
                             attrs["ceil_mode"], attrs["count_include_pad"])
+
+
+def transposed_output_size(size: int, kernel: int, stride: int, padding: int,
+                           output_padding: int, dilation: int = 1) -> int:
+    """Output length of a transposed convolution (PyTorch's rule):
+    ``(n − 1)·s − 2p + d·(k − 1) + output_padding + 1``.
+
+    >>> transposed_output_size(4, 3, 2, 1, 1)
+    8
+    """
+    return (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
+
+
+def nearest_source(size: int, out: int) -> np.ndarray:
+    """Input index of each of ``out`` nearest-neighbour outputs (PyTorch's ``nearest``):
+    ``min(⌊dst · (size / out)⌋, size − 1)`` with the product and the ratio in float32,
+    as PyTorch computes them; an integer upscale ``s`` gives ``dst // s``."""
+    scale = np.float32(size) / np.float32(out)
+    dst = np.arange(out, dtype=np.float32)
+    return np.minimum(np.floor(dst * scale).astype(np.int64), size - 1)
+
+
+def linear_source(size: int, out: int, align_corners: bool):
+    """``(lower, upper, weight)`` per output of a linear resize along one axis (PyTorch's
+    ``interpolate``, no antialiasing): output ``dst`` is
+    ``(1 − weight)·x[lower] + weight·x[upper]``.
+
+    The source coordinate is ``dst · (size − 1)/(out − 1)`` with ``align_corners`` (0 for
+    one output), otherwise half-pixel centres ``(dst + ½)·size/out − ½``, below 0 taken as
+    0; ``upper`` stays inside the input. The ratio, the coordinate (``a·b − ½`` rounded
+    once, as PyTorch's fused multiply-add) and the float32 weight are PyTorch's: at 300
+    outputs the float32 coordinate is 4e-6 off the real one, and the output shows it.
+    """
+    f32 = np.float32
+    dst = np.arange(out, dtype=f32)
+    if out == size:
+        index = np.arange(out)
+        return index, index, np.zeros(out, np.float32)
+    if align_corners:
+        src = dst * (f32(size - 1) / f32(out - 1) if out > 1 else f32(0))
+    else:
+        scale = np.float64(f32(size) / f32(out))  # one rounding of a·b − ½ (fused)
+        src = np.maximum(f32(scale * (dst + f32(0.5)) - 0.5), f32(0))
+    lower = np.minimum(np.floor(src).astype(np.int64), size - 1)
+    upper = np.minimum(lower + 1, size - 1)
+    return lower, upper, np.clip(src - lower.astype(f32), f32(0), f32(1))
+
+
+def linear_matrix(size: int, out: int, align_corners: bool) -> np.ndarray:
+    """``(out, size)`` matrix of :func:`linear_source`'s weights: a resize is
+    ``A_h · x · A_wᵀ``."""
+    lower, upper, weight = linear_source(size, out, align_corners)
+    m = np.zeros((out, size), dtype=np.float64)
+    np.add.at(m, (np.arange(out), lower), np.float32(1) - weight)
+    np.add.at(m, (np.arange(out), upper), weight)
+    return m

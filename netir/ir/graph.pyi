@@ -63,6 +63,8 @@ class Graph:
         """Concatenate along channels, in input order."""
     def conv2d(self, x: Tensor | str, /, out_channels: int, kernel: int | tuple[int, int] = ..., *, name: str | None = None, stride: int | tuple[int, int] = ..., padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]] = ..., dilation: int | tuple[int, int] = ..., groups: int = ..., bias: bool = ...) -> Tensor:
         """2-D cross-correlation, weight OIHW (out, in/groups, kh, kw)."""
+    def conv_transpose2d(self, x: Tensor | str, /, out_channels: int, kernel: int | tuple[int, int] = ..., *, name: str | None = None, stride: int | tuple[int, int] = ..., padding: int | tuple[int, int] = ..., output_padding: int | tuple[int, int] = ..., dilation: int | tuple[int, int] = ..., groups: int = ..., bias: bool = ...) -> Tensor:
+        """2-D transposed convolution (PyTorch's ConvTranspose2d), weight IOHW (in, out/groups, kh, kw); output (n−1)·s − 2p + d·(k−1) + output_padding + 1."""
     def dense(self, x: Tensor | str, /, units: int, *, name: str | None = None, bias: bool = ...) -> Tensor:
         """y = x W^T + b on (features,); weight (out, in)."""
     def div(self, x0: Tensor | str, x1: Tensor | str, /, *, name: str | None = None, scalar: float | None = ...) -> Tensor:
@@ -133,5 +135,7 @@ class Graph:
         """The sum over logical axes (0 = channels, batch excluded)."""
     def tanh(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """Hyperbolic tangent."""
+    def upsample(self, x: Tensor | str, /, scale_factor: int | tuple[int, int] | None = ..., *, name: str | None = None, size: int | tuple[int, int] | None = ..., mode: str = ..., align_corners: bool = ...) -> Tensor:
+        """Resize H and W as torch.nn.functional.interpolate (no antialiasing): nearest (source ⌊dst·in/out⌋) or bilinear (half-pixel centres, or align_corners)."""
     def zero_pad2d(self, x: Tensor | str, /, padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]], *, name: str | None = None) -> Tensor:
         """Pad H and W with zeros: ((top, bottom), (left, right))."""

@@ -120,6 +120,23 @@ CASES.update({
     "instance norm": single("instance_norm", (3, 4, 5)),
     "instance norm affine": single("instance_norm", (3, 4, 5), eps=1e-3, affine=True),
     "stochastic depth": single("stochastic_depth", (3, 4, 4), 0.5),
+    "conv transpose padded": single("conv_transpose2d", (3, 4, 5), 4, 3, stride=2, padding=1,
+                                    output_padding=1),
+    "conv transpose valid": single("conv_transpose2d", (3, 4, 5), 2, 2, stride=2),
+    "conv transpose groups dilation": single("conv_transpose2d", (4, 4, 5), 6, 3, stride=2,
+                                             padding=(1, 2), output_padding=1, dilation=2,
+                                             groups=2),
+    "conv transpose output padding past padding": single(
+        "conv_transpose2d", (3, 4, 5), 2, (3, 2), stride=(3, 2), padding=(0, 1),
+        output_padding=(2, 1)),
+    "conv transpose no bias": single("conv_transpose2d", (3, 4, 5), 2, 3, bias=False),
+    "upsample nearest": single("upsample", (3, 4, 5), 2),
+    "upsample nearest size": single("upsample", (3, 4, 5), size=(7, 13)),
+    "upsample bilinear": single("upsample", (3, 4, 5), 2, mode="bilinear"),
+    "upsample bilinear 3x": single("upsample", (3, 4, 5), (3, 2), mode="bilinear"),
+    "upsample align corners": single("upsample", (3, 4, 5), size=(9, 7), mode="bilinear",
+                                     align_corners=True),
+    "upsample bilinear down": single("upsample", (3, 9, 8), size=(4, 3), mode="bilinear"),
 })
 
 

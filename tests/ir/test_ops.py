@@ -54,6 +54,12 @@ CASES = {
     "group_norm": ([(6, 2, 2)], {"num_groups": 3}, (6, 2, 2), (12, 0), 0),
     "instance_norm": ([(6, 2, 2)], {"affine": True}, (6, 2, 2), (12, 0), 0),
     "stochastic_depth": ([(6, 2, 2)], {"p": 0.2}, (6, 2, 2), (0, 0), 0),
+    # (4 - 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 8; weight (in 4, out/groups 3, 3, 3)
+    "conv_transpose2d": ([(4, 4, 5)], {"out_channels": 6, "kernel": 3, "stride": 2,
+                                       "padding": 1, "output_padding": 1, "groups": 2},
+                         (6, 8, 10), (4 * 3 * 9 + 6, 0), 4 * 20 * 3 * 9),
+    "upsample": ([(3, 4, 5)], {"scale_factor": (2, 3), "mode": "bilinear"}, (3, 8, 15),
+                 (0, 0), 0),
 }
 
 

@@ -300,3 +300,7 @@ _lower("instance_norm")(  # one group per channel
 @_lower("stochastic_depth")
 def _stochastic_depth(node, graph, inputs):
     return L.StochasticDepth(node.attrs["p"], node.attrs["mode"], name=_n(node))(inputs[0])
+
+
+# Registered on import; kept apart for size.
+from netir.emitters.keras3 import upsampling  # noqa: E402, F401, I001

@@ -368,3 +368,7 @@ _lower("group_norm")(lambda node, graph, inputs: _group_statistics(
 _lower("instance_norm")(lambda node, graph, inputs: _group_statistics(
     node, graph, inputs, node.shape[0]))
 _lower("stochastic_depth")(_same("Identity"))  # the identity at inference
+
+
+# Registered on import; kept apart for size.
+from netir.emitters.onnx import upsampling  # noqa: E402, F401, I001

@@ -166,3 +166,7 @@ def _instance_norm(node, graph, inputs):
 
 _lower("stochastic_depth")(
     lambda node, graph, inputs: M.StochasticDepth(node.attrs["p"], node.attrs["mode"]))
+
+
+# Registered on import; kept apart for size.
+from netir.emitters.pytorch import upsampling  # noqa: E402, F401, I001

@@ -12,9 +12,11 @@ from netir.ir.ops import (
     pool,
     reduce,
     regularization,
+    upsampling,
 )
 
 BUILTIN_OPS = (io.OPS + conv.OPS + dense.OPS + norm.OPS + activation.OPS + pool.OPS + merge.OPS
-               + elementwise.OPS + reduce.OPS + channel.OPS + regularization.OPS)
+               + elementwise.OPS + reduce.OPS + channel.OPS + regularization.OPS
+               + upsampling.OPS)
 
 __all__ = ["BUILTIN_OPS"]
