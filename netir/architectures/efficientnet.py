@@ -113,10 +113,10 @@ BLOCKS = {"mbconv": mbconv, "fused": fused_mbconv}
 
 
 def efficientnet(name: str, setting: tuple, last_channel: int | None,
-                 norm: Mapping[str, Any], width_mult: float = 1.0, depth_mult: float = 1.0,
-                 dropout: float = 0.2, stochastic_depth_prob: float = 0.2,
-                 num_classes: int = 1000, in_channels: int = 3,
-                 input_size: int | tuple[int, int] = 224) -> Graph:
+                 norm: Mapping[str, Any], num_classes: int = 1000, in_channels: int = 3,
+                 input_size: int | tuple[int, int] = 224, width_mult: float = 1.0,
+                 depth_mult: float = 1.0, dropout: float = 0.2,
+                 stochastic_depth_prob: float = 0.2) -> Graph:
     """Stem 3×3/2 (SiLU), one stage per ``setting`` row (widths × ``width_mult`` rounded
     to multiples of 8, depths × ``depth_mult`` rounded up), 1×1 to ``last_channel`` (four
     times the last width when None), pool, dropout, dense.

@@ -89,8 +89,8 @@ def inverted_residual_v2(g: Graph, x: Tensor, out: int, stride: int, expansion: 
     return y
 
 
-def mobilenet_v2(name: str, width_mult: float = 1.0, num_classes: int = 1000,
-                 in_channels: int = 3, input_size: int | tuple[int, int] = 224) -> Graph:
+def mobilenet_v2(name: str, num_classes: int = 1000, in_channels: int = 3,
+                 input_size: int | tuple[int, int] = 224, width_mult: float = 1.0) -> Graph:
     """Stem 3×3/2, the inverted residuals of ``V2_SETTING`` (widths × ``width_mult``,
     multiples of 8), 1×1 to 1280 (scaled only above 1), pool, dropout, dense."""
     width_mult = check_knob("width_mult", width_mult, WIDTH)
@@ -141,9 +141,9 @@ def inverted_residual_v3(g: Graph, x: Tensor, kernel: int, expanded: int, out: i
     return y
 
 
-def mobilenet_v3(name: str, setting: tuple, last_channel: int, width_mult: float = 1.0,
-                 num_classes: int = 1000, in_channels: int = 3,
-                 input_size: int | tuple[int, int] = 224) -> Graph:
+def mobilenet_v3(name: str, setting: tuple, last_channel: int, num_classes: int = 1000,
+                 in_channels: int = 3, input_size: int | tuple[int, int] = 224,
+                 width_mult: float = 1.0) -> Graph:
     """Stem 3×3/2 with hard-swish, one inverted residual per ``setting`` row (widths ×
     ``width_mult``, multiples of 8), 1×1 to six times the last width, pool, then dense
     to ``last_channel``, hard-swish, dropout and the classifier."""

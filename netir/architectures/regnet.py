@@ -95,8 +95,8 @@ def res_bottleneck_block(g: Graph, x: Tensor, width: int, stride: int,
 
 
 def regnet(name: str, depth: int, w_0: int, w_a: float, w_m: float, group_width: int,
-           se_ratio: float | None = None, num_classes: int = 1000, in_channels: int = 3,
-           input_size: int | tuple[int, int] = 224) -> Graph:
+           num_classes: int = 1000, in_channels: int = 3,
+           input_size: int | tuple[int, int] = 224, se_ratio: float | None = None) -> Graph:
     """Stem (3×3/2), stages from :func:`block_params` (each starts with stride 2), pool,
     dense. Stage ``i`` is ``trunk_output.block{i}``, its blocks ``block{i}-{j}``;
     ``se_ratio`` (None: RegNet X) adds squeeze-excitation to every block."""

@@ -79,9 +79,10 @@ def inverted_residual(g: Graph, x: Tensor, out: int, stride: int) -> Tensor:
     return g.channel_shuffle(g.concat(kept, y, name="cat"), 2, name="shuffle")
 
 
-def shufflenet_v2(name: str, stages_out_channels: tuple[int, ...] = (24, 116, 232, 464, 1024),
-                  stages_repeats: tuple[int, ...] = REPEATS, num_classes: int = 1000,
-                  in_channels: int = 3, input_size: int | tuple[int, int] = 224) -> Graph:
+def shufflenet_v2(name: str, num_classes: int = 1000, in_channels: int = 3,
+                  input_size: int | tuple[int, int] = 224,
+                  stages_out_channels: tuple[int, ...] = (24, 116, 232, 464, 1024),
+                  stages_repeats: tuple[int, ...] = REPEATS) -> Graph:
     """``conv1`` 3×3/2 to ``stages_out_channels[0]``, max pool 3×3/2, stages 2-4 of
     ``stages_repeats`` blocks (the first downsamples), ``conv5`` 1×1 to the last width,
     global mean, dense ``fc``."""

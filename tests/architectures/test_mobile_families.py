@@ -11,7 +11,7 @@ import re
 import pytest
 
 from netir import ArchitectureError, AttributeValueError
-from netir.architectures import build, get_architecture
+from netir.architectures import build, get_architecture, list_architectures
 from netir.architectures.efficientnet import efficientnet
 from netir.architectures.registry import family_builder
 
@@ -155,3 +155,12 @@ def test_entry_knobs_are_defaults_of_the_public_builder():
             params["dropout"].default) == (1.2, 1.4, 0.3)
     with pytest.raises(ArchitectureError, match="no keyword parameter 'widthmult'"):
         family_builder("x", efficientnet, (), None, {}, knobs={"widthmult": 2.0})
+
+
+def test_knobs_follow_the_common_parameters_in_every_lineage_builder():
+    """``resnet50(10)`` and ``regnet_y_400mf(10)`` both mean ten classes: a family's knobs
+    come after num_classes, in_channels and input_size."""
+    for name in list_architectures():
+        params = list(inspect.signature(get_architecture(name).builder).parameters)
+        assert params[:3] == ["num_classes", "in_channels", "input_size"], name
+    assert get_architecture("efficientnet_b0").builder(10).outputs[0].shape == (10,)
