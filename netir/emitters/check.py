@@ -44,13 +44,15 @@ def check_input(name: str, size: int = CHECK_SIZE) -> tuple[int, int]:
 
 def check(networks: Iterable[str | Graph], input_shape: tuple[int, int, int] | None = None,
           tolerance: float = CATALOG_TOLERANCE, backends: Sequence[str] | None = None,
-          weights: str = "calibrated",
-          progress: Callable[[str], None] | None = None) -> list[CompareReport]:
+          weights: str = "calibrated", progress: Callable[[str], None] | None = None,
+          memory: int | None = None) -> list[CompareReport]:
     """Compare each network in ``backends`` (default: all) against the reference, node by
     node; returns one report per network.
 
     Catalog names run at ``input_shape`` (C, H, W) when given, else at 64×64 or their
     smallest valid size. Graphs run as they are. ``weights``: "calibrated" or "random".
+    ResourceError for a network whose comparison would need more than ``memory`` bytes
+    (default: what the machine can spare), before any work on it.
     """
     from netir.architectures import build
 
@@ -67,7 +69,8 @@ def check(networks: Iterable[str | Graph], input_shape: tuple[int, int, int] | N
             graph = net
             if progress:
                 progress(graph.name)
-        reports.append(compare(graph, tolerance=tolerance, backends=backends, weights=weights))
+        reports.append(compare(graph, tolerance=tolerance, backends=backends, weights=weights,
+                               memory=memory))
     return reports
 
 

@@ -33,6 +33,7 @@ from netir.emitters.registry import available, get_backend
 from netir.emitters.registry import list_backends as registered_backends
 from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
+from netir.ir.limits import check_compare_memory
 from netir.ir.summary import format_shape as shp
 
 # DESIGN.md's limits; the measured local errors on the calibrated catalog are far below
@@ -217,7 +218,7 @@ def list_backends() -> list[str]:
 def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batch: int = 2,
             seed: int = 0, tolerance: float = CATALOG_TOLERANCE,
             backends: Sequence[str] | None = None, outputs: Sequence[str] | None = None,
-            weights: str = "calibrated") -> CompareReport:
+            weights: str = "calibrated", memory: int | None = None) -> CompareReport:
     """Run ``graph`` in ``backends`` (default: every registered one) with shared weights
     and judge every node against the float64 reference.
 
@@ -227,7 +228,8 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
     (:func:`netir.emitters.calibration.make_weights`). Inputs are standard normal; all
     backends run float32 in inference mode on CPU. Raises NetIRError for an empty
     ``outputs`` or ``backends``, GraphError for an unknown output, UnsupportedOpError
-    for an unknown backend.
+    for an unknown backend, and ResourceError, before any work, when the comparison would
+    need more than ``memory`` bytes (default: what this machine can spare).
     """
     from netir.emitters.calibration import make_weights
     from netir.emitters.reference import execute, to_reference
@@ -243,6 +245,7 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
                          node=graph.name, op="compare")
     for b in backends:
         get_backend(b)  # unknown names fail before any work
+    check_compare_memory(graph, len(backends), batch, memory)
     inputs = check_inputs(graph, batch, seed)
     shared = make_weights(graph, weights, seed, inputs)
     names = [n.name for n in graph.nodes]

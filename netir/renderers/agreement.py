@@ -59,11 +59,12 @@ def agreement_from_report(report) -> Agreement:
                      report.tolerance, report.passed, pairs, nodes)
 
 
-def run_agreement(name: str) -> Agreement:
-    """Check catalog network ``name`` node by node (64×64 or its smallest input)."""
+def run_agreement(name: str, memory: int | None = None) -> Agreement:
+    """Check catalog network ``name`` node by node (64×64 or its smallest input);
+    ResourceError if that would need more than ``memory`` bytes."""
     from netir.emitters.check import check
 
-    return agreement_from_report(check([name])[0])
+    return agreement_from_report(check([name], memory=memory)[0])
 
 
 def agreement_dot(graph: Graph, agreement: Agreement, fontname: str | None = None,

@@ -23,6 +23,7 @@ import netir
 from netir.architectures import build, list_architectures
 from netir.ir.errors import RenderError
 from netir.ir.files import write_atomic
+from netir.ir.limits import available_memory
 from netir.progress import Bar
 from netir.renderers.charts import ChartPoint, write_charts
 from netir.renderers.lang import LANGUAGES, note, words
@@ -97,7 +98,9 @@ def build_gallery(out_dir: str | Path, names: list[str] | None = None, check: bo
         # for the models it checked is returned (the largest hold gigabytes).
         with ProcessPoolExecutor(jobs, mp_context=get_context("spawn"),
                                  max_tasks_per_child=TASKS_PER_WORKER) as pool:
-            futures = {pool.submit(build_network, name, out, langs, lang, check): name
+            # each worker may count on its share of the memory the machine can spare
+            share = (available_memory() or 0) // jobs or None
+            futures = {pool.submit(build_network, name, out, langs, lang, check, share): name
                        for name in todo}
             for future in as_completed(futures):
                 name = futures[future]

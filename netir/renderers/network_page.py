@@ -13,6 +13,7 @@ import importlib
 from pathlib import Path
 
 from netir.architectures import build, get_architecture
+from netir.ir.errors import ResourceError
 from netir.ir.files import write_atomic
 from netir.ir.summary import format_shape
 from netir.renderers.agreement import Agreement, agreement_dot, legend_html, run_agreement
@@ -92,9 +93,10 @@ def _overview_html(g, ui: dict) -> str:
     return f"<p>{html.escape(ui['overview_intro'])}</p>{inline_svg(run_dot(source, 'svg'))}"
 
 
-def _check_html(g, agreement: Agreement | None, ui: dict) -> str:
+def _check_html(g, agreement: Agreement | None, ui: dict, unchecked: str | None) -> str:
     if agreement is None:
-        return f"<p>{html.escape(ui['not_checked'])}</p>"
+        why = ui["too_large"].format(reason=unchecked) if unchecked else ui["not_checked"]
+        return f"<p>{html.escape(why)}</p>"
     rows = "".join(
         f"<tr><td>{html.escape(p.pair)}</td><td class=\"num\">{p.max_rel:.2e}</td><td>"
         f'<span class="{"pass" if p.passed else "fail"}">{"PASS" if p.passed else "FAIL"}'
@@ -122,13 +124,19 @@ def network_record(name: str) -> dict:
 
 
 def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
-                  check: bool) -> dict:
+                  check: bool, memory: int | None = None) -> dict:
     """Write ``name``'s pages and pictures under ``out``; returns its record, with the
-    check's result (``agreement``) and the files written (``files``)."""
+    check's result (``agreement``, None when not checked), why a network was too large
+    to check within ``memory`` bytes (``unchecked``) and the files written (``files``)."""
     out = Path(out)
     g = build(name)
     record = network_record(name)
-    agreement = run_agreement(name) if check else None
+    agreement = unchecked = None
+    if check:
+        try:
+            agreement = run_agreement(name, memory)
+        except ResourceError as e:  # the page says so; nothing is claimed
+            unchecked = str(e)
     files = [f"{name}.layer.svg"]
     render(g, out / files[0], "layer")
     for lang in langs:
@@ -153,7 +161,7 @@ def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
                 f"<p>{html.escape(numbers)}</p>"
                 f"<h2>{ui['anatomy']}</h2>{anatomy}"
                 f"<h2>{ui['overview']}</h2>{_overview_html(g, ui)}"
-                f"<h2>{ui['check']}</h2>{_check_html(g, agreement, ui)}"
+                f"<h2>{ui['check']}</h2>{_check_html(g, agreement, ui, unchecked)}"
                 f"{_extra_sections(name, out, lang)}"
                 f"<h2>{ui['summary']}</h2>{summary}"
                 f"<h2>{ui['layers']}</h2>{layers}")
@@ -161,5 +169,6 @@ def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
         write_atomic(out / page, page_html(name, body, lang, name, primary))
         files.append(page)
     record["agreement"] = agreement.as_dict() if agreement else None
+    record["unchecked"] = unchecked
     record["files"] = files
     return record

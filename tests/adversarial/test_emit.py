@@ -233,3 +233,26 @@ def test_mismatched_weights_are_refused_alike_on_every_backend(backend, change, 
     with pytest.raises(WeightsError, match=match) as err:
         import_weights(netir.emit(g, backend), weights)
     assert err.value.node == node
+
+
+def test_a_comparison_too_large_for_the_machine_is_refused_before_any_work(monkeypatch):
+    """compare holds several copies of the parameters at once (measured peak: 8.5 for
+    RegNet Y-128GF, which exhausted 24 GiB); it refuses up front, naming the sizes, and
+    `netir check` reports the network as not checked, not as passed."""
+    from click.testing import CliRunner
+
+    from netir.cli import main
+    from netir.emitters.compare import compare
+    from netir.ir import limits
+
+    g = Graph("wide")
+    g.dense(g.input((8,)), 1000, name="fc")  # 9,000 parameters
+    with pytest.raises(ResourceError, match=r"9 copies of its parameters") as err:
+        compare(g, backends=["reference"], memory=9 * 4 * 9000)
+    assert err.value.node == "wide" and "9,000 parameters" in str(err.value)
+    assert compare(g, backends=["reference"], memory=10 * 4 * 9000 + 10**5).passed
+
+    monkeypatch.setattr(limits, "available_memory", lambda: 10**5)
+    r = CliRunner().invoke(main, ["check", "lenet5", "--backends", "reference"])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "not checked: lenet5:" in r.output and "0 passed, 0 failed, 1 not checked" in r.output

@@ -168,3 +168,13 @@ def test_cli_lang_chooses_the_index_language(tmp_path):
     assert '<html lang="en">' in (tmp_path / "index.en.html").read_text()
     bad = CliRunner().invoke(main, ["gallery", "-o", str(tmp_path), "--lang", "fr"])
     assert bad.exit_code == 2
+
+
+def test_a_network_too_large_to_check_says_so_on_its_page(tmp_path):
+    from netir.renderers.network_page import build_network
+
+    record = build_network("lenet5", tmp_path, ("en", "zh"), "en", check=True, memory=10**5)
+    assert record["agreement"] is None and "copies of its parameters" in record["unchecked"]
+    page = (tmp_path / "lenet5.html").read_text()
+    assert "Not checked on this machine:" in page and "PASS" not in page
+    assert "本机未检查" in (tmp_path / "lenet5.zh.html").read_text()

@@ -38,6 +38,7 @@ UI = {
                         "any node inside them, over every backend pair."),
     "legend": "relative error",
     "not_checked": "Not checked (built without --check).",
+    "too_large": "Not checked on this machine: {reason}",
     "summary_header": ["name", "op", "output", "params", "buffers", "MACs"],
     "total": "total",
     "mac_note": ("MACs: multiply-accumulates of conv and dense layers for one sample; "

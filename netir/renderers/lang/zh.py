@@ -33,6 +33,7 @@ UI = {
     "agreement_intro": "按模块着色，颜色表示模块内任一节点在所有后端对之间的最大相对误差。",
     "legend": "相对误差",
     "not_checked": "未检查（生成时未启用检查）。",
+    "too_large": "本机未检查：内存不足（{reason}）",
     "summary_header": ["名称", "算子", "输出形状", "参数量", "缓冲区", "MACs"],
     "total": "合计",
     "mac_note": "MACs：单个样本中卷积层和全连接层的乘加次数；FLOPs = 2 × MACs。",
