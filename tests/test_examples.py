@@ -38,3 +38,78 @@ def test_squeeze_excitation_agrees_everywhere_and_is_torchvisions_block(gate):
     for backend in ("torch", "keras", "onnx", "reference"):
         (got,), _ = run_backend(backend, graph, w, [x], ["scale"])
         np.testing.assert_allclose(got, expected, rtol=0, atol=1e-5, err_msg=backend)
+
+
+def _torch_unet(torch, in_channels, num_classes, width, depth, up):
+    """The U-Net written as a plain PyTorch module whose module paths are the example's
+    node names, so its state_dict takes the neutral weights as they are."""
+    nn, functional = torch.nn, torch.nn.functional
+
+    class Double(nn.Module):
+        def __init__(self, cin, cout):
+            super().__init__()
+            self.conv1 = nn.Conv2d(cin, cout, 3, padding=1, bias=False)
+            self.bn1 = nn.BatchNorm2d(cout)
+            self.conv2 = nn.Conv2d(cout, cout, 3, padding=1, bias=False)
+            self.bn2 = nn.BatchNorm2d(cout)
+
+        def forward(self, x):
+            x = functional.relu(self.bn1(self.conv1(x)))
+            return functional.relu(self.bn2(self.conv2(x)))
+
+    class Up(Double):
+        def __init__(self, cin, cout):
+            super().__init__(2 * cout, cout)
+            self.up = (nn.ConvTranspose2d(cin, cout, 2, stride=2) if up == "transpose"
+                       else nn.Conv2d(cin, cout, 1))
+
+        def forward(self, x, skip):
+            if up != "transpose":
+                x = functional.interpolate(x, scale_factor=2, mode="bilinear",
+                                           align_corners=True)
+            return super().forward(torch.cat([skip, self.up(x)], 1))
+
+    class UNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            widths = [width * 2 ** i for i in range(depth + 1)]
+            for i in range(depth):
+                self.add_module(f"down{i + 1}", Double(([in_channels] + widths)[i], widths[i]))
+                self.add_module(f"up{i + 1}", Up(widths[i + 1], widths[i]))
+            self.bottleneck = Double(widths[depth - 1], widths[depth])
+            self.head = nn.Conv2d(width, num_classes, 1)
+
+        def forward(self, x):
+            skips = []
+            for i in range(depth):
+                x = getattr(self, f"down{i + 1}")(x)
+                skips.append(x)
+                x = functional.max_pool2d(x, 2)
+            x = self.bottleneck(x)
+            for i in reversed(range(depth)):
+                x = getattr(self, f"up{i + 1}")(x, skips[i])
+            return self.head(x)
+
+    return UNet()
+
+
+@pytest.mark.parametrize("up", ["transpose", "bilinear"])
+def test_unet_agrees_everywhere_and_is_the_plain_pytorch_unet(up):
+    torch = pytest.importorskip("torch")
+    graph = _example("unet")["unet"](3, 2, width=4, depth=2, size=16, up=up)
+    assert graph.outputs[0].shape == (2, 16, 16)
+    report = compare(graph, tolerance=CATALOG_TOLERANCE, seed=1)
+    assert report.passed, str(report)
+    assert {r.backend for r in report.results} >= {"torch", "keras", "onnx", "reference"}
+    weights = random_weights(graph, seed=2)
+    module = _torch_unet(torch, 3, 2, 4, 2, up).eval()
+    state = {f"{n}.{p}": torch.from_numpy(a) for n, ps in weights.items() for p, a in ps.items()}
+    missing, unexpected = module.load_state_dict(state, strict=False)
+    assert unexpected == [] and all(k.endswith("num_batches_tracked") for k in missing)
+    x = np.random.default_rng(0).standard_normal((2, 3, 16, 16)).astype(np.float32)
+    with torch.no_grad():
+        expected = module(torch.from_numpy(x)).numpy()
+    scale = max(1.0, float(np.abs(expected).max()))
+    for backend in ("torch", "keras", "onnx", "reference"):
+        (got,), _ = run_backend(backend, graph, weights, [x], ["head"])
+        assert float(np.abs(got - expected).max()) <= CATALOG_TOLERANCE * scale, backend
