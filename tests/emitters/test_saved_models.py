@@ -32,8 +32,11 @@ def _every_module():
     x = g.max_pool2d(x, 3, 2, padding=((1, 0), (0, 1)), name="maxpool")
     x = g.avg_pool2d(x, 2, 1, padding=1, count_include_pad=False, name="avgpool")
     x = g.adaptive_avg_pool2d(x, 3, name="adaptive")                  # (12, 3, 3)
+    x = g.conv_transpose2d(x, 12, 3, stride=2, padding=1, output_padding=1, groups=2,
+                           name="deconv")                              # (12, 6, 6)
+    x = g.upsample(x, size=(3, 3), mode="bilinear", name="resize")     # (12, 3, 3)
     gate = g.hardsigmoid(g.mean(x, (1, 2), keepdims=True, name="squeeze"), name="gate")
-    x = g.mul(x, gate, name="excite")
+    x = g.add(g.mul(x, gate, name="excite"), gate, name="lift")        # broadcast add
     x = g.sub(x, g.max(x, 0, keepdims=True, name="peak"), name="centre")
     x = g.clip(g.div(x, scalar=2.0, name="halved"), -3.0, None, name="clip")
     x = g.minimum(g.maximum(x, scalar=-1.0, name="floor"),

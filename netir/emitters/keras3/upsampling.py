@@ -76,7 +76,7 @@ class ConvTransposeExact(keras.layers.Layer):
             k, d = self.kernel_size[axis - 1], self.dilation_rate[axis - 1]
             p, extra = self.padding[axis - 1], self.output_padding[axis - 1]
             x = _pad_or_crop(x, axis, d * (k - 1) - p, d * (k - 1) - p + extra)
-        flipped = ops.transpose(self.kernel[::-1, ::-1], (0, 1, 3, 2))  # (kh, kw, in, out/g)
+        flipped = ops.transpose(ops.flip(self.kernel, axis=(0, 1)), (0, 1, 3, 2))  # kh kw in out
         xs = ops.split(x, self.groups, axis=-1) if self.groups > 1 else [x]
         ks = ops.split(flipped, self.groups, axis=2) if self.groups > 1 else [flipped]
         ys = [ops.conv(xg, kg, strides=1, padding="valid", dilation_rate=self.dilation_rate)
