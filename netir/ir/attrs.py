@@ -194,11 +194,27 @@ def real(low: float | None = None, high: float | None = None, *, low_open: bool 
 
 
 def _shape(name: str, v: Any) -> tuple[int, ...]:
-    if not isinstance(v, (tuple, list)) or len(v) not in (1, 3) or not all(
+    if not isinstance(v, (tuple, list)) or not 1 <= len(v) <= 4 or not all(
             _is_int(x) and 1 <= int(x) <= MAX_INT for x in v):
-        raise AttributeValueError(f"attribute '{name}' must be (C,) or (C, H, W) with "
+        raise AttributeValueError(f"attribute '{name}' must be a shape of rank 1 to 4 "
+                                  f"((C,), (C, L), (T, C), (C, H, W), (C, D, H, W)) with "
                                   f"ints in [1, {MAX_INT}], batch excluded", _short(v))
     return tuple(int(x) for x in v)
+
+
+def choice(*values: str, optional: bool = False) -> AttrType:
+    """One of the given strings (or None when ``optional``)."""
+
+    def norm(name: str, v: Any) -> str | None:
+        if v is None and optional:
+            return None
+        if not isinstance(v, str) or v not in values:
+            raise AttributeValueError(f"attribute '{name}' must be one of {list(values)}"
+                                      + (" or None" if optional else ""), _short(v))
+        return v
+
+    text = "|".join(repr(v) for v in values) + ("|None" if optional else "")
+    return AttrType(text, norm, "str | None" if optional else "str")
 
 
 def _short(v: Any) -> str:
@@ -212,7 +228,7 @@ def _short(v: Any) -> str:
     return text if len(text) <= 200 else text[:200] + "..."
 
 
-shape = AttrType("(C,)|(C, H, W)", _shape, "tuple[int, ...]")
+shape = AttrType("(C,)|(C, L)|(T, C)|(C, H, W)|(C, D, H, W)", _shape, "tuple[int, ...]")
 
 
 def optional_real(low: float | None = None, high: float | None = None) -> AttrType:
@@ -220,18 +236,6 @@ def optional_real(low: float | None = None, high: float | None = None) -> AttrTy
     inner = real(low, high)
     return AttrType(inner.name + "|None", lambda n, v: None if v is None else inner(n, v),
                     "float | None")
-
-
-def choice(*values: str) -> AttrType:
-    """One of a few strings (``approximate='none'|'tanh'``)."""
-
-    def norm(name: str, v: Any) -> str:
-        if not isinstance(v, str) or v not in values:
-            raise AttributeValueError(f"attribute '{name}' must be one of {list(values)}",
-                                      _short(v))
-        return v
-
-    return AttrType("|".join(repr(v) for v in values), norm, "str")
 
 
 def axes(name: str, v: Any) -> tuple[int, ...]:

@@ -28,6 +28,7 @@ from netir.ir.errors import (
     ShapeError,
     UnknownOpError,
 )
+from netir.ir.layout import TensorType
 from netir.ir.node import Node, Tensor
 from netir.ir.registry import Shape, get_op
 
@@ -238,23 +239,21 @@ class Graph:
             want = f"{lo}" if lo == hi else f"at least {lo}" if hi is None else f"{lo}..{hi}"
             raise ArityError(f"takes {want} input(s)", f"{len(in_names)} input(s)",
                              node=node_name, op=op)
-        in_shapes = [self[n].shape for n in in_names]
+        in_shapes = [self[n].type for n in in_names]
         try:
-            for s in in_shapes:
-                if len(s) not in spec.ranks:
-                    raise ShapeError(f"takes inputs of rank {' or '.join(map(str, spec.ranks))}"
-                                     " (batch excluded)", f"shape {s}")
+            spec.check_inputs(in_shapes)
             norm = spec.normalise_attrs(attrs)
             if spec.resolve is not None:
                 norm = spec.resolve(norm, in_shapes)
             shape = tuple(int(v) for v in spec.shape(norm, in_shapes))
             if min(shape) < 1:
                 raise ShapeError("output would be empty", f"output {shape}")
+            layout = spec.output_layout(norm, in_shapes, shape)
         except NetIRError as err:
             raise err.locate(node_name, op) from None
         self._claim(node_name, op)
         node = Node(node_name, op, MappingProxyType(dict(norm)) if norm else _NO_ATTRS,
-                    tuple(in_names), shape)
+                    tuple(in_names), shape, layout)
         self._nodes[node_name] = node
         for src in in_names:
             self._readers[src] = self._readers.get(src, 0) + 1
@@ -321,9 +320,10 @@ class Graph:
         return build
 
     # -- analysis ---------------------------------------------------------------------
-    def input_shapes(self, node: Node | str) -> list[Shape]:
+    def input_shapes(self, node: Node | str) -> list[TensorType]:
+        """The shapes of a node's inputs, each with its layout (tuples of ints)."""
         node = self[node] if isinstance(node, str) else node
-        return [self[n].shape for n in node.inputs]
+        return [self[n].type for n in node.inputs]
 
     def param_shapes(self, node: Node | str) -> tuple[dict[str, Shape], dict[str, Shape]]:
         """``(trainable, buffers)`` of one node as ``{name: shape}``, neutral layout."""

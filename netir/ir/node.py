@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from netir.ir.layout import TensorType
 from netir.ir.registry import OpSpec, Shape, get_op
 
 if TYPE_CHECKING:
@@ -15,13 +16,20 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, eq=True, slots=True)
 class Node:
-    """One layer: name, op, normalised attributes, inputs (by name) and output shape."""
+    """One layer: name, op, normalised attributes, inputs (by name), output shape and
+    the output's logical layout (:mod:`netir.ir.layout`)."""
 
     name: str
     op: str
     attrs: Mapping[str, Any]
     inputs: tuple[str, ...]
     shape: Shape
+    layout: str
+
+    @property
+    def type(self) -> TensorType:
+        """The output shape with its layout, as op rules receive it."""
+        return TensorType(self.shape, self.layout)
 
     @property
     def spec(self) -> OpSpec:
@@ -50,5 +58,10 @@ class Tensor:
     def shape(self) -> Shape:
         return self.node.shape
 
+    @property
+    def layout(self) -> str:
+        """Which axis holds the features: ``CHW``, ``TC``... (:mod:`netir.ir.layout`)."""
+        return self.node.layout
+
     def __repr__(self) -> str:
-        return f"Tensor({self.name!r}, shape={self.shape})"
+        return f"Tensor({self.name!r}, shape={self.shape}, layout={self.layout!r})"

@@ -17,7 +17,8 @@ from math import prod
 from typing import Any
 
 from netir.ir.attrs import Attr
-from netir.ir.errors import AttributeValueError, NetIRError, UnknownOpError
+from netir.ir.errors import AttributeValueError, NetIRError, ShapeError, UnknownOpError
+from netir.ir.layout import LAYOUTS, TensorType, default_layout
 from netir.ir.params import Param, param_shapes
 from netir.ir.rewrites import NONE, Rewrites
 
@@ -53,6 +54,13 @@ class OpSpec:
     attributes with Hypothesis (``draw`` and ``st`` are Hypothesis' draw function and
     strategies module, passed in so that the IR does not import Hypothesis).
     ``rewrites`` holds the rules the inference passes may apply (:class:`Rewrites`).
+
+    Layouts (:mod:`netir.ir.layout`): rules receive each input as a
+    :class:`~netir.ir.layout.TensorType`, a shape that knows its layout. ``ranks``
+    bounds the inputs' ranks and ``layouts`` (None: every layout of those ranks) their
+    layouts. ``layout(attrs, inputs, output_shape) -> layout`` gives the output's; None
+    keeps the first input's layout when the rank is kept, else the default layout of
+    the output's rank.
     """
 
     name: str
@@ -67,6 +75,8 @@ class OpSpec:
     resolve: Callable[[Attrs, list[Shape]], dict[str, Any]] | None = None
     describe: Callable[[Attrs], str] | None = None
     ranks: tuple[int, ...] = (1, 3)
+    layouts: tuple[str, ...] | None = None
+    layout: Callable[[Attrs, list[TensorType], Shape], str] | None = None
     rewrites: Rewrites = NONE
     in_place: bool = False
     overwritable: bool = False
@@ -78,6 +88,35 @@ class OpSpec:
         if self.category not in CATEGORIES:
             raise NetIRError(f"category must be one of {CATEGORIES}", self.category,
                              node="<registry>", op=self.name)
+
+    def accepts(self, layout: str) -> bool:
+        """Whether an input of this layout is one the op takes."""
+        return len(layout) in self.ranks and (self.layouts is None or layout in self.layouts)
+
+    def check_inputs(self, inputs: list[TensorType]) -> None:
+        """ShapeError for an input of a rank or layout the op does not take."""
+        for s in inputs:
+            if len(s) not in self.ranks:
+                raise ShapeError(f"takes inputs of rank {' or '.join(map(str, self.ranks))}"
+                                 " (batch excluded)", f"shape {tuple(s)}")
+            if not self.accepts(s.layout):
+                raise ShapeError(f"takes inputs of layout {' or '.join(self.layouts or ())}",
+                                 f"shape {tuple(s)}, layout {s.layout}")
+
+    def output_layout(self, attrs: Attrs, inputs: list[TensorType], output: Shape) -> str:
+        """The output's layout (see the class doc); ShapeError for a rank no layout has."""
+        if self.layout is not None:
+            layout = self.layout(attrs, inputs, output)
+        elif inputs and len(inputs[0]) == len(output):
+            layout = inputs[0].layout
+        elif any(len(x) == len(output) for x in LAYOUTS):
+            layout = default_layout(len(output))
+        else:
+            raise ShapeError("tensors have rank 1 to 4 (batch excluded)", f"output {output}")
+        if len(layout) != len(output):
+            raise ShapeError("the output layout does not fit its shape",
+                             f"layout {layout}, output {output}")
+        return layout
 
     def label(self, attrs: Attrs) -> str:
         """A short human description with the key attributes: ``conv 3×3 /2, 64``."""

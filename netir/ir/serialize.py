@@ -23,7 +23,10 @@ from netir.ir.files import read_bytes, write_atomic
 from netir.ir.graph import Graph
 
 FORMAT = "netir.graph"
-VERSION = 1
+VERSION = 2
+"""Version 2 added each node's ``layout`` (checked on load like ``shape``) and the
+input op's ``layout`` attribute. A version-1 document is read as it stands: its inputs
+take the default layout of their rank, which is what version 1 meant."""
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 16
 MAX_NUMBER_DIGITS = 40  # no attribute needs more; longer numbers are refused unparsed
@@ -44,7 +47,7 @@ def graph_to_document(graph: Graph) -> dict[str, Any]:
         "name": graph.name,
         "nodes": [{"name": n.name, "op": n.op, "inputs": list(n.inputs),
                    "attrs": {k: _plain(v) for k, v in n.attrs.items()},
-                   "shape": list(n.shape)} for n in graph.nodes],
+                   "shape": list(n.shape), "layout": n.layout} for n in graph.nodes],
         "outputs": [n.name for n in graph.outputs],
     }
 
@@ -144,7 +147,7 @@ def graph_from_document(doc: Any) -> Graph:
     _expect(isinstance(name, str), "'name' must be a string", name)
     _expect(isinstance(nodes, list), "'nodes' must be a list", type(nodes).__name__)
     graph = Graph(name)  # GraphError for a name outside the node-name rule
-    for i, entry in enumerate(nodes):
+    for i, entry in enumerate(_migrate(version, nodes)):
         where = f"nodes[{i}]"
         _expect(isinstance(entry, dict), "each node must be an object", entry, where)
         nname, op = entry.get("name"), entry.get("op")
@@ -168,6 +171,9 @@ def graph_from_document(doc: Any) -> Graph:
         if "shape" in entry:
             _expect(entry["shape"] == list(t.shape), "stored shape differs from the "
                     f"inferred shape {list(t.shape)}", entry["shape"], nname)
+        if "layout" in entry:
+            _expect(entry["layout"] == t.layout, "stored layout differs from the "
+                    f"inferred layout {t.layout}", entry["layout"], nname)
     if outputs is not None:
         _expect(isinstance(outputs, list) and all(isinstance(s, str) and s in graph
                                                   for s in outputs),
@@ -178,6 +184,15 @@ def graph_from_document(doc: Any) -> Graph:
         if outputs != sinks:
             graph.output(*outputs)
     return graph
+
+
+def _migrate(version: int, nodes: list) -> list:
+    """The nodes of a document of ``version`` as the current version reads them.
+
+    Version 1 knew only (C,) and (C, H, W) tensors and stored no layouts; its inputs
+    read with the default layout of their rank, which is what it meant, so its nodes
+    need no change: the function states that rather than doing it by accident."""
+    return nodes
 
 
 def save_graph(graph: Graph, path: str | os.PathLike) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 
 import networkx as nx
 
+from netir.ir.layout import TensorType
 from netir.ir.node import Node, Tensor
 from netir.ir.registry import Shape
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from netir.ir.layout import default_layout
+
 if TYPE_CHECKING:
     from netir.ir.graph import Graph
 
@@ -12,9 +14,13 @@ MAC_CONVENTION = ("MACs: multiply-accumulates of conv and dense layers for one s
                   "FLOPs = 2 × MACs.")
 
 
-def format_shape(shape: tuple[int, ...]) -> str:
-    """``(64, 56, 56)`` -> ``64×56×56`` (batch excluded)."""
-    return "×".join(str(v) for v in shape)
+def format_shape(shape: tuple[int, ...], layout: str | None = None) -> str:
+    """``(64, 56, 56)`` -> ``64×56×56`` (batch excluded); a ``layout`` other than the
+    default of the rank is named: ``(197, 768), "TC"`` -> ``197×768 TC``."""
+    text = "×".join(str(v) for v in shape)
+    if layout is not None and layout != default_layout(len(shape)):
+        text += f" {layout}"
+    return text
 
 
 def format_count(value: float, fmt: str = ".1f") -> str:
@@ -41,7 +47,7 @@ def summary_rows(graph: Graph) -> list[list[str]]:
     rows = []
     for node in graph.nodes:
         t, b = graph.node_params(node)
-        rows.append([node.name, node.spec.label(node.attrs), format_shape(node.shape),
+        rows.append([node.name, node.spec.label(node.attrs), format_shape(node.shape, node.layout),
                      f"{t:,}" if t else "", f"{b:,}" if b else "",
                      f"{graph.node_macs(node):,}" if graph.node_macs(node) else ""])
     return rows

@@ -4,7 +4,8 @@ A graph grows over a pool of live tensors. Each step picks its first input anywh
 in the pool (so skips reach far back), a registered op that can take it, further
 inputs among the tensors its shape rule accepts (fan-in up to 4, merges of merges),
 and its attributes from the op's own ``draw_attrs`` for those input shapes. A new op
-is drawn the day it is registered. Graphs have one or two inputs (rank 1 or 3), and
+is drawn the day it is registered. Graphs have one or two inputs of any rank and layout (see
+:mod:`netir.ir.layout`), and
 every tensor nobody consumes is an output. Sizes stay small so an example runs in
 milliseconds on every backend.
 
@@ -42,13 +43,15 @@ def _output_shape(spec: OpSpec, attrs: dict[str, Any], shapes) -> tuple[int, ...
         norm = spec.normalise_attrs(attrs)
         if spec.resolve is not None:
             norm = spec.resolve(norm, shapes)
-        return tuple(spec.shape(norm, shapes))
+        out = tuple(spec.shape(norm, shapes))
+        spec.output_layout(norm, shapes, out)
+        return out
     except NetIRError:
         return None
 
 
 def _fits(spec: OpSpec, shapes) -> bool:
-    return all(len(s) in spec.ranks for s in shapes) and _output_shape(spec, {}, shapes)
+    return all(spec.accepts(s.layout) for s in shapes) and _output_shape(spec, {}, shapes)
 
 
 def _inputs(draw, spec: OpSpec, pool: list[Tensor], first: Tensor) -> list[Tensor]:
@@ -56,8 +59,8 @@ def _inputs(draw, spec: OpSpec, pool: list[Tensor], first: Tensor) -> list[Tenso
     inputs = [first]
     want = draw(st.integers(lo, min(hi if hi is not None else MAX_FAN_IN, MAX_FAN_IN)))
     while len(inputs) < want:
-        shapes = [t.shape for t in inputs]
-        partners = [t for t in pool if _fits(spec, [*shapes, t.shape])]
+        shapes = [t.node.type for t in inputs]
+        partners = [t for t in pool if _fits(spec, [*shapes, t.node.type])]
         inputs.append(draw(st.sampled_from(partners)))
     return inputs
 
@@ -87,9 +90,9 @@ def drawn_graphs(draw, max_nodes: int = 10, max_inputs: int = 2, chain: bool = F
         candidates = ([t for t in pool if t.name == unused[0]] if unused
                       else [pool[-1]] if chain else pool)
         first = draw(st.sampled_from(candidates))
-        spec = draw(st.sampled_from([s for s in ops if len(first.shape) in s.ranks]))
+        spec = draw(st.sampled_from([s for s in ops if s.accepts(first.layout)]))
         inputs = _inputs(draw, spec, pool, first)
-        shapes = [t.shape for t in inputs]
+        shapes = [t.node.type for t in inputs]
         attrs = _attrs(draw, spec, shapes)
         out = _output_shape(spec, attrs, shapes)
         if out is None or prod(out) > MAX_ELEMENTS:
@@ -129,9 +132,10 @@ def _spatial_step(g: Graph, x: Tensor, draw) -> Tensor:
     """One registered single-input op on a (C, H, W) tensor that keeps it (C, H, W);
     ``x`` itself when the drawn op would leave that form or grow too large."""
     ops = [get_op(n) for n in list_ops()]
-    spec = draw(st.sampled_from([s for s in ops if s.arity_range == (1, 1) and 3 in s.ranks]))
-    attrs = _attrs(draw, spec, [x.shape])
-    out = _output_shape(spec, attrs, [x.shape])
+    spec = draw(st.sampled_from([s for s in ops if s.arity_range == (1, 1)
+                                 and s.accepts(x.layout)]))
+    attrs = _attrs(draw, spec, [x.node.type])
+    out = _output_shape(spec, attrs, [x.node.type])
     if out is None or len(out) != 3 or prod(out) > MAX_ELEMENTS:
         return x
     return g.add_node(spec.name, [x], attrs=attrs)

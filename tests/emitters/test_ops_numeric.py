@@ -13,9 +13,9 @@ from netir.emitters.weights import random_weights
 from netir.ir.registry import list_ops
 
 
-def single(op, shape, *args, inputs=1, **attrs):
+def single(op, shape, *args, inputs=1, layout=None, **attrs):
     g = netir.Graph(op)
-    x = g.input(shape, name="x")
+    x = g.input(shape, name="x", layout=layout)
     ins = [x] * inputs if inputs > 1 else [x]
     getattr(g, op)(*ins, *args, name="y", **attrs)
     return g
@@ -78,6 +78,22 @@ CASES = {
     "prelu shared": single("prelu", (3, 4, 4)),
     "prelu per channel": single("prelu", (3, 4, 4), 3),
     "prelu features": single("prelu", (5,), 5),
+    # layouts other than (C,) and (C, H, W): Keras holds CL, CDHW features last
+    "softmax tokens features": single("softmax", (5, 4), axis=1, layout="TC"),
+    "softmax tokens": single("softmax", (5, 4), axis=0, layout="TC"),
+    "softmax sequence": single("softmax", (4, 6), axis=1),
+    "softmax volume depth": single("softmax", (2, 3, 4, 5), axis=1),
+    "concat tokens": single("concat", (5, 4), axis=0, inputs=2, layout="TC"),
+    "concat token features": single("concat", (5, 4), inputs=2, layout="TC"),
+    "concat sequence": single("concat", (3, 5), inputs=2),
+    "concat map height": single("concat", (2, 3, 4), axis=1, inputs=2),
+    "flatten tokens": single("flatten", (3, 4), layout="TC"),
+    "flatten sequence": single("flatten", (3, 4)),
+    "flatten volume": single("flatten", (2, 3, 2, 2)),
+    "batch norm sequence": single("batch_norm", (3, 5), eps=1e-3),
+    "batch norm volume": single("batch_norm", (2, 3, 2, 2)),
+    "relu volume": single("relu", (2, 3, 2, 2)),
+    "add tokens": single("add", (4, 3), inputs=2, layout="TC"),
 }
 
 
@@ -203,6 +219,15 @@ def test_lrn_matches_the_formula():
 def test_flatten_order_is_channel_height_width():
     g = single("flatten", (2, 2, 3))
     x = np.arange(12, dtype=np.float32).reshape(1, 2, 2, 3)
+    t, k = _outputs(g, x)
+    np.testing.assert_array_equal(t[0], np.arange(12))
+    np.testing.assert_array_equal(k[0], np.arange(12))
+
+
+@pytest.mark.parametrize("layout", ["TC", None])
+def test_flatten_follows_the_logical_order_of_every_layout(layout):
+    g = single("flatten", (3, 4), layout=layout)
+    x = np.arange(12, dtype=np.float32).reshape(1, 3, 4)
     t, k = _outputs(g, x)
     np.testing.assert_array_equal(t[0], np.arange(12))
     np.testing.assert_array_equal(k[0], np.arange(12))

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 
 from hypothesis import given, settings
 
+from netir.ir.layout import LAYOUTS
 from netir.ir.registry import get_op, list_ops
 from netir.testing.strategies import drawn_graphs
 
@@ -52,6 +53,8 @@ def _collect():
         structure["several inputs"] += len(graph.inputs) > 1
         structure["several outputs"] += len(graph.outputs) > 1
         structure["rank-1 input"] += any(len(n.shape) == 1 for n in graph.inputs)
+        for node in graph.nodes:
+            structure[f"{node.layout} tensor"] += 1
 
     collect()
     return ops, values, padding, structure
@@ -71,5 +74,6 @@ def test_strategy_reaches_every_op_attribute_and_structure():
     assert padding["zero_pad2d"] == {"int", "pair", "explicit"}
     wanted = ["fan-in > 2", "skip over 3+ nodes", "merge of a merge", "several inputs",
               "several outputs", "rank-1 input", "softmax axis 0 of rank 1",
-              *(f"softmax axis {a} of rank 3" for a in range(3))]
+              *(f"softmax axis {a} of rank 3" for a in range(3)),
+              *(f"{layout} tensor" for layout in LAYOUTS)]
     assert [w for w in wanted if not structure[w]] == []

@@ -11,19 +11,13 @@ import numpy as np
 from netir.emitters.backend import Backend
 from netir.emitters.keras3 import emit as E
 from netir.emitters.keras3 import weights as W
+from netir.emitters.keras3.layouts import batch_layouts, to_keras, to_logical
 from netir.emitters.keras3.lowerings import LOWERINGS
 
 
-def _channels_last(x: np.ndarray) -> np.ndarray:
-    return np.transpose(x, (0, 2, 3, 1)) if x.ndim == 4 else x
-
-
-def _channels_first(x: np.ndarray) -> np.ndarray:
-    return np.transpose(x, (0, 3, 1, 2)) if x.ndim == 4 else x
-
-
 class KerasBackend(Backend):
-    """Models are functional ``keras.Model`` s, channels last inside; ``run`` converts."""
+    """Models are functional ``keras.Model`` s, features last inside
+    (:mod:`netir.emitters.keras3.layouts`); ``run`` converts."""
 
     name = "keras"
     model_file = "model.keras"
@@ -39,11 +33,13 @@ class KerasBackend(Backend):
         W.import_weights(model, weights)
 
     def run(self, model, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
-        """Inference mode; arrays in and out are NCHW (or N×features)."""
-        xs = [_channels_last(np.asarray(x)) for x in inputs]
+        """Inference mode; arrays in and out are in the logical order (NCHW, N×T×C...)."""
+        xs = [np.asarray(x) for x in inputs]
+        xs = [to_keras(x, layout) for x, layout in zip(xs, batch_layouts(model, xs, 0))]
         out = model(xs[0] if len(xs) == 1 else xs, training=False)
-        outs = out if isinstance(out, (list, tuple)) else [out]
-        return [_channels_first(keras.ops.convert_to_numpy(y)) for y in outs]
+        outs = [keras.ops.convert_to_numpy(y)
+                for y in (out if isinstance(out, (list, tuple)) else [out])]
+        return [to_logical(y, layout) for y, layout in zip(outs, batch_layouts(model, outs, 1))]
 
     def count(self, model) -> tuple[int, int]:
         return E.count_params(model)
@@ -61,7 +57,8 @@ class KerasBackend(Backend):
         model = keras.models.load_model(Path(directory) / self.model_file)
         graph_file = Path(directory) / "graph.json"
         if graph_file.is_file():
-            model.netir_graph = Graph.load(graph_file)
+            model.netir_graph = graph = Graph.load(graph_file)
+            E.record_layouts(model, graph)
         return model
 
     def owns(self, model) -> bool:

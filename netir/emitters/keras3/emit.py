@@ -8,7 +8,7 @@ import keras
 import numpy as np
 
 from netir.emitters.keras3.lowerings import LOWERINGS
-from netir.emitters.keras3.names import layer_name
+from netir.emitters.keras3.names import layer_name, node_name
 from netir.emitters.keras3.weights import import_weights
 from netir.emitters.registry import prepare
 from netir.ir.graph import Graph
@@ -36,9 +36,18 @@ def to_keras(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
     model = keras.Model(ins[0] if len(ins) == 1 else ins, outs[0] if len(outs) == 1 else outs,
                         name=layer_name(graph.name))
     model.netir_graph = graph  # weights are read through the graph's op specs
+    model.netir_layouts = ([n.layout for n in graph.inputs], [graph[n].layout for n in names])
     if weights is not None:
         import_weights(model, weights)
     return model
+
+
+def record_layouts(model: keras.Model, graph: Graph) -> None:
+    """Record the logical layouts of a loaded model's inputs and outputs from its graph
+    (the layers of a model's outputs are named after their nodes)."""
+    outs = [node_name(t._keras_history.operation.name) for t in model.outputs]
+    if all(n in graph for n in outs):
+        model.netir_layouts = ([n.layout for n in graph.inputs], [graph[n].layout for n in outs])
 
 
 def count_params(model: keras.Model) -> tuple[int, int]:

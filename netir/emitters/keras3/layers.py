@@ -138,6 +138,11 @@ class LocalResponseNorm(keras.layers.Layer):
 class ChannelsFirstFlatten(keras.layers.Layer):
     """Flatten (N, H, W, C) in the IR's C, H, W order, so dense weights need no permute."""
 
+    def moves_axes(self) -> bool:
+        """A transpose unless there is one position (or no map)."""
+        shape = self.input.shape if self._inbound_nodes else ()
+        return len(shape) == 4 and shape[1] * shape[2] > 1 and shape[3] > 1
+
     def call(self, x):
         if len(x.shape) == 4:
             x = ops.transpose(x, (0, 3, 1, 2))

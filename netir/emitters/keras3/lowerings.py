@@ -16,9 +16,12 @@ from keras import layers
 from netir.emitters.backend import Lowerings
 from netir.emitters.keras3 import layers as L
 from netir.emitters.keras3.batchnorm import BatchNorm
+from netir.emitters.keras3.layouts import keras_axis, keras_shape
 from netir.emitters.keras3.names import helper_name, layer_name
 from netir.ir import arithmetic
+from netir.ir.layout import features_last
 from netir.ir.ops.channel import channel_shuffle_order, slice_indices
+from netir.ir.ops.merge import concat_axis
 
 
 def _n(node) -> str:
@@ -30,11 +33,6 @@ LOWERINGS = Lowerings("keras")
 _lower = LOWERINGS.register
 
 
-def _keras_axis(logical: int, rank: int) -> int:
-    """Logical channels-first axis (batch excluded) -> Keras channels-last axis."""
-    return -1 if logical == 0 else logical
-
-
 def _pad(x, pad, name: str, value: float = 0.0):
     if not any(v for side in pad for v in side):
         return x
@@ -43,10 +41,27 @@ def _pad(x, pad, name: str, value: float = 0.0):
     return L.ConstantPad2D(pad, value, name=helper_name(name, "pad"))(x)
 
 
+def to_logical_order(x, layout: str, name: str):
+    """``x`` (Keras' order) permuted to the logical order of ``layout``; no layer when
+    the two orders agree."""
+    order = features_last(layout)
+    if order == tuple(range(len(order))):
+        return x
+    return layers.Permute(tuple(int(i) + 1 for i in np.argsort(order)),
+                          name=helper_name(name, "to_logical"))(x)
+
+
+def from_logical_order(x, layout: str, name: str):
+    """``x`` in the logical order of ``layout`` permuted to Keras' order."""
+    order = features_last(layout)
+    if order == tuple(range(len(order))):
+        return x
+    return layers.Permute(tuple(i + 1 for i in order), name=helper_name(name, "to_keras"))(x)
+
+
 @_lower("input")
 def _input(node, graph, inputs):
-    s = node.shape
-    return keras.Input(shape=(*s[1:], s[0]) if len(s) == 3 else s, name=_n(node))
+    return keras.Input(shape=keras_shape(node.shape, node.layout), name=_n(node))
 
 
 def _crop_unit_outputs(node, graph, x, stride):
@@ -119,7 +134,7 @@ def _hardtanh(node, graph, inputs):
 
 @_lower("softmax")
 def _softmax(node, graph, inputs):
-    axis = _keras_axis(node.attrs["axis"], len(node.shape))
+    axis = keras_axis(node.attrs["axis"], node.layout)
     return layers.Softmax(axis=axis, name=_n(node))(inputs[0])
 
 
@@ -130,7 +145,12 @@ def _dropout(node, graph, inputs):
 
 @_lower("flatten")
 def _flatten(node, graph, inputs):
-    return L.ChannelsFirstFlatten(name=_n(node))(inputs[0])
+    """C, H, W order: a map flattens through a transpose back to channels first; other
+    layouts through a Permute to their logical order where Keras' differs."""
+    layout = graph[node.inputs[0]].layout
+    if layout == "CHW":
+        return L.ChannelsFirstFlatten(name=_n(node))(inputs[0])
+    return layers.Flatten(name=_n(node))(to_logical_order(inputs[0], layout, _n(node)))
 
 
 @_lower("global_avg_pool")
@@ -149,7 +169,8 @@ def _add(node, graph, inputs):
 
 @_lower("concat")
 def _concat(node, graph, inputs):
-    return layers.Concatenate(axis=-1, name=_n(node))(list(inputs))
+    axis = keras_axis(concat_axis(node.attrs, node.layout), node.layout)
+    return layers.Concatenate(axis=axis, name=_n(node))(list(inputs))
 
 
 @_lower("zero_pad2d")

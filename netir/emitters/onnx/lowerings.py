@@ -16,6 +16,7 @@ from netir.emitters.backend import Lowerings
 from netir.emitters.onnx.protos import const, graph_input, ints, op, param
 from netir.ir import arithmetic
 from netir.ir.ops.channel import channel_shuffle_order, slice_indices
+from netir.ir.ops.merge import concat_axis
 
 LOWERINGS = Lowerings("onnx")  # op name -> lowering(node, graph, inputs) -> [protos]
 _lower = LOWERINGS.register
@@ -94,7 +95,11 @@ def _hardtanh(node, graph, inputs):
 _lower("tanh")(_same("Tanh"))
 _lower("sigmoid")(_same("Sigmoid"))
 _lower("flatten")(_same("Flatten", axis=1))  # C, H, W order, as the IR
-_lower("concat")(_same("Concat", axis=1))
+
+
+@_lower("concat")
+def _concat(node, graph, inputs):
+    return [op("Concat", inputs, node.name, axis=concat_axis(node.attrs, node.layout) + 1)]
 
 
 @_lower("softmax")

@@ -13,6 +13,7 @@ from netir.emitters.backend import Lowerings
 from netir.emitters.pytorch import modules as M
 from netir.ir import arithmetic
 from netir.ir.ops.channel import slice_indices
+from netir.ir.ops.merge import concat_axis
 
 PLACEHOLDER = object()  # marks a graph input
 LOWERINGS = Lowerings("torch")
@@ -51,8 +52,8 @@ def _dense(node, graph, inputs):
 @_lower("batch_norm")
 def _batch_norm(node, graph, inputs):
     shape = graph.input_shapes(node)[0]
-    cls = nn.BatchNorm2d if len(shape) == 3 else nn.BatchNorm1d
-    return cls(shape[0], eps=node.attrs["eps"], momentum=node.attrs["momentum"])
+    cls = {1: nn.BatchNorm1d, 2: nn.BatchNorm1d, 3: nn.BatchNorm2d, 4: nn.BatchNorm3d}
+    return cls[len(shape)](shape[0], eps=node.attrs["eps"], momentum=node.attrs["momentum"])
 
 
 _lower("relu")(lambda node, graph, inputs: nn.ReLU())
@@ -65,7 +66,8 @@ _lower("dropout")(lambda node, graph, inputs: nn.Dropout(node.attrs["rate"]))
 _lower("flatten")(lambda node, graph, inputs: M.Flatten())
 _lower("global_avg_pool")(lambda node, graph, inputs: M.GlobalAvgPool())
 _lower("add")(lambda node, graph, inputs: M.Add())
-_lower("concat")(lambda node, graph, inputs: M.Concat())
+_lower("concat")(
+    lambda node, graph, inputs: M.Concat(concat_axis(node.attrs, node.layout) + 1))
 _lower("zero_pad2d")(
     lambda node, graph, inputs: nn.ZeroPad2d(_torch_pad(node.attrs["padding"])))
 _lower("adaptive_avg_pool2d")(

@@ -206,12 +206,17 @@ class Add(nn.Module):
 
 
 class Concat(nn.Module):
-    """Concatenate a list of inputs along channels, in order (``variadic``, as Add)."""
+    """Concatenate a list of inputs along ``dim`` (batch included: 1 is the first
+    logical axis), in order (``variadic``, as Add)."""
 
     variadic = True
 
+    def __init__(self, dim: int = 1) -> None:
+        super().__init__()
+        self.dim = dim
+
     def forward(self, xs: list[torch.Tensor]) -> torch.Tensor:
-        return torch.cat(xs, dim=1)
+        return torch.cat(xs, dim=self.dim)
 
 
 class Clip(nn.Module):

@@ -14,6 +14,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from netir.emitters.backend import Lowerings
 from netir.ir import arithmetic
+from netir.ir.ops.merge import concat_axis
 
 # Unlike the other backends' (node, graph, inputs), these run at execution time:
 # (node, input arrays, the node's weights, the Run) -> output array.
@@ -207,8 +208,8 @@ def add(node, inputs, params, run):
 
 @_lower("concat")
 def concat(node, inputs, params, run):
-    """Along channels, in input order."""
-    return np.concatenate(inputs, axis=1)
+    """Along the logical axis (the feature axis when ``axis`` is None), in input order."""
+    return np.concatenate(inputs, axis=concat_axis(node.attrs, node.layout) + 1)
 
 
 # -- activations (relu6 ... prelu) ---------------------------------------------------------

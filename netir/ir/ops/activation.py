@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from netir.ir.attrs import Attr, choice, integer, optional_real, real
 from netir.ir.errors import AttributeValueError, ShapeError
+from netir.ir.layout import ANY_RANK
 from netir.ir.params import WEIGHT, Param, uniform
 from netir.ir.registry import OpSpec
 
-RELU = OpSpec(name="relu", category="activation", doc="max(x, 0).", in_place=True)
-TANH = OpSpec(name="tanh", category="activation", doc="Hyperbolic tangent.")
-SIGMOID = OpSpec(name="sigmoid", category="activation", doc="1 / (1 + exp(-x)).")
+RELU = OpSpec(name="relu", category="activation", doc="max(x, 0).", in_place=True,
+              ranks=ANY_RANK)
+TANH = OpSpec(name="tanh", category="activation", doc="Hyperbolic tangent.", ranks=ANY_RANK)
+SIGMOID = OpSpec(name="sigmoid", category="activation", doc="1 / (1 + exp(-x)).",
+                 ranks=ANY_RANK)
 
 
 def _softmax_shape(attrs, inputs):
@@ -22,12 +25,20 @@ def _softmax_shape(attrs, inputs):
     return inputs[0]
 
 
+def _softmax_axes(shape) -> list[int]:
+    """Axes worth drawing: a softmax over an axis of size 1 is the constant 1 (Keras
+    warns), after which a calibrated batch norm sees zero variance and amplifies float32
+    rounding without bound; such an axis is drawn only when no other exists."""
+    return [i for i, n in enumerate(shape) if n > 1] or list(range(len(shape)))
+
+
 SOFTMAX = OpSpec(
     name="softmax", category="activation",
-    doc="Softmax along a logical axis (0 = channels/features, batch excluded).",
+    doc="Softmax along a logical axis (batch excluded; 0 is the first axis of the layout).",
+    ranks=ANY_RANK,
     attrs=(Attr("axis", integer(0), 0, "logical axis, batch excluded"),),
     shape=_softmax_shape,
-    draw_attrs=lambda draw, st, inputs: {"axis": draw(st.integers(0, len(inputs[0]) - 1))},
+    draw_attrs=lambda draw, st, inputs: {"axis": draw(st.sampled_from(_softmax_axes(inputs[0])))},
 )
 
 def _hardtanh_resolve(attrs, inputs):
@@ -43,7 +54,7 @@ def _hardtanh_draw(draw, st, inputs):
 
 
 HARDTANH = OpSpec(
-    name="hardtanh", category="activation", positional=("min_val", "max_val"),
+    name="hardtanh", category="activation", positional=("min_val", "max_val"), ranks=ANY_RANK,
     doc="Clip to [min_val, max_val] (PyTorch's Hardtanh; ReLU6 is min 0, max 6).",
     attrs=(Attr("min_val", real(), -1.0, "lower bound"),
            Attr("max_val", real(), 1.0, "upper bound, above min_val")),
@@ -53,7 +64,7 @@ HARDTANH = OpSpec(
 
 
 # -- modern activations -------------------------------------------------------------------
-RELU6 = OpSpec(name="relu6", category="activation", in_place=True,
+RELU6 = OpSpec(name="relu6", category="activation", ranks=ANY_RANK, in_place=True,
                doc="min(max(x, 0), 6): hardtanh(0, 6), exact (MobileNetV2).")
 
 
@@ -76,7 +87,7 @@ def _bound(v) -> str:
 
 
 CLIP = OpSpec(
-    name="clip", category="activation", positional=("min", "max"),
+    name="clip", category="activation", ranks=ANY_RANK, positional=("min", "max"),
     doc="torch.clamp: max(x, min) then min(., max); either bound may be left out.",
     attrs=(Attr("min", optional_real(), None, "lower bound, None for none"),
            Attr("max", optional_real(), None, "upper bound, None for none")),
@@ -85,7 +96,8 @@ CLIP = OpSpec(
 )
 
 LEAKY_RELU = OpSpec(
-    name="leaky_relu", category="activation", positional=("negative_slope",), in_place=True,
+    name="leaky_relu", category="activation", ranks=ANY_RANK, positional=("negative_slope",),
+    in_place=True,
     doc="x where x > 0, else negative_slope · x.",
     attrs=(Attr("negative_slope", real(), 0.01, "slope below zero (PyTorch's default)"),),
     draw_attrs=lambda draw, st, inputs: {
@@ -94,7 +106,7 @@ LEAKY_RELU = OpSpec(
 )
 
 ELU = OpSpec(
-    name="elu", category="activation", positional=("alpha",),
+    name="elu", category="activation", ranks=ANY_RANK, positional=("alpha",),
     doc="x where x > 0, else alpha · (exp(x) - 1).",
     attrs=(Attr("alpha", real(), 1.0, "scale of the negative part"),),
     draw_attrs=lambda draw, st, inputs: {"alpha": draw(st.sampled_from([1.0, 0.5]))},
@@ -102,7 +114,7 @@ ELU = OpSpec(
 )
 
 GELU = OpSpec(
-    name="gelu", category="activation", positional=("approximate",),
+    name="gelu", category="activation", ranks=ANY_RANK, positional=("approximate",),
     doc="x · Φ(x): 'none' is the erf form 0.5·x·(1 + erf(x/√2)) (PyTorch's default); "
         "'tanh' is 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).",
     attrs=(Attr("approximate", choice("none", "tanh"), "none",
@@ -112,37 +124,38 @@ GELU = OpSpec(
     describe=lambda a: "gelu" if a["approximate"] == "none" else "gelu tanh",
 )
 
-SILU = OpSpec(name="silu", category="activation", in_place=True,
+SILU = OpSpec(name="silu", category="activation", ranks=ANY_RANK, in_place=True,
               doc="x · sigmoid(x) (swish).")
-HARDSWISH = OpSpec(name="hardswish", category="activation", in_place=True,
+HARDSWISH = OpSpec(name="hardswish", category="activation", ranks=ANY_RANK, in_place=True,
                    doc="x · relu6(x + 3) / 6 (PyTorch, Keras 3 hard_silu).")
-HARDSIGMOID = OpSpec(name="hardsigmoid", category="activation",
+HARDSIGMOID = OpSpec(name="hardsigmoid", category="activation", ranks=ANY_RANK,
                      doc="relu6(x + 3) / 6 (PyTorch, Keras 3; not Keras 2's 0.2·x + 0.5).")
-MISH = OpSpec(name="mish", category="activation", doc="x · tanh(softplus(x)).")
+MISH = OpSpec(name="mish", category="activation", ranks=ANY_RANK,
+              doc="x · tanh(softplus(x)).")
 SOFTPLUS = OpSpec(
-    name="softplus", category="activation",
+    name="softplus", category="activation", ranks=ANY_RANK,
     doc="log(1 + exp(x)); PyTorch returns x itself above 20, which differs by under 3e-9.")
 
 
 def _prelu_shape(attrs, inputs):
-    n, c = attrs["num_parameters"], inputs[0][0]
+    n, c = attrs["num_parameters"], inputs[0].features
     if n not in (1, c):
-        raise ShapeError("prelu num_parameters must be 1 or the number of channels",
+        raise ShapeError("prelu num_parameters must be 1 or the size of the feature axis",
                          f"num_parameters={n}, channels={c}")
     return inputs[0]
 
 
 PRELU = OpSpec(
-    name="prelu", category="activation", positional=("num_parameters",),
-    doc="x where x > 0, else weight · x; one learned slope, or one per channel "
-        "(PyTorch's PReLU, weight (num_parameters,)).",
-    attrs=(Attr("num_parameters", integer(1), 1, "1 (one shared slope) or the channels"),),
+    name="prelu", category="activation", ranks=ANY_RANK, positional=("num_parameters",),
+    doc="x where x > 0, else weight · x; one learned slope, or one per feature (the "
+        "layout's feature axis; PyTorch's PReLU, weight (num_parameters,)).",
+    attrs=(Attr("num_parameters", integer(1), 1, "1 (one shared slope) or the features"),),
     shape=_prelu_shape,
     parameters=(Param("weight", WEIGHT, "C", uniform(0.05, 0.45),
                       lambda a, i: (a["num_parameters"],),
                       doc="negative slopes (PyTorch initialises them to 0.25)"),),
     draw_attrs=lambda draw, st, inputs: {
-        "num_parameters": draw(st.sampled_from([1, inputs[0][0]]))},
+        "num_parameters": draw(st.sampled_from([1, inputs[0].features]))},
     describe=lambda a: f"prelu {a['num_parameters']}",
 )
 

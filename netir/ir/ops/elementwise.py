@@ -11,23 +11,40 @@ a network means by it. ``add`` (merge.py, any number of inputs) broadcasts the s
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import reduce
 
 from netir.ir.attrs import Attr, optional_real
 from netir.ir.errors import AttributeValueError, ShapeError
+from netir.ir.layout import ANY_RANK
 from netir.ir.registry import OpSpec
 
-TENSOR_RANKS = (1, 3)
+TENSOR_RANKS = ANY_RANK
 
 
 def broadcast_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
     """The broadcast of two logical shapes of one rank; ShapeError otherwise."""
     if len(a) != len(b):
         raise ShapeError("element-wise inputs must have one rank (broadcasting across "
-                         "ranks would align a (C,) vector with the last axis)", f"{a}, {b}")
+                         "ranks would align a (C,) vector with the last axis)",
+                         f"{tuple(a)}, {tuple(b)}")
     if any(x != y and 1 not in (x, y) for x, y in zip(a, b)):
         raise ShapeError("element-wise inputs must match on every axis or be 1 on it "
-                         "(NumPy broadcasting on the logical axes)", f"{a}, {b}")
+                         "(NumPy broadcasting on the logical axes)", f"{tuple(a)}, {tuple(b)}")
     return tuple(max(x, y) for x, y in zip(a, b))
+
+
+def same_layout(op: str, inputs) -> None:
+    """ShapeError unless every input has one layout: a (T, C) token sequence and a (C, L)
+    sequence of the same shape do not mean the same axes."""
+    if any(s.layout != inputs[0].layout for s in inputs):
+        raise ShapeError(f"{op} needs inputs of one layout",
+                         ", ".join(f"{tuple(s)} {s.layout}" for s in inputs))
+
+
+def broadcast_all(op: str, inputs) -> tuple[int, ...]:
+    """The broadcast shape of inputs of one rank and layout (:func:`broadcast_shape`)."""
+    same_layout(op, inputs)
+    return reduce(broadcast_shape, inputs)
 
 
 def _shape(attrs, inputs):
@@ -39,7 +56,7 @@ def _shape(attrs, inputs):
     if attrs["scalar"] is not None:
         raise AttributeValueError("'scalar' is the second operand of a one-input node; "
                                   "this node has two inputs", f"scalar={attrs['scalar']}")
-    return broadcast_shape(*inputs)
+    return broadcast_all("element-wise op", inputs)
 
 
 def _draw(draw, st, inputs):

@@ -8,6 +8,7 @@ import numpy as np
 
 from netir.ir.attrs import Attr, boolean, integer, real
 from netir.ir.errors import ShapeError
+from netir.ir.layout import ANY_RANK
 from netir.ir.params import (
     BIAS,
     COUNTER,
@@ -42,8 +43,9 @@ def _bn_affine(attrs, params):
 
 
 BATCH_NORM = OpSpec(
-    name="batch_norm", category="norm",
-    doc="Per-channel batch norm; momentum weighs the new batch statistic (PyTorch's).",
+    name="batch_norm", category="norm", ranks=ANY_RANK, layouts=("C", "CL", "CHW", "CDHW"),
+    doc="Per-channel batch norm over every axis but the features (the first, C); momentum "
+        "weighs the new batch statistic (PyTorch's).",
     attrs=(Attr("eps", real(0.0, low_open=True), 1e-5, "added to the variance"),
            Attr("momentum", real(0.0, 1.0), 0.1,
                 "weight of the new batch statistic (Keras momentum = 1 - this)")),

@@ -22,7 +22,7 @@ def plan(graph: Graph, weights: Weights | None, keep: frozenset[str]) -> Rewrite
         if not before.spec.rewrites.reshape or len(before.inputs) != 1:
             continue
         source = graph[before.inputs[0]]
-        if tuple(node.spec.shape(node.attrs, [source.shape])) == node.shape:
+        if tuple(node.spec.shape(node.attrs, [source.type])) == node.shape:
             rewrite.edits[node.name] = Edit(inputs=(source.name,))
     return rewrite
 

@@ -1,0 +1,58 @@
+"""Keras' physical layouts: features last, transposes only where the order matters."""
+
+import numpy as np
+import pytest
+
+import netir
+from netir.emitters.keras3 import to_keras
+from netir.emitters.keras3.layouts import count_transposes, keras_axis, keras_shape
+
+
+def test_keras_holds_features_last_and_maps_logical_axes():
+    assert keras_shape((3, 8, 9), "CHW") == (8, 9, 3)
+    assert keras_shape((3, 7), "CL") == (7, 3)
+    assert keras_shape((7, 3), "TC") == (7, 3)
+    assert keras_shape((2, 4, 5, 6), "CDHW") == (4, 5, 6, 2)
+    assert [keras_axis(a, "CHW") for a in range(3)] == [-1, 1, 2]
+    assert [keras_axis(a, "TC") for a in range(2)] == [1, -1]
+    assert [keras_axis(a, "CL") for a in range(2)] == [-1, 1]
+
+
+def _graph(shape, layout, body):
+    g = netir.Graph("g")
+    body(g, g.input(shape, layout=layout))
+    return g
+
+
+@pytest.mark.parametrize(("shape", "layout", "body", "transposes"), [
+    # a map flattened for a dense head: one transpose back to C, H, W order
+    ((3, 4, 4), None, lambda g, x: g.dense(g.flatten(g.conv2d(x, 4, 3)), 2), 1),
+    # global pooling first: the flatten sees one position, no transpose
+    ((3, 4, 4), None, lambda g, x: g.dense(g.flatten(g.global_avg_pool(x)), 2), 0),
+    # tokens are held as they are: flatten, softmax and concat need none
+    ((5, 4), "TC", lambda g, x: g.flatten(g.concat(g.softmax(x, axis=0), x, axis=0)), 0),
+    # a sequence is held (L, C): flattening it in C, L order takes one
+    ((4, 5), None, lambda g, x: g.flatten(g.relu(x)), 1),
+])
+def test_transposes_are_counted_where_the_logical_order_matters(shape, layout, body,
+                                                                transposes):
+    assert count_transposes(to_keras(_graph(shape, layout, body))) == transposes
+
+
+def test_lenet_holds_no_transpose():
+    """LeNet-5 flattens a 120×1×1 map: one position, so the order is moot."""
+    assert count_transposes(to_keras(netir.build("lenet5"))) == 0
+
+
+def test_run_takes_and_returns_the_logical_order_for_every_layout():
+    g = netir.Graph("g")
+    t, s = g.input((5, 3), layout="TC"), g.input((3, 5))
+    g.output(g.softmax(t, axis=0), g.relu(s))
+    rng = np.random.default_rng(0)
+    xs = [rng.standard_normal((2, 5, 3)).astype(np.float32),
+          rng.standard_normal((2, 3, 5)).astype(np.float32)]
+    backend = netir.emitters.registry.get_backend("keras")
+    outs = backend.run(backend.emit(g), xs)
+    e = np.exp(xs[0] - xs[0].max(axis=1, keepdims=True))
+    np.testing.assert_allclose(outs[0], e / e.sum(axis=1, keepdims=True), rtol=1e-5)
+    np.testing.assert_array_equal(outs[1], np.maximum(xs[1], 0))
