@@ -56,3 +56,17 @@ def test_run_takes_and_returns_the_logical_order_for_every_layout():
     e = np.exp(xs[0] - xs[0].max(axis=1, keepdims=True))
     np.testing.assert_allclose(outs[0], e / e.sum(axis=1, keepdims=True), rtol=1e-5)
     np.testing.assert_array_equal(outs[1], np.maximum(xs[1], 0))
+
+
+def test_patch_tokens_need_no_transpose_in_keras_and_agree_on_every_backend():
+    """The README's patch embedding: conv, to_tokens, layer_norm over the token features,
+    from_tokens; Keras' (H, W, C) is already the token order."""
+    from netir.emitters.compare import OP_TOLERANCE, compare
+
+    g = netir.Graph("patches")
+    x = g.conv2d(g.input((3, 8, 8)), 6, 4, stride=4)
+    g.from_tokens(g.layer_norm(g.to_tokens(x), eps=1e-6), 2, 2)
+    assert count_transposes(to_keras(g)) == 0
+    report = compare(g, tolerance=OP_TOLERANCE, backends=["torch", "keras", "reference",
+                                                          "onnx"])
+    assert report.passed, str(report)

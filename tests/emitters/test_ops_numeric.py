@@ -94,6 +94,13 @@ CASES = {
     "batch norm volume": single("batch_norm", (2, 3, 2, 2)),
     "relu volume": single("relu", (2, 3, 2, 2)),
     "add tokens": single("add", (4, 3), inputs=2, layout="TC"),
+    "layer norm tokens": single("layer_norm", (5, 6), layout="TC"),
+    "layer norm map channels": single("layer_norm", (6, 3, 4), eps=1e-6),
+    "layer norm sequence eps": single("layer_norm", (4, 5), eps=1e-3),
+    "layer norm features": single("layer_norm", (7,)),
+    "layer norm volume": single("layer_norm", (3, 2, 2, 3)),
+    "to tokens": single("to_tokens", (4, 2, 3)),
+    "from tokens": single("from_tokens", (6, 4), 3, 2, layout="TC"),
 }
 
 
@@ -231,6 +238,33 @@ def test_flatten_follows_the_logical_order_of_every_layout(layout):
     t, k = _outputs(g, x)
     np.testing.assert_array_equal(t[0], np.arange(12))
     np.testing.assert_array_equal(k[0], np.arange(12))
+
+
+def test_layer_norm_matches_torch_functional_with_the_stated_eps():
+    """Against torch.nn.functional.layer_norm over the channels of a map (ConvNeXt's
+    LayerNorm2d), eps 1e-6: not Keras' default 1e-3, not PyTorch's 1e-5."""
+    import torch
+
+    g = single("layer_norm", (6, 2, 3), eps=1e-6)
+    w = random_weights(g)["y"]
+    # a tiny variance makes eps matter: 1e-3 or 1e-5 would be off by far more than 1e-5
+    x = (1e-3 * np.random.default_rng(0).standard_normal((2, 6, 2, 3))).astype(np.float32)
+    expected = torch.nn.functional.layer_norm(
+        torch.from_numpy(x).movedim(1, -1), (6,), torch.from_numpy(w["weight"]),
+        torch.from_numpy(w["bias"]), eps=1e-6).movedim(-1, 1).numpy()
+    for backend in ("torch", "keras", "reference", "onnx"):
+        out = run_backend(backend, g, random_weights(g), [x], ["y"])[0][0]
+        np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5, err_msg=backend)
+
+
+def test_tokens_are_row_major_over_height_then_width():
+    """ViT's x.reshape(n, c, h * w).permute(0, 2, 1): token k is position (k // W, k % W)."""
+    g = single("to_tokens", (2, 2, 3))
+    x = np.arange(12, dtype=np.float32).reshape(1, 2, 2, 3)
+    expected = x.reshape(1, 2, 6).transpose(0, 2, 1)
+    t, k = _outputs(g, x)
+    np.testing.assert_array_equal(t, expected)
+    np.testing.assert_array_equal(k, expected)
 
 
 def test_same_padding_puts_the_odd_pixel_after():

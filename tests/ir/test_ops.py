@@ -6,7 +6,8 @@ import netir
 from netir.ir.attrs import REQUIRED
 from netir.ir.registry import get_op, list_ops
 
-# op -> (input shapes, attrs, output shape, (trainable, buffers), MACs), by hand
+# op -> (input shapes, attrs, output shape, (trainable, buffers), MACs), by hand; an
+# input of a layout other than its rank's default is given as (shape, layout)
 CASES = {
     "input": ([], {"shape": (3, 8, 8)}, (3, 8, 8), (0, 0), 0),
     "conv2d": ([(4, 9, 9)], {"out_channels": 6, "kernel": 3, "stride": 2, "padding": 1,
@@ -60,12 +61,17 @@ CASES = {
                          (6, 8, 10), (4 * 3 * 9 + 6, 0), 4 * 20 * 3 * 9),
     "upsample": ([(3, 4, 5)], {"scale_factor": (2, 3), "mode": "bilinear"}, (3, 8, 15),
                  (0, 0), 0),
+    "layer_norm": ([(6, 3, 3)], {"eps": 1e-6}, (6, 3, 3), (12, 0), 0),
+    "to_tokens": ([(4, 2, 3)], {}, (6, 4), (0, 0), 0),
+    "from_tokens": ([((6, 4), "TC")], {"height": 2, "width": 3}, (4, 2, 3), (0, 0), 0),
 }
 
 
 def _build(op, in_shapes, attrs):
     g = netir.Graph("t")
-    ins = [g.input(s, name=f"in{i}") for i, s in enumerate(in_shapes)]
+    ins = [g.input(s[0], layout=s[1], name=f"in{i}") if isinstance(s[-1], str)
+           else g.input(s, name=f"in{i}")
+           for i, s in enumerate(in_shapes)]
     return g, g.add_node(op, ins, name="x", attrs=attrs)
 
 
@@ -190,3 +196,25 @@ def test_chunk_in_two_is_two_slices_of_the_channels():
     x = g.input((6, 4, 4))
     left, right = g.slice(x, 0, 0, 3), g.slice(x, 0, 3)
     assert left.shape == right.shape == (3, 4, 4)
+
+
+def test_layer_norm_normalises_the_feature_axis_of_every_layout():
+    g = netir.Graph("t")
+    tokens = g.layer_norm(g.input((5, 8), layout="TC"))
+    seq = g.layer_norm(g.input((8, 5)))
+    assert g.param_shapes(tokens.name)[0] == {"weight": (8,), "bias": (8,)}
+    assert g.param_shapes(seq.name)[0] == {"weight": (8,), "bias": (8,)}
+    assert (tokens.layout, seq.layout) == ("TC", "CL")
+    assert get_op("layer_norm").attr_index["eps"].default == 1e-5  # PyTorch's, not Keras'
+
+
+def test_tokens_round_trip_between_map_and_tokens():
+    g = netir.Graph("t")
+    t = g.to_tokens(g.input((8, 2, 3)))
+    assert (t.shape, t.layout) == ((6, 8), "TC")
+    m = g.from_tokens(t, 3, 2)
+    assert (m.shape, m.layout) == ((8, 3, 2), "CHW")
+    with pytest.raises(netir.ShapeError, match=r"height \* width must equal.*tokens 6"):
+        g.from_tokens(t, 4, 2)
+    with pytest.raises(netir.ShapeError, match="takes inputs of layout TC"):
+        g.from_tokens(g.input((6, 8)), 3, 2)

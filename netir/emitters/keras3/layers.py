@@ -274,3 +274,16 @@ class BroadcastAdd(keras.layers.Layer):
         for x in inputs[1:]:
             total = total + x
         return total
+
+
+@_register
+class LayerNorm(keras.layers.LayerNormalization):
+    """``LayerNormalization`` over the last axis computed in PyTorch's order,
+    ``(x - mean) · rsqrt(var + eps) · gamma + beta``. Keras folds it into
+    ``x · inv + (beta - mean · inv)``, which cancels where the variance is small against
+    the mean (a single feature: off by 7e-6 where the answer is exactly beta). Weights
+    stay ``gamma``, ``beta``."""
+
+    def call(self, x):
+        mean, var = ops.moments(x, axes=[-1], keepdims=True)
+        return (x - mean) * ops.rsqrt(var + self.epsilon) * self.gamma + self.beta

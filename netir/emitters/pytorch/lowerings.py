@@ -11,6 +11,7 @@ from torch import nn
 
 from netir.emitters.backend import Lowerings
 from netir.emitters.pytorch import modules as M
+from netir.emitters.pytorch import tokens as T
 from netir.ir import arithmetic
 from netir.ir.ops.channel import slice_indices
 from netir.ir.ops.merge import concat_axis
@@ -168,6 +169,19 @@ def _instance_norm(node, graph, inputs):
 
 _lower("stochastic_depth")(
     lambda node, graph, inputs: M.StochasticDepth(node.attrs["p"], node.attrs["mode"]))
+
+
+# -- feature axis and tokens (netir/ir/ops/tokens.py) ----------------------------------
+@_lower("layer_norm")
+def _layer_norm(node, graph, inputs):
+    shape = graph.input_shapes(node)[0]
+    cls = nn.LayerNorm if shape.feature_axis == len(shape) - 1 else T.FeatureLayerNorm
+    return cls(shape.features, eps=node.attrs["eps"])
+
+
+_lower("to_tokens")(lambda node, graph, inputs: T.ToTokens())
+_lower("from_tokens")(
+    lambda node, graph, inputs: T.FromTokens(node.attrs["height"], node.attrs["width"]))
 
 
 # Registered on import; kept apart for size.

@@ -12,11 +12,12 @@ from netir.ir.ops import (
     pool,
     reduce,
     regularization,
+    tokens,
     upsampling,
 )
 
 BUILTIN_OPS = (io.OPS + conv.OPS + dense.OPS + norm.OPS + activation.OPS + pool.OPS + merge.OPS
                + elementwise.OPS + reduce.OPS + channel.OPS + regularization.OPS
-               + upsampling.OPS)
+               + upsampling.OPS + tokens.OPS)
 
 __all__ = ["BUILTIN_OPS"]
