@@ -30,6 +30,10 @@ ANY_RANK = (1, 2, 3, 4)
 FEATURES, SEQUENCE, MAP, VOLUME, TOKENS = "C", "CL", "CHW", "CDHW", "TC"
 #: Every layout, the default of each rank first.
 LAYOUTS = (FEATURES, SEQUENCE, MAP, VOLUME, TOKENS)
+#: Layouts with the features on the first axis (what PyTorch's channel ops expect).
+FEATURES_FIRST = (FEATURES, SEQUENCE, MAP, VOLUME)
+#: Layouts with positions besides the features (what a global pool reduces).
+POSITIONED = (SEQUENCE, MAP, VOLUME, TOKENS)
 _DEFAULT = {len(layout): layout for layout in reversed(LAYOUTS)}
 
 
@@ -46,6 +50,12 @@ def layouts_of_rank(rank: int) -> tuple[str, ...]:
 def feature_axis(layout: str) -> int:
     """The logical axis (batch excluded) that holds the features."""
     return layout.index("C")
+
+
+def positions(layout: str) -> tuple[int, ...]:
+    """The logical axes (batch excluded) that are not the features: what a global pool
+    reduces (H, W of a map; T of tokens)."""
+    return tuple(i for i, a in enumerate(layout) if a != "C")
 
 
 def features_last(layout: str) -> tuple[int, ...]:

@@ -104,10 +104,11 @@ CASES = {
 }
 
 
-def binary(op, a, b, **attrs):
-    """``op`` on two graph inputs of shapes ``a`` and ``b``."""
+def binary(op, a, b, layout=None, **attrs):
+    """``op`` on two graph inputs of shapes ``a`` and ``b`` (both of ``layout``)."""
     g = netir.Graph(op)
-    getattr(g, op)(g.input(a, name="a"), g.input(b, name="b"), name="y", **attrs)
+    getattr(g, op)(g.input(a, name="a", layout=layout), g.input(b, name="b", layout=layout),
+                   name="y", **attrs)
     return g
 
 
@@ -160,6 +161,41 @@ CASES.update({
     "upsample align corners": single("upsample", (3, 4, 5), size=(9, 7), mode="bilinear",
                                      align_corners=True),
     "upsample bilinear down": single("upsample", (3, 9, 8), size=(4, 3), mode="bilinear"),
+})
+
+# The ops above on the other layouts: element-wise at any rank, reductions and norms on
+# the layout's own feature and position axes (Keras holds every one features last).
+CASES.update({
+    "gelu tokens": single("gelu", (5, 4), layout="TC"),
+    "silu sequence": single("silu", (3, 6)),
+    "hardswish volume": single("hardswish", (2, 3, 2, 2)),
+    "clip tokens": single("clip", (5, 4), -0.5, 0.25, layout="TC"),
+    "prelu tokens per feature": single("prelu", (5, 4), 4, layout="TC"),
+    "prelu sequence": single("prelu", (3, 6), 3),
+    "prelu volume": single("prelu", (2, 3, 2, 2), 2),
+    "mul tokens gate": binary("mul", (5, 4), (1, 4), layout="TC"),
+    "add tokens broadcast": binary("add", (1, 4), (5, 4), layout="TC"),
+    "sub volume broadcast": binary("sub", (2, 3, 2, 2), (2, 1, 1, 1)),
+    "div tokens scalar": single("div", (5, 4), scalar=2.0, layout="TC"),
+    "mean over tokens": single("mean", (5, 4), 0, layout="TC"),
+    "mean token features keepdims": single("mean", (5, 4), 1, keepdims=True, layout="TC"),
+    "sum volume depth": single("sum", (2, 3, 2, 2), 1),
+    "max map rows": single("max", (4, 3, 5), 2),
+    "mean volume positions keepdims": single("mean", (2, 3, 2, 2), (1, 2, 3), keepdims=True),
+    "global avg pool tokens": single("global_avg_pool", (5, 4), layout="TC"),
+    "global avg pool sequence": single("global_avg_pool", (3, 7)),
+    "global max pool volume": single("global_max_pool", (2, 3, 2, 2)),
+    "global max pool tokens": single("global_max_pool", (5, 4), layout="TC"),
+    "channel shuffle sequence": single("channel_shuffle", (6, 5), 2),
+    "channel shuffle volume": single("channel_shuffle", (6, 2, 2, 2), 3),
+    "slice tokens": single("slice", (6, 4), 0, 1, layout="TC"),
+    "slice token features": single("slice", (6, 4), 1, 0, 4, 2, layout="TC"),
+    "slice volume depth": single("slice", (2, 4, 2, 2), 1, 1, 3),
+    "group norm sequence": single("group_norm", (6, 5), 3),
+    "group norm volume": single("group_norm", (4, 2, 3, 2), 2),
+    "instance norm sequence": single("instance_norm", (3, 6), affine=True),
+    "instance norm volume": single("instance_norm", (2, 3, 2, 2)),
+    "stochastic depth tokens": single("stochastic_depth", (5, 4), 0.2, layout="TC"),
 })
 
 

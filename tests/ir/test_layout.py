@@ -82,3 +82,42 @@ def test_the_summary_names_layouts_other_than_the_default():
     g.relu(g.input((5, 3)), name="s")
     rows = {line.split()[0]: line for line in g.summary(print_fn=None).splitlines()}
     assert "5×3 TC" in rows["r"] and "TC" not in rows["s"]
+
+
+@pytest.mark.parametrize(("shape", "layout", "axes", "out"), [
+    ((2, 3, 4, 5), "CDHW", (1,), ((2, 4, 5), "CHW")),
+    ((4, 3, 5), "CHW", (2,), ((4, 3), "CL")),
+    ((4, 3, 5), "CHW", (1, 2), ((4,), "C")),
+    ((4, 3, 5), "CHW", (0, 1), ((5,), "C")),  # a plain vector of the W values
+    ((6, 4), "TC", (0,), ((4,), "C")),
+    ((6, 4), "TC", (1,), ((6,), "C")),
+])
+def test_reductions_keep_the_letters_of_the_axes_left(shape, layout, axes, out):
+    g = netir.Graph("g")
+    x = g.input(shape, layout=layout)
+    y = g.mean(x, axes)
+    assert (y.shape, y.layout) == out
+    assert g.mean(x, axes, keepdims=True).layout == layout
+
+
+def test_a_reduction_that_leaves_positions_without_features_is_refused():
+    g = netir.Graph("g")
+    with pytest.raises(ShapeError, match=r"^m \(sum\): .*rank 2 with axes HW of CHW"):
+        g.sum(g.input((3, 4, 5)), 0, name="m")
+
+
+def test_global_pools_keep_the_features_of_every_layout_with_positions():
+    g = netir.Graph("g")
+    assert g.global_avg_pool(g.input((6, 4), layout="TC")).shape == (4,)
+    assert g.global_max_pool(g.input((3, 2, 4, 5))).shape == (3,)
+    with pytest.raises(ShapeError, match=r"takes inputs of rank 2 or 3 or 4"):
+        g.global_avg_pool(g.input((6,)))
+
+
+def test_channel_ops_refuse_tokens_naming_the_layout():
+    g = netir.Graph("g")
+    t = g.input((6, 4), layout="TC")
+    for op in ("group_norm", "channel_shuffle", "instance_norm"):
+        with pytest.raises(ShapeError, match=rf"\({op}\): takes inputs of layout .*TC"):
+            g.add_node(op, [t], attrs={"num_groups": 2} if op == "group_norm"
+                       else {"groups": 2} if op == "channel_shuffle" else {})

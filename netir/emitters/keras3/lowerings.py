@@ -155,7 +155,10 @@ def _flatten(node, graph, inputs):
 
 @_lower("global_avg_pool")
 def _global_avg_pool(node, graph, inputs):
-    return layers.GlobalAveragePooling2D(name=_n(node))(inputs[0])
+    """Features are last at every layout: the 1-D, 2-D or 3-D pool of the positions."""
+    pool = (layers.GlobalAveragePooling1D, layers.GlobalAveragePooling2D,
+            layers.GlobalAveragePooling3D)[len(graph.input_shapes(node)[0]) - 2]
+    return pool(name=_n(node))(inputs[0])
 
 
 @_lower("add")
@@ -259,7 +262,8 @@ def _prelu(node, graph, inputs):
 
 
 # -- element-wise arithmetic ----------------------------------------------------------------
-# Every rank-3 tensor is channels last, so two of one rank broadcast on the same axes.
+# Operands of one layout have one physical order (features last), so they broadcast on
+# the same axes as their logical shapes.
 def _arithmetic(function: str):
     return lambda node, graph, inputs: _ops_call(node, inputs, function,
                                                  constant=node.attrs["scalar"])
@@ -273,8 +277,9 @@ for _op, _function in (("mul", "multiply"), ("sub", "subtract"), ("div", "divide
 # -- reductions, channel ops, group and instance norm, stochastic depth ---------------------
 def _reduce(function: str):
     def lower(node, graph, inputs):
-        rank = len(graph.input_shapes(node)[0])
-        axes = tuple(sorted(_keras_axis(a, rank) % (rank + 1) for a in node.attrs["axes"]))
+        layout = graph.input_shapes(node)[0].layout
+        rank = len(layout)
+        axes = tuple(sorted(keras_axis(a, layout) % (rank + 1) for a in node.attrs["axes"]))
         return _ops_call(node, inputs, function, axis=axes, keepdims=node.attrs["keepdims"])
 
     return lower
@@ -286,7 +291,9 @@ for _op, _function in (("mean", "mean"), ("sum", "sum"), ("max", "max")):
 
 @_lower("global_max_pool")
 def _global_max_pool(node, graph, inputs):
-    return layers.GlobalMaxPooling2D(name=_n(node))(inputs[0])
+    pool = (layers.GlobalMaxPooling1D, layers.GlobalMaxPooling2D,
+            layers.GlobalMaxPooling3D)[len(graph.input_shapes(node)[0]) - 2]
+    return pool(name=_n(node))(inputs[0])
 
 
 @_lower("channel_shuffle")
@@ -301,7 +308,7 @@ def _slice(node, graph, inputs):
     a, shape = node.attrs, graph.input_shapes(node)[0]
     kept = list(slice_indices(a, shape[a["axis"]]))
     return _ops_call(node, inputs, "take", indices=kept,
-                     axis=_keras_axis(a["axis"], len(shape)))
+                     axis=keras_axis(a["axis"], shape.layout))
 
 
 def _group_normalization(node, groups: int, inputs):

@@ -15,6 +15,7 @@ import numpy as np
 from netir.emitters.backend import Lowerings
 from netir.emitters.onnx.protos import const, graph_input, ints, op, param
 from netir.ir import arithmetic
+from netir.ir.layout import positions
 from netir.ir.ops.channel import channel_shuffle_order, slice_indices
 from netir.ir.ops.merge import concat_axis
 
@@ -119,9 +120,14 @@ def _add(node, graph, inputs):
     return [op("Add" if len(inputs) == 2 else "Sum", inputs, node.name)]
 
 
+def _positions(node, graph) -> list[int]:
+    """The first input's position axes, batch first: what a global pool reduces."""
+    return [a + 1 for a in positions(graph[node.inputs[0]].layout)]
+
+
 @_lower("global_avg_pool")
 def _global_avg_pool(node, graph, inputs):
-    axes = ints(f"{node.name}/axes", [2, 3])
+    axes = ints(f"{node.name}/axes", _positions(node, graph))
     return [axes, op("ReduceMean", [inputs[0], axes.name], node.name, keepdims=0)]
 
 
@@ -272,10 +278,10 @@ def _gelu(node, graph, inputs):
 
 @_lower("prelu")
 def _prelu(node, graph, inputs):
-    """``PRelu`` with the (num_parameters,) slope shaped to broadcast over channels."""
-    rank = len(node.shape)
-    n = node.attrs["num_parameters"]
-    shape = ints(f"{node.name}/slope_shape", [n] + [1] * (rank - 1))
+    """``PRelu`` with the (num_parameters,) slope shaped to broadcast along the features."""
+    view = [1] * len(node.shape)
+    view[node.layout.index("C")] = node.attrs["num_parameters"]
+    shape = ints(f"{node.name}/slope_shape", view)
     return [shape, op("Reshape", [param(node, "weight"), shape.name], f"{node.name}/slope"),
             op("PRelu", [inputs[0], f"{node.name}/slope"], node.name)]
 
@@ -315,7 +321,7 @@ for _op, _type in (("mean", "ReduceMean"), ("sum", "ReduceSum"), ("max", "Reduce
 
 @_lower("global_max_pool")
 def _global_max_pool(node, graph, inputs):
-    axes = ints(f"{node.name}/axes", [2, 3])
+    axes = ints(f"{node.name}/axes", _positions(node, graph))
     return [axes, op("ReduceMax", [inputs[0], axes.name], node.name, keepdims=0)]
 
 

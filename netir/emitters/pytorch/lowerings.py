@@ -13,6 +13,7 @@ from netir.emitters.backend import Lowerings
 from netir.emitters.pytorch import modules as M
 from netir.emitters.pytorch import tokens as T
 from netir.ir import arithmetic
+from netir.ir.layout import positions
 from netir.ir.ops.channel import slice_indices
 from netir.ir.ops.merge import concat_axis
 
@@ -28,6 +29,11 @@ def _symmetric(pad) -> bool:
 def _torch_pad(pad) -> tuple[int, int, int, int]:
     (t, b), (left, right) = pad
     return (left, right, t, b)
+
+
+def _positions(node, graph) -> tuple[int, ...]:
+    """The input's position axes, batch first (what a global pool reduces)."""
+    return tuple(a + 1 for a in positions(graph[node.inputs[0]].layout))
 
 
 @_lower("input")
@@ -65,7 +71,7 @@ _lower("hardtanh")(
 _lower("softmax")(lambda node, graph, inputs: nn.Softmax(dim=node.attrs["axis"] + 1))
 _lower("dropout")(lambda node, graph, inputs: nn.Dropout(node.attrs["rate"]))
 _lower("flatten")(lambda node, graph, inputs: M.Flatten())
-_lower("global_avg_pool")(lambda node, graph, inputs: M.GlobalAvgPool())
+_lower("global_avg_pool")(lambda node, graph, inputs: M.GlobalAvgPool(_positions(node, graph)))
 _lower("add")(lambda node, graph, inputs: M.Add())
 _lower("concat")(
     lambda node, graph, inputs: M.Concat(concat_axis(node.attrs, node.layout) + 1))
@@ -122,7 +128,14 @@ _lower("hardswish")(lambda node, graph, inputs: nn.Hardswish())
 _lower("hardsigmoid")(lambda node, graph, inputs: M.HardSigmoid())
 _lower("mish")(lambda node, graph, inputs: nn.Mish())
 _lower("softplus")(lambda node, graph, inputs: nn.Softplus())
-_lower("prelu")(lambda node, graph, inputs: nn.PReLU(node.attrs["num_parameters"]))
+
+
+@_lower("prelu")
+def _prelu(node, graph, inputs):
+    """nn.PReLU reads its slopes along dim 1; features last (tokens) move there."""
+    features_last = graph.input_shapes(node)[0].feature_axis > 0
+    cls = T.FeaturePReLU if features_last and node.attrs["num_parameters"] > 1 else nn.PReLU
+    return cls(node.attrs["num_parameters"])
 
 
 # -- element-wise arithmetic ----------------------------------------------------------------
@@ -143,7 +156,8 @@ def _reduce(module):
 
 for _op, _module in (("mean", M.Mean), ("sum", M.Sum), ("max", M.Amax)):
     _lower(_op)(_reduce(_module))
-_lower("global_max_pool")(lambda node, graph, inputs: M.Amax((2, 3), False))
+_lower("global_max_pool")(
+    lambda node, graph, inputs: M.Amax(_positions(node, graph), False))
 _lower("channel_shuffle")(lambda node, graph, inputs: nn.ChannelShuffle(node.attrs["groups"]))
 
 
@@ -163,8 +177,9 @@ def _group_norm(node, graph, inputs):
 
 @_lower("instance_norm")
 def _instance_norm(node, graph, inputs):
-    return nn.InstanceNorm2d(graph.input_shapes(node)[0][0], eps=node.attrs["eps"],
-                             affine=node.attrs["affine"])
+    shape = graph.input_shapes(node)[0]
+    cls = {2: nn.InstanceNorm1d, 3: nn.InstanceNorm2d, 4: nn.InstanceNorm3d}[len(shape)]
+    return cls(shape[0], eps=node.attrs["eps"], affine=node.attrs["affine"])
 
 
 _lower("stochastic_depth")(

@@ -162,10 +162,15 @@ class AvgPoolExact(nn.Module):
 
 
 class GlobalAvgPool(nn.Module):
-    """Mean over H and W: (N, C, H, W) -> (N, C)."""
+    """Mean over the positions ``dims`` (batch first): H and W of (N, C, H, W) by
+    default, T of tokens (N, T, C) with ``dims=(1,)``."""
+
+    def __init__(self, dims: tuple[int, ...] = (2, 3)) -> None:
+        super().__init__()
+        self.dims = list(dims)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x.mean(dim=(2, 3))
+        return x.mean(dim=self.dims)
 
 
 class Flatten(nn.Module):

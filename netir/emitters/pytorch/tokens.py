@@ -31,3 +31,11 @@ class FromTokens(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x.transpose(1, 2).unflatten(2, (self.height, self.width))
+
+
+class FeaturePReLU(nn.PReLU):
+    """``nn.PReLU`` with one slope per feature of a features-last tensor (N, T, C):
+    nn.PReLU reads its slopes along dim 1, so the features are moved there and back."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return super().forward(x.movedim(-1, 1)).movedim(1, -1)

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from netir.emitters.reference.lowerings import _channel_view, _lower
+from netir.emitters.reference.lowerings import _lower, feature_view
 
 
 @_lower("relu6")
@@ -88,6 +88,6 @@ def mish(node, inputs, params, run):
 
 @_lower("prelu")
 def prelu(node, inputs, params, run):
-    """``x`` where positive, else the slope (one, or per channel) times ``x``."""
+    """``x`` where positive, else the slope (one, or per feature) times ``x``."""
     x = inputs[0]
-    return np.where(x > 0, x, _channel_view(x, params["weight"]) * x)
+    return np.where(x > 0, x, feature_view(x, params["weight"], node.layout) * x)

@@ -14,6 +14,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from netir.emitters.backend import Lowerings
 from netir.ir import arithmetic
+from netir.ir.layout import positions
 from netir.ir.ops.merge import concat_axis
 
 # Unlike the other backends' (node, graph, inputs), these run at execution time:
@@ -89,6 +90,14 @@ def dropout(node, inputs, params, run):
 def _channel_view(x: np.ndarray, v: np.ndarray) -> np.ndarray:
     """A per-channel vector shaped to broadcast against ``x`` (channels on axis 1)."""
     return v.reshape((1, -1) + (1,) * (x.ndim - 2))
+
+
+def feature_view(x: np.ndarray, v: np.ndarray, layout: str) -> np.ndarray:
+    """A per-feature vector shaped to broadcast against ``x`` along the feature axis of
+    ``layout`` (batch first)."""
+    shape = [1] * x.ndim
+    shape[layout.index("C") + 1] = -1
+    return v.reshape(shape)
 
 
 @_lower("batch_norm")
@@ -186,9 +195,19 @@ def avg_pool2d(node, inputs, params, run):
     return total / counted.sum(axis=(-2, -1))
 
 
+def input_layout(node, run) -> str:
+    """The layout of the node's first input (the node's own is ``node.layout``)."""
+    return run.graph[node.inputs[0]].layout
+
+
+def _positions(node, run) -> tuple[int, ...]:
+    """The first input's position axes, batch first: what a global pool reduces."""
+    return tuple(a + 1 for a in positions(input_layout(node, run)))
+
+
 @_lower("global_avg_pool")
 def global_avg_pool(node, inputs, params, run):
-    return inputs[0].mean(axis=(2, 3))
+    return inputs[0].mean(axis=_positions(node, run))
 
 
 @_lower("adaptive_avg_pool2d")
@@ -245,15 +264,15 @@ for _op, _function in (("mean", np.mean), ("sum", np.sum), ("max", np.max)):
 
 @_lower("global_max_pool")
 def global_max_pool(node, inputs, params, run):
-    return inputs[0].max(axis=(2, 3))
+    return inputs[0].max(axis=_positions(node, run))
 
 
 @_lower("channel_shuffle")
 def channel_shuffle(node, inputs, params, run):
-    """torchvision's: view as (N, g, C/g, H, W), swap the two channel axes, flatten."""
+    """torchvision's: view as (N, g, C/g, ...), swap the two channel axes, flatten."""
     x, g = inputs[0], node.attrs["groups"]
-    n, c, h, w = x.shape
-    return x.reshape(n, g, c // g, h, w).transpose(0, 2, 1, 3, 4).reshape(n, c, h, w)
+    n, c, *rest = x.shape
+    return x.reshape(n, g, c // g, *rest).swapaxes(1, 2).reshape(x.shape)
 
 
 @_lower("slice")

@@ -37,11 +37,13 @@ class ReferenceModel:
 
 @dataclass
 class Run:
-    """One pass: whether it trains, and the batch statistics train-mode batch norm saw
-    (``{node: {"mean": array, "var": biased array}}``)."""
+    """One pass: whether it trains, the batch statistics train-mode batch norm saw
+    (``{node: {"mean": array, "var": biased array}}``) and the graph it runs (set by
+    :func:`execute`; a lowering reads its inputs' layouts there)."""
 
     training: bool = False
     batch_stats: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    graph: Graph | None = None
 
 
 def to_reference(graph: Graph, outputs: Sequence[str] | None = None,
@@ -80,6 +82,7 @@ def execute(model: ReferenceModel, inputs: Sequence[np.ndarray], *,
     Raises NetIRError when the inputs do not fit the graph.
     """
     graph, run = model.graph, run or Run()
+    run.graph = graph
     wanted = list(model.outputs if outputs is None else output_names(graph, outputs))
     feeds = _feeds(graph, inputs, model.dtype)
     remaining = _consumers(graph)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from netir.ir.attrs import Attr, integer, optional_integer
 from netir.ir.errors import ShapeError
-from netir.ir.ops.elementwise import TENSOR_RANKS
+from netir.ir.layout import ANY_RANK, MAP, SEQUENCE, VOLUME
 from netir.ir.registry import OpSpec
 
 
@@ -23,7 +23,8 @@ def _shuffle_shape(attrs, inputs):
 
 
 CHANNEL_SHUFFLE = OpSpec(
-    name="channel_shuffle", category="reshape", ranks=(3,), positional=("groups",),
+    name="channel_shuffle", category="reshape", ranks=(2, 3, 4),
+    layouts=(SEQUENCE, MAP, VOLUME), positional=("groups",),
     doc="Interleave channel groups: (g, C/g) channels read as (C/g, g) "
         "(torchvision ShuffleNetV2's channel_shuffle).",
     attrs=(Attr("groups", integer(1), doc="groups; must divide the channels"),),
@@ -66,10 +67,10 @@ def _slice_describe(a) -> str:
 
 
 SLICE = OpSpec(
-    name="slice", category="reshape", ranks=TENSOR_RANKS,
+    name="slice", category="reshape", ranks=ANY_RANK,
     positional=("axis", "start", "stop", "step"),
-    doc="x[start:stop:step] along one logical axis (0 = channels); ShuffleNetV2's "
-        "x.chunk(2, dim=1) is two slices of the channels.",
+    doc="x[start:stop:step] along one logical axis (in the layout's order: 0 is C in "
+        "CHW, T in TC); ShuffleNetV2's x.chunk(2, dim=1) is two slices of the channels.",
     attrs=(Attr("axis", integer(0), 0, "logical axis, batch excluded"),
            Attr("start", integer(0), 0, "first position kept"),
            Attr("stop", optional_integer(0), None, "end (exclusive, clipped); None: the end"),

@@ -8,7 +8,7 @@ import numpy as np
 
 from netir.ir.attrs import Attr, boolean, integer, real
 from netir.ir.errors import ShapeError
-from netir.ir.layout import ANY_RANK
+from netir.ir.layout import ANY_RANK, FEATURES_FIRST, MAP, SEQUENCE, VOLUME
 from netir.ir.params import (
     BIAS,
     COUNTER,
@@ -43,7 +43,7 @@ def _bn_affine(attrs, params):
 
 
 BATCH_NORM = OpSpec(
-    name="batch_norm", category="norm", ranks=ANY_RANK, layouts=("C", "CL", "CHW", "CDHW"),
+    name="batch_norm", category="norm", ranks=ANY_RANK, layouts=FEATURES_FIRST,
     doc="Per-channel batch norm over every axis but the features (the first, C); momentum "
         "weighs the new batch statistic (PyTorch's).",
     attrs=(Attr("eps", real(0.0, low_open=True), 1e-5, "added to the variance"),
@@ -120,10 +120,11 @@ def _group_norm_draw(draw, st, inputs):
 
 
 GROUP_NORM = OpSpec(
-    name="group_norm", category="norm", positional=("num_groups",),
-    doc="Per sample, normalise each group of C/num_groups channels (with H and W) by its "
-        "mean and biased variance: (x - mean) / sqrt(var + eps), then the per-channel "
-        "affine (PyTorch's GroupNorm).",
+    name="group_norm", category="norm", ranks=ANY_RANK, layouts=FEATURES_FIRST,
+    positional=("num_groups",),
+    doc="Per sample, normalise each group of C/num_groups channels (with every position) "
+        "by its mean and biased variance: (x - mean) / sqrt(var + eps), then the "
+        "per-channel affine (PyTorch's GroupNorm; features-first layouts).",
     attrs=(Attr("num_groups", integer(1), doc="channel groups; must divide the channels"),
            Attr("eps", real(0.0, low_open=True), 1e-5, "added to the variance"),
            Attr("affine", boolean, True, "learned per-channel weight and bias")),
@@ -132,10 +133,10 @@ GROUP_NORM = OpSpec(
 )
 
 INSTANCE_NORM = OpSpec(
-    name="instance_norm", category="norm", ranks=(3,),
-    doc="Per sample and channel, normalise over H and W by the mean and biased variance, "
-        "then the optional per-channel affine (PyTorch's InstanceNorm2d, no running "
-        "statistics).",
+    name="instance_norm", category="norm", ranks=(2, 3, 4), layouts=(SEQUENCE, MAP, VOLUME),
+    doc="Per sample and channel, normalise over the positions (L; H, W; D, H, W) by "
+        "the mean and biased variance, then the optional per-channel affine (PyTorch's "
+        "InstanceNorm1d/2d/3d, no running statistics).",
     attrs=(Attr("eps", real(0.0, low_open=True), 1e-5, "added to the variance"),
            Attr("affine", boolean, False, "learned per-channel weight and bias "
                 "(PyTorch's default: none)")),

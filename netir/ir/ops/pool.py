@@ -5,6 +5,7 @@ from __future__ import annotations
 from netir.ir.arithmetic import resolve_padding, window_shape
 from netir.ir.attrs import Attr, boolean, optional_pair, padding, pair
 from netir.ir.errors import ShapeError
+from netir.ir.layout import POSITIONED
 from netir.ir.ops.conv import describe_window, draw_padding
 from netir.ir.registry import OpSpec
 from netir.ir.rewrites import Rewrites
@@ -78,9 +79,9 @@ AVG_POOL2D = OpSpec(
 )
 
 GLOBAL_AVG_POOL = OpSpec(
-    name="global_avg_pool", category="pool", ranks=(3,),
-    doc="Mean over H and W: (C, H, W) -> (C,).",
-    shape=lambda attrs, inputs: (inputs[0][0],), describe=lambda a: "global avg pool",
+    name="global_avg_pool", category="pool", ranks=(2, 3, 4), layouts=POSITIONED,
+    doc="Mean over every position, the features kept: (C, H, W) -> (C,), (T, C) -> (C,).",
+    shape=lambda attrs, inputs: (inputs[0].features,), describe=lambda a: "global avg pool",
     overwritable=True,
 )
 

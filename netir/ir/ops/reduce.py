@@ -1,50 +1,71 @@
 """Reductions over logical axes: mean, sum and max, with keepdims; global max pool.
 
-Axes are logical (0 = channels, batch excluded) and never empty: an empty reduction is
-refused (``torch.mean(x, dim=[])`` reduces every axis, NumPy's reduces none). The output
-must be a tensor netir holds: reducing (C, H, W) over H and W gives (C,), with keepdims
-(C, 1, 1), squeeze-excitation's gate shape.
+Axes are logical (batch excluded, numbered in the layout's order: 0 is C in ``CHW``, T
+in ``TC``) and never empty: an empty reduction is refused (``torch.mean(x, dim=[])``
+reduces every axis, NumPy's reduces none). With keepdims the layout is kept: reducing
+(C, H, W) over H and W gives (C, 1, 1), squeeze-excitation's gate shape. Without it
+the output keeps the letters of the axes left (see :func:`reduced_layout`).
 """
 
 from __future__ import annotations
 
 from netir.ir.attrs import Attr, axes_type, boolean
 from netir.ir.errors import ShapeError
-from netir.ir.ops.elementwise import TENSOR_RANKS
+from netir.ir.layout import ANY_RANK, FEATURES, POSITIONED, TOKENS, default_layout
 from netir.ir.registry import OpSpec
+
+
+def reduced_layout(layout: str, axes: tuple[int, ...]) -> str:
+    """The layout of ``layout`` reduced over ``axes`` without keepdims: the letters left
+    when they still hold the features (``CDHW`` less D is ``CHW``, ``TC`` less T is
+    ``C``); one axis left without them is a plain vector ``C`` (a (C, H, W) map summed
+    over C and H is a (W,) vector). Any other result has no layout: ShapeError."""
+    left = "".join(a for i, a in enumerate(layout) if i not in axes)
+    if left == "TC" or (left[:1] == "C" and len(left) <= 4):
+        return TOKENS if left == "TC" else default_layout(len(left))
+    if len(left) == 1:
+        return FEATURES
+    raise ShapeError(f"the result would have rank {len(left)} with axes {left or '()'} of "
+                     f"{layout}, which no layout holds (keepdims=True keeps the rank)",
+                     f"axes={axes}, layout {layout}")
 
 
 def _reduce_shape(attrs, inputs):
     shape, axes = inputs[0], attrs["axes"]
     if axes[-1] >= len(shape):
         raise ShapeError("reduction axis out of range for the input",
-                         f"axes={axes}, input {shape}")
+                         f"axes={axes}, input {tuple(shape)}")
     if attrs["keepdims"]:
         return tuple(1 if i in axes else n for i, n in enumerate(shape))
-    out = tuple(n for i, n in enumerate(shape) if i not in axes)
-    if len(out) not in TENSOR_RANKS:
-        raise ShapeError(f"the result would have rank {len(out)}; netir holds ranks "
-                         f"{TENSOR_RANKS} (keepdims=True keeps the rank)",
-                         f"axes={axes}, input {shape}")
-    return out
+    reduced_layout(shape.layout, axes)
+    return tuple(n for i, n in enumerate(shape) if i not in axes)
+
+
+def _reduce_layout(attrs, inputs, output):
+    layout = inputs[0].layout
+    return layout if attrs["keepdims"] else reduced_layout(layout, attrs["axes"])
 
 
 def _reduce_draw(draw, st, inputs):
-    rank = len(inputs[0])
-    keep = rank == 1 or draw(st.booleans())
-    if not keep:  # rank 3 down to rank 1
-        return {"axes": draw(st.sampled_from([(1, 2), (0, 1), (0, 2)])), "keepdims": False}
-    subsets = [(0,)] if rank == 1 else [(1, 2), (0,), (2,), (0, 1, 2), (0, 2)]
-    return {"axes": draw(st.sampled_from(subsets)), "keepdims": True}
+    layout = inputs[0].layout
+    rank = len(layout)
+    subsets = [tuple(i for i in range(rank) if mask >> i & 1) for mask in range(1, 2 ** rank)]
+    axes = draw(st.sampled_from(subsets))
+    try:
+        reduced_layout(layout, axes)
+    except ShapeError:
+        return {"axes": axes, "keepdims": True}
+    return {"axes": axes, "keepdims": rank == 1 or draw(st.booleans())}
 
 
 def _reduction(name: str, what: str) -> OpSpec:
     return OpSpec(
-        name=name, category="pool", ranks=TENSOR_RANKS, positional=("axes",),
-        doc=f"The {what} over logical axes (0 = channels, batch excluded).",
+        name=name, category="pool", ranks=ANY_RANK, positional=("axes",),
+        doc=f"The {what} over logical axes (batch excluded, in the layout's order).",
         attrs=(Attr("axes", axes_type, doc="logical axes, non-empty"),
                Attr("keepdims", boolean, False, "keep each reduced axis with size 1")),
-        shape=_reduce_shape, draw_attrs=_reduce_draw, overwritable=True,
+        shape=_reduce_shape, layout=_reduce_layout, draw_attrs=_reduce_draw,
+        overwritable=True,
         describe=lambda a: f"{name} {a['axes']}" + (" keepdims" if a["keepdims"] else ""))
 
 
@@ -52,10 +73,11 @@ MEAN = _reduction("mean", "mean")
 SUM = _reduction("sum", "sum")
 MAX = _reduction("max", "maximum")
 
+
 GLOBAL_MAX_POOL = OpSpec(
-    name="global_max_pool", category="pool", ranks=(3,),
-    doc="Max over H and W: (C, H, W) -> (C,).",
-    shape=lambda attrs, inputs: (inputs[0][0],), describe=lambda a: "global max pool",
+    name="global_max_pool", category="pool", ranks=(2, 3, 4), layouts=POSITIONED,
+    doc="Max over every position, the features kept: (C, H, W) -> (C,), (T, C) -> (C,).",
+    shape=lambda attrs, inputs: (inputs[0].features,), describe=lambda a: "global max pool",
     overwritable=True,
 )
 
