@@ -110,7 +110,8 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 @main.command()
 def ops() -> None:
-    """List the registered ops with their input ranks, attributes, defaults and docs."""
+    """List the registered ops with their input ranks (and layouts where an op takes only
+    some), attributes, defaults and docs."""
     from netir.ir.attrs import REQUIRED
     from netir.ir.registry import get_op, list_ops
 
@@ -119,6 +120,8 @@ def ops() -> None:
         lo, hi = spec.arity_range
         arity = str(lo) if lo == hi else f"{lo}+" if hi is None else f"{lo}-{hi}"
         ranks = ", ".join(map(str, spec.ranks))
+        if spec.layouts is not None:
+            ranks += f", layouts: {' '.join(spec.layouts)}"
         click.echo(f"{name}  [{spec.category}, inputs: {arity}, ranks: {ranks}]  {spec.doc}")
         for a in spec.attrs:
             default = "required" if a.default is REQUIRED else f"default {a.default!r}"

@@ -281,8 +281,11 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
 
 
 def _local(reference, got: list[np.ndarray]) -> list[tuple[float, float]]:
-    """Per node, ``max |got - expected|`` and ``max |expected|``, where ``expected`` is the
-    reference kernel applied (float64) to got's inputs; inputs are compared as they are."""
+    """Per node, ``max |got - expected|`` and the node's scale, where ``expected`` is the
+    reference kernel applied (float64) to got's inputs; inputs are compared as they are.
+    The scale is ``max |expected|``, or the largest input where the node cancels its
+    inputs to less: float32 rounding is relative to the values combined, and the mean of
+    instance-normalised values is 0 up to that rounding."""
     from netir.emitters.reference import Run
 
     graph = reference.graph
@@ -297,8 +300,8 @@ def _local(reference, got: list[np.ndarray]) -> list[tuple[float, float]]:
             errors.append((float("inf"), 0.0))  # wrong shapes upstream: cannot recompute
             continue
         expected = get_backend("reference").lowerings.lookup(node)(
-            node, args, reference.weights.get(node.name, {}), Run())
-        size = float(np.max(np.abs(expected))) if expected.size else 0.0
+            node, args, reference.weights.get(node.name, {}), Run(graph=graph))
+        size = max([float(np.max(np.abs(v))) for v in (expected, *args) if v.size] or [0.0])
         errors.append((_max_abs(expected, value), size))
     return errors
 

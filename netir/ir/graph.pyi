@@ -5,6 +5,7 @@ from typing import Any
 
 import networkx as nx
 
+from netir.ir.layout import TensorType
 from netir.ir.node import Node, Tensor
 from netir.ir.registry import Shape
 
@@ -25,7 +26,7 @@ class Graph:
     def depth(self) -> int: ...
     @classmethod
     def from_json(cls, text: str | bytes) -> Graph: ...
-    def input_shapes(self, node: Node | str) -> list[Shape]: ...
+    def input_shapes(self, node: Node | str) -> list[TensorType]: ...
     @property
     def inputs(self) -> list[Node]: ...
     def lint(self) -> None: ...
@@ -50,17 +51,17 @@ class Graph:
     def adaptive_avg_pool2d(self, x: Tensor | str, /, output_size: int | tuple[int, int], *, name: str | None = None) -> Tensor:
         """Average over PyTorch's adaptive bins to a fixed (H, W)."""
     def add(self, *inputs: Tensor | str, name: str | None = None) -> Tensor:
-        """Element-wise sum (residual connections); inputs of one rank broadcast NumPy's way on the logical axes, as mul."""
+        """Element-wise sum (residual connections); inputs of one rank and layout broadcast NumPy's way on the logical axes, as mul."""
     def avg_pool2d(self, x: Tensor | str, /, kernel: int | tuple[int, int], stride: int | tuple[int, int] | None = ..., *, name: str | None = None, padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]] = ..., ceil_mode: bool = ..., count_include_pad: bool = ...) -> Tensor:
         """Mean over windows clipped to the padded input (PyTorch rule)."""
     def batch_norm(self, x: Tensor | str, /, *, name: str | None = None, eps: float = ..., momentum: float = ...) -> Tensor:
-        """Per-channel batch norm; momentum weighs the new batch statistic (PyTorch's)."""
+        """Per-channel batch norm over every axis but the features (the first, C); momentum weighs the new batch statistic (PyTorch's)."""
     def channel_shuffle(self, x: Tensor | str, /, groups: int, *, name: str | None = None) -> Tensor:
         """Interleave channel groups: (g, C/g) channels read as (C/g, g) (torchvision ShuffleNetV2's channel_shuffle)."""
     def clip(self, x: Tensor | str, /, min: float | None = ..., max: float | None = ..., *, name: str | None = None) -> Tensor:
         """torch.clamp: max(x, min) then min(., max); either bound may be left out."""
-    def concat(self, *inputs: Tensor | str, name: str | None = None) -> Tensor:
-        """Concatenate along channels, in input order."""
+    def concat(self, *inputs: Tensor | str, name: str | None = None, axis: int | None = ...) -> Tensor:
+        """Concatenate along a logical axis (default the features), in input order."""
     def conv2d(self, x: Tensor | str, /, out_channels: int, kernel: int | tuple[int, int] = ..., *, name: str | None = None, stride: int | tuple[int, int] = ..., padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]] = ..., dilation: int | tuple[int, int] = ..., groups: int = ..., bias: bool = ...) -> Tensor:
         """2-D cross-correlation, weight OIHW (out, in/groups, kh, kw)."""
     def conv_transpose2d(self, x: Tensor | str, /, out_channels: int, kernel: int | tuple[int, int] = ..., *, name: str | None = None, stride: int | tuple[int, int] = ..., padding: int | tuple[int, int] = ..., output_padding: int | tuple[int, int] = ..., dilation: int | tuple[int, int] = ..., groups: int = ..., bias: bool = ...) -> Tensor:
@@ -74,37 +75,41 @@ class Graph:
     def elu(self, x: Tensor | str, /, alpha: float = ..., *, name: str | None = None) -> Tensor:
         """x where x > 0, else alpha · (exp(x) - 1)."""
     def flatten(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
-        """Flatten in C, H, W order: (C, H, W) -> (C*H*W,)."""
+        """Flatten in the logical order: (C, H, W) -> (C*H*W,), (T, C) -> (T*C,)."""
+    def from_tokens(self, x: Tensor | str, /, height: int, width: int, *, name: str | None = None) -> Tensor:
+        """Tokens (H*W, C) as a map (C, H, W): the inverse of to_tokens."""
     def gelu(self, x: Tensor | str, /, approximate: str = ..., *, name: str | None = None) -> Tensor:
         """x · Φ(x): 'none' is the erf form 0.5·x·(1 + erf(x/√2)) (PyTorch's default); 'tanh' is 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))."""
     def global_avg_pool(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
-        """Mean over H and W: (C, H, W) -> (C,)."""
+        """Mean over every position, the features kept: (C, H, W) -> (C,), (T, C) -> (C,)."""
     def global_max_pool(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
-        """Max over H and W: (C, H, W) -> (C,)."""
+        """Max over every position, the features kept: (C, H, W) -> (C,), (T, C) -> (C,)."""
     def group_norm(self, x: Tensor | str, /, num_groups: int, *, name: str | None = None, eps: float = ..., affine: bool = ...) -> Tensor:
-        """Per sample, normalise each group of C/num_groups channels (with H and W) by its mean and biased variance: (x - mean) / sqrt(var + eps), then the per-channel affine (PyTorch's GroupNorm)."""
+        """Per sample, normalise each group of C/num_groups channels (with every position) by its mean and biased variance: (x - mean) / sqrt(var + eps), then the per-channel affine (PyTorch's GroupNorm; features-first layouts)."""
     def hardsigmoid(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """relu6(x + 3) / 6 (PyTorch, Keras 3; not Keras 2's 0.2·x + 0.5)."""
     def hardswish(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """x · relu6(x + 3) / 6 (PyTorch, Keras 3 hard_silu)."""
     def hardtanh(self, x: Tensor | str, /, min_val: float = ..., max_val: float = ..., *, name: str | None = None) -> Tensor:
         """Clip to [min_val, max_val] (PyTorch's Hardtanh; ReLU6 is min 0, max 6)."""
-    def input(self, shape: tuple[int, ...], *, name: str | None = None) -> Tensor:
-        """A graph input of the given shape, batch excluded: (C,) or (C, H, W)."""
+    def input(self, shape: tuple[int, ...], *, name: str | None = None, layout: str | None = ...) -> Tensor:
+        """A graph input of the given shape, batch excluded, and logical layout."""
     def instance_norm(self, x: Tensor | str, /, *, name: str | None = None, eps: float = ..., affine: bool = ...) -> Tensor:
-        """Per sample and channel, normalise over H and W by the mean and biased variance, then the optional per-channel affine (PyTorch's InstanceNorm2d, no running statistics)."""
+        """Per sample and channel, normalise over the positions (L; H, W; D, H, W) by the mean and biased variance, then the optional per-channel affine (PyTorch's InstanceNorm1d/2d/3d, no running statistics)."""
+    def layer_norm(self, x: Tensor | str, /, *, name: str | None = None, eps: float = ...) -> Tensor:
+        """(x - mean) / sqrt(var + eps) * weight + bias over the feature axis of every position (biased variance); eps is stated, PyTorch's default 1e-5 (Keras' 1e-3)."""
     def leaky_relu(self, x: Tensor | str, /, negative_slope: float = ..., *, name: str | None = None) -> Tensor:
         """x where x > 0, else negative_slope · x."""
     def local_response_norm(self, x: Tensor | str, /, size: int, *, name: str | None = None, alpha: float = ..., beta: float = ..., k: float = ...) -> Tensor:
         """b = a / (k + alpha/n * sum of a^2 over n channels)^beta (PyTorch/ONNX)."""
     def max(self, x: Tensor | str, /, axes: int | tuple[int, ...], *, name: str | None = None, keepdims: bool = ...) -> Tensor:
-        """The maximum over logical axes (0 = channels, batch excluded)."""
+        """The maximum over logical axes (batch excluded, in the layout's order)."""
     def max_pool2d(self, x: Tensor | str, /, kernel: int | tuple[int, int], stride: int | tuple[int, int] | None = ..., *, name: str | None = None, padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]] = ..., ceil_mode: bool = ...) -> Tensor:
         """Max over windows; padded cells are -inf and never win."""
     def maximum(self, x0: Tensor | str, x1: Tensor | str, /, *, name: str | None = None, scalar: float | None = ...) -> Tensor:
         """max(a, b) element-wise, broadcast, or max(x, scalar)."""
     def mean(self, x: Tensor | str, /, axes: int | tuple[int, ...], *, name: str | None = None, keepdims: bool = ...) -> Tensor:
-        """The mean over logical axes (0 = channels, batch excluded)."""
+        """The mean over logical axes (batch excluded, in the layout's order)."""
     def minimum(self, x0: Tensor | str, x1: Tensor | str, /, *, name: str | None = None, scalar: float | None = ...) -> Tensor:
         """min(a, b) element-wise, broadcast, or min(x, scalar)."""
     def mish(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
@@ -112,7 +117,7 @@ class Graph:
     def mul(self, x0: Tensor | str, x1: Tensor | str, /, *, name: str | None = None, scalar: float | None = ...) -> Tensor:
         """a · b, broadcast on the logical axes, or x · scalar."""
     def prelu(self, x: Tensor | str, /, num_parameters: int = ..., *, name: str | None = None) -> Tensor:
-        """x where x > 0, else weight · x; one learned slope, or one per channel (PyTorch's PReLU, weight (num_parameters,))."""
+        """x where x > 0, else weight · x; one learned slope, or one per feature (the layout's feature axis; PyTorch's PReLU, weight (num_parameters,))."""
     def relu(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """max(x, 0)."""
     def relu6(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
@@ -122,9 +127,9 @@ class Graph:
     def silu(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """x · sigmoid(x) (swish)."""
     def slice(self, x: Tensor | str, /, axis: int = ..., start: int = ..., stop: int | None = ..., step: int = ..., *, name: str | None = None) -> Tensor:
-        """x[start:stop:step] along one logical axis (0 = channels); ShuffleNetV2's x.chunk(2, dim=1) is two slices of the channels."""
+        """x[start:stop:step] along one logical axis (in the layout's order: 0 is C in CHW, T in TC); ShuffleNetV2's x.chunk(2, dim=1) is two slices of the channels."""
     def softmax(self, x: Tensor | str, /, *, name: str | None = None, axis: int = ...) -> Tensor:
-        """Softmax along a logical axis (0 = channels/features, batch excluded)."""
+        """Softmax along a logical axis (batch excluded; 0 is the first axis of the layout)."""
     def softplus(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """log(1 + exp(x)); PyTorch returns x itself above 20, which differs by under 3e-9."""
     def stochastic_depth(self, x: Tensor | str, /, p: float = ..., mode: str = ..., *, name: str | None = None) -> Tensor:
@@ -132,9 +137,11 @@ class Graph:
     def sub(self, x0: Tensor | str, x1: Tensor | str, /, *, name: str | None = None, scalar: float | None = ...) -> Tensor:
         """a − b, broadcast on the logical axes, or x − scalar."""
     def sum(self, x: Tensor | str, /, axes: int | tuple[int, ...], *, name: str | None = None, keepdims: bool = ...) -> Tensor:
-        """The sum over logical axes (0 = channels, batch excluded)."""
+        """The sum over logical axes (batch excluded, in the layout's order)."""
     def tanh(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """Hyperbolic tangent."""
+    def to_tokens(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
+        """A map (C, H, W) as tokens (H*W, C), row-major over H then W (ViT's x.reshape(n, C, H*W).permute(0, 2, 1))."""
     def upsample(self, x: Tensor | str, /, scale_factor: int | tuple[int, int] | None = ..., *, name: str | None = None, size: int | tuple[int, int] | None = ..., mode: str = ..., align_corners: bool = ...) -> Tensor:
         """Resize H and W as torch.nn.functional.interpolate (no antialiasing): nearest (source ⌊dst·in/out⌋) or bilinear (half-pixel centres, or align_corners)."""
     def zero_pad2d(self, x: Tensor | str, /, padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]], *, name: str | None = None) -> Tensor:

@@ -43,8 +43,9 @@ def same_layout(op: str, inputs) -> None:
 
 def broadcast_all(op: str, inputs) -> tuple[int, ...]:
     """The broadcast shape of inputs of one rank and layout (:func:`broadcast_shape`)."""
+    shape = reduce(broadcast_shape, inputs)
     same_layout(op, inputs)
-    return reduce(broadcast_shape, inputs)
+    return shape
 
 
 def _shape(attrs, inputs):

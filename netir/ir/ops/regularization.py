@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from netir.ir.attrs import Attr, choice, real
+from netir.ir.layout import ANY_RANK
 from netir.ir.registry import OpSpec
 from netir.ir.rewrites import Rewrites, always_identity
 
 STOCHASTIC_DEPTH = OpSpec(
     name="stochastic_depth", category="regularization", positional=("p", "mode"),
+    ranks=ANY_RANK,
     doc="Identity at inference. In training (torchvision.ops.stochastic_depth) each "
         "sample ('row') or the whole batch ('batch') is zeroed with probability p, the "
         "rest divided by 1 - p.",
