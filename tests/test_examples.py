@@ -113,3 +113,37 @@ def test_unet_agrees_everywhere_and_is_the_plain_pytorch_unet(up):
     for backend in ("torch", "keras", "onnx", "reference"):
         (got,), _ = run_backend(backend, graph, weights, [x], ["head"])
         assert float(np.abs(got - expected).max()) <= CATALOG_TOLERANCE * scale, backend
+
+
+def test_audio_cnn_1d_agrees_everywhere_and_is_the_plain_pytorch_network():
+    torch = pytest.importorskip("torch")
+    nn = torch.nn
+    graph = _example("audio_cnn_1d")["audio_cnn_1d"](samples=400, num_classes=5, width=4,
+                                                      stages=2)
+    assert graph.outputs[0].shape == (5,)
+    report = compare(graph, tolerance=CATALOG_TOLERANCE, seed=1)
+    assert report.passed, str(report)
+    assert {r.backend for r in report.results} >= {"torch", "keras", "onnx", "reference"}
+    # the same network in plain PyTorch, its module names the example's node names
+    module = nn.Module()
+    module.conv0, module.bn0 = nn.Conv1d(1, 4, 80, stride=4, padding=38, bias=False), \
+        nn.BatchNorm1d(4)
+    for i, c in ((1, 8), (2, 16)):
+        module.add_module(f"conv{i}", nn.Conv1d(c // 2, c, 3, stride=2, padding=1, bias=False))
+        module.add_module(f"bn{i}", nn.BatchNorm1d(c))
+    module.fc = nn.Linear(16, 5)
+    weights = random_weights(graph, seed=2)
+    state = {f"{n}.{p}": torch.from_numpy(a) for n, ps in weights.items() for p, a in ps.items()}
+    missing, unexpected = module.load_state_dict(state, strict=False)
+    assert unexpected == [] and all(k.endswith("num_batches_tracked") for k in missing)
+    module.eval()
+    x = np.random.default_rng(0).standard_normal((2, 1, 400)).astype(np.float32)
+    with torch.no_grad():
+        h = torch.from_numpy(x)
+        for i in range(3):
+            h = torch.relu(getattr(module, f"bn{i}")(getattr(module, f"conv{i}")(h)))
+        expected = module.fc(h.mean(dim=2)).numpy()
+    scale = max(1.0, float(np.abs(expected).max()))
+    for backend in ("torch", "keras", "onnx", "reference"):
+        (got,), _ = run_backend(backend, graph, weights, [x], ["fc"])
+        assert float(np.abs(got - expected).max()) <= CATALOG_TOLERANCE * scale, backend

@@ -154,6 +154,23 @@ padding = AttrType("'same'|'valid'|int|(h, w)|((t, b), (l, r))", _padding,
 """Padding as the builder accepts it; ops resolve 'same'/'valid' to explicit pairs."""
 
 
+def _padding1d(name: str, v: Any) -> Any:
+    if isinstance(v, str) and v in ("same", "valid"):
+        return v
+    if _is_int(v):
+        p = _int(name, v, 0)
+        return (p, p)
+    if isinstance(v, (tuple, list)) and len(v) == 2 and all(_is_int(x) for x in v):
+        return tuple(_int(name, x, 0) for x in v)
+    raise AttributeValueError(f"attribute '{name}' must be 'same', 'valid', an int or "
+                              "(left, right)", _short(v))
+
+
+padding1d = AttrType("'same'|'valid'|int|(left, right)", _padding1d,
+                     "str | int | tuple[int, int]")
+"""Padding of one axis; ops resolve 'same'/'valid' to an explicit (left, right) pair."""
+
+
 def _bool(name: str, v: Any) -> bool:
     if _scalar_kind(v) != "b":
         raise AttributeValueError(f"attribute '{name}' must be a bool", _short(v))

@@ -62,6 +62,8 @@ class Graph:
         """torch.clamp: max(x, min) then min(., max); either bound may be left out."""
     def concat(self, *inputs: Tensor | str, name: str | None = None, axis: int | None = ...) -> Tensor:
         """Concatenate along a logical axis (default the features), in input order."""
+    def conv1d(self, x: Tensor | str, /, out_channels: int, kernel: int = ..., *, name: str | None = None, stride: int = ..., padding: str | int | tuple[int, int] = ..., dilation: int = ..., groups: int = ..., bias: bool = ...) -> Tensor:
+        """1-D cross-correlation over a sequence (C, L) -> (out, L'), weight OIL (out, in/groups, k); PyTorch's Conv1d."""
     def conv2d(self, x: Tensor | str, /, out_channels: int, kernel: int | tuple[int, int] = ..., *, name: str | None = None, stride: int | tuple[int, int] = ..., padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]] = ..., dilation: int | tuple[int, int] = ..., groups: int = ..., bias: bool = ...) -> Tensor:
         """2-D cross-correlation, weight OIHW (out, in/groups, kh, kw)."""
     def conv_transpose2d(self, x: Tensor | str, /, out_channels: int, kernel: int | tuple[int, int] = ..., *, name: str | None = None, stride: int | tuple[int, int] = ..., padding: int | tuple[int, int] = ..., output_padding: int | tuple[int, int] = ..., dilation: int | tuple[int, int] = ..., groups: int = ..., bias: bool = ...) -> Tensor:

@@ -161,6 +161,13 @@ CASES.update({
     "upsample align corners": single("upsample", (3, 4, 5), size=(9, 7), mode="bilinear",
                                      align_corners=True),
     "upsample bilinear down": single("upsample", (3, 9, 8), size=(4, 3), mode="bilinear"),
+    "conv1d": single("conv1d", (3, 16), 4, 3),
+    "conv1d padded stride": single("conv1d", (3, 16), 4, 3, stride=2, padding=1),
+    "conv1d groups dilation stride": single("conv1d", (4, 17), 6, 3, stride=2, dilation=2,
+                                            groups=2, padding=(2, 1)),
+    "conv1d one output": single("conv1d", (1, 5), 2, 3, stride=3),
+    "conv1d depthwise same": single("conv1d", (4, 9), 4, 3, groups=4, padding="same",
+                                    bias=False),
 })
 
 # The ops above on the other layouts: element-wise at any rank, reductions and norms on

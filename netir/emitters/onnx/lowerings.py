@@ -382,4 +382,4 @@ _lower("stochastic_depth")(_same("Identity"))  # the identity at inference
 
 
 # Registered on import; kept apart for size.
-from netir.emitters.onnx import tokens, upsampling  # noqa: E402, F401, I001
+from netir.emitters.onnx import sequence, tokens, upsampling  # noqa: E402, F401, I001

@@ -200,4 +200,4 @@ _lower("from_tokens")(
 
 
 # Registered on import; kept apart for size.
-from netir.emitters.pytorch import upsampling  # noqa: E402, F401, I001
+from netir.emitters.pytorch import sequence, upsampling  # noqa: E402, F401, I001

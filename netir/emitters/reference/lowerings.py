@@ -313,4 +313,4 @@ def stochastic_depth(node, inputs, params, run):
 
 
 # Registered on import; kept apart for size.
-from netir.emitters.reference import activations, tokens, upsampling  # noqa: E402, F401, I001
+from netir.emitters.reference import activations, sequence, tokens, upsampling  # noqa: E402, F401, I001

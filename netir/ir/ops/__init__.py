@@ -12,12 +12,13 @@ from netir.ir.ops import (
     pool,
     reduce,
     regularization,
+    sequence,
     tokens,
     upsampling,
 )
 
 BUILTIN_OPS = (io.OPS + conv.OPS + dense.OPS + norm.OPS + activation.OPS + pool.OPS + merge.OPS
                + elementwise.OPS + reduce.OPS + channel.OPS + regularization.OPS
-               + upsampling.OPS + tokens.OPS)
+               + upsampling.OPS + tokens.OPS + sequence.OPS)
 
 __all__ = ["BUILTIN_OPS"]
