@@ -71,3 +71,20 @@ def test_conv1d_takes_sequences_only_and_names_bad_values():
         g.conv1d(g.input((3, 4)), 4, 3, dilation=3, name="wide")
     with pytest.raises(AttributeValueError, match="padding"):
         g.conv1d(g.input((3, 8)), 4, 3, padding=((1, 1), (1, 1)), name="pad")
+
+
+def test_keras_conv1d_exact_layer_saves_and_loads(tmp_path):
+    """Groups and a dilation with a stride use netir's Conv1DExact layer; it is
+    registered, so a saved model loads with its weights and gives the same numbers."""
+    keras = pytest.importorskip("keras")
+    from netir.emitters.keras3 import import_weights, to_keras
+
+    graph = single("conv1d", (4, 17), 6, 3, stride=2, dilation=2, groups=2)
+    model = to_keras(graph)
+    assert any(type(layer).__name__ == "Conv1DExact" for layer in model.layers)
+    import_weights(model, random_weights(graph, seed=1))
+    x = np.random.default_rng(0).standard_normal((2, 17, 4)).astype(np.float32)
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(x)),
+                                  keras.ops.convert_to_numpy(model(x)))
