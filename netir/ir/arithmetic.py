@@ -169,30 +169,33 @@ def nearest_source(size: int, out: int) -> np.ndarray:
     return np.minimum(np.floor(dst * scale).astype(np.int64), size - 1)
 
 
-def linear_source(size: int, out: int, align_corners: bool):
+def linear_source(size: int, out: int, align_corners: bool, dtype=np.float32):
     """``(lower, upper, weight)`` per output of a linear resize along one axis (PyTorch's
     ``interpolate``, no antialiasing): output ``dst`` is
     ``(1 − weight)·x[lower] + weight·x[upper]``.
 
     The source coordinate is ``dst · (size − 1)/(out − 1)`` with ``align_corners`` (0 for
     one output), otherwise half-pixel centres ``(dst + ½)·size/out − ½``, below 0 taken as
-    0; ``upper`` stays inside the input. The ratio, the coordinate (``a·b − ½`` rounded
-    once, as PyTorch's fused multiply-add) and the float32 weight are PyTorch's: at 300
-    outputs the float32 coordinate is 4e-6 off the real one, and the output shows it.
+    0; ``upper`` stays inside the input. The ratio, the coordinate and the weight are
+    computed in ``dtype`` as PyTorch computes them for that dtype (in float32 ``a·b − ½``
+    is rounded once, as its fused multiply-add): at 300 float32 outputs the coordinate
+    is 4e-6 off the real one, and the output shows it.
     """
-    f32 = np.float32
-    dst = np.arange(out, dtype=f32)
+    f = np.dtype(dtype).type
+    dst = np.arange(out, dtype=f)
     if out == size:
         index = np.arange(out)
-        return index, index, np.zeros(out, np.float32)
+        return index, index, np.zeros(out, f)
     if align_corners:
-        src = dst * (f32(size - 1) / f32(out - 1) if out > 1 else f32(0))
+        src = dst * (f(size - 1) / f(out - 1) if out > 1 else f(0))
+    elif f is np.float32:
+        scale = np.float64(f(size) / f(out))  # one rounding of a·b − ½ (fused)
+        src = np.maximum(f(scale * (dst + f(0.5)) - 0.5), f(0))
     else:
-        scale = np.float64(f32(size) / f32(out))  # one rounding of a·b − ½ (fused)
-        src = np.maximum(f32(scale * (dst + f32(0.5)) - 0.5), f32(0))
+        src = np.maximum((f(size) / f(out)) * (dst + f(0.5)) - f(0.5), f(0))
     lower = np.minimum(np.floor(src).astype(np.int64), size - 1)
     upper = np.minimum(lower + 1, size - 1)
-    return lower, upper, np.clip(src - lower.astype(f32), f32(0), f32(1))
+    return lower, upper, np.clip(src - lower.astype(f), f(0), f(1))
 
 
 def linear_matrix(size: int, out: int, align_corners: bool) -> np.ndarray:

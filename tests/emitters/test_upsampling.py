@@ -166,3 +166,21 @@ def test_onnx_uses_resize_where_exact_and_conv_transpose_with_explicit_pads():
     attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
     assert attrs["pads"] == [1, 1, 0, 0]  # output_padding 1 taken off the end padding 1
     assert not {"auto_pad", "output_shape", "output_padding"} & set(attrs)
+
+
+@pytest.mark.parametrize("align_corners", [False, True])
+def test_bilinear_and_transposed_convolution_train_alike_in_float64(align_corners):
+    """In float64 PyTorch computes the bilinear coordinate in float64: the IR's weights
+    follow the dtype (float32 weights parted Keras from torch by 2e-7 in training)."""
+    pytest.importorskip("keras")
+    from netir.training import training_agreement
+    from netir.training.agreement import TRAINING_TOLERANCE
+
+    g = netir.Graph("t")
+    x = g.conv2d(g.input((2, 5, 6)), 3, 3, padding=1)
+    x = g.upsample(x, size=(7, 13), mode="bilinear", align_corners=align_corners)
+    x = g.conv_transpose2d(x, 2, 3, stride=2, padding=1, output_padding=1)
+    g.dense(g.flatten(x), 3)
+    (report,) = training_agreement(g, steps=2, batch=8)
+    for quantity in (report.forward, report.gradients, report.weights, report.inference):
+        assert quantity <= TRAINING_TOLERANCE, report

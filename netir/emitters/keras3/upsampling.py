@@ -12,7 +12,6 @@ the IR's padding cropped afterwards, and everything else is written with ``keras
 from __future__ import annotations
 
 import keras
-import numpy as np
 from keras import layers, ops
 
 from netir.emitters.keras3.lowerings import _lower, _n
@@ -138,11 +137,12 @@ class Resize2D(keras.layers.Layer):
             if self.mode == "nearest":
                 x = ops.take(x, arithmetic.nearest_source(n, out), axis=axis)
                 continue
-            lower, upper, weight = arithmetic.linear_source(n, out, self.align_corners)
+            dtype = keras.backend.standardize_dtype(x.dtype)
+            lower, upper, weight = arithmetic.linear_source(n, out, self.align_corners, dtype)
             shape = [1, 1, 1, 1]
             shape[axis] = out
-            w1 = ops.reshape(ops.convert_to_tensor(weight, dtype=x.dtype), shape)
-            w0 = ops.reshape(ops.convert_to_tensor(np.float32(1) - weight, dtype=x.dtype), shape)
+            w1 = ops.convert_to_tensor(weight.reshape(shape), dtype=dtype)
+            w0 = ops.convert_to_tensor((1 - weight).reshape(shape), dtype=dtype)
             x = ops.take(x, lower, axis=axis) * w0 + ops.take(x, upper, axis=axis) * w1
         return x
 

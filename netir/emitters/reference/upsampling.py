@@ -47,10 +47,10 @@ def upsample(node, inputs, params, run):
         if a["mode"] == "nearest":
             x = np.take(x, arithmetic.nearest_source(size, out), axis=axis)
             continue
-        lower, upper, weight = arithmetic.linear_source(size, out, a["align_corners"])
+        lower, upper, weight = arithmetic.linear_source(size, out, a["align_corners"],
+                                                        x.dtype)
         shape = [1, 1, 1, 1]
         shape[axis] = out
-        w1 = weight.reshape(shape).astype(x.dtype)
-        w0 = (np.float32(1) - weight).reshape(shape).astype(x.dtype)
+        w1, w0 = weight.reshape(shape), (1 - weight).reshape(shape)
         x = np.take(x, lower, axis=axis) * w0 + np.take(x, upper, axis=axis) * w1
     return x
