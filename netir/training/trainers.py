@@ -177,14 +177,6 @@ def _size(t) -> int:
     return int(np.prod(t.shape))
 
 
-def _channels_last(a: np.ndarray) -> np.ndarray:
-    return np.transpose(a, (0, 2, 3, 1)) if a.ndim == 4 else a
-
-
-def _channels_first(a: np.ndarray) -> np.ndarray:
-    return np.transpose(a, (0, 3, 1, 2)) if a.ndim == 4 else a
-
-
 class KerasTrainer:
     """The emitted ``keras.Model`` in ``dtype``, trained with ``keras.optimizers.SGD``
     on the active Keras backend."""
@@ -215,20 +207,28 @@ class KerasTrainer:
                        "cross_entropy": lambda out, t: ops.sum(ops.sparse_categorical_crossentropy(
                            t, out, from_logits=True)) / out.shape[0]}
 
-    def _in(self, a: np.ndarray):
+    def _in(self, a: np.ndarray, layout: str):
+        """A batch in the logical order as Keras takes it (features last); class labels
+        as they are."""
+        from netir.emitters.keras3.layouts import to_keras
+
         a = np.asarray(a)
         if a.dtype.kind in "iu":
             return self.keras.ops.convert_to_tensor(a)
-        return self.keras.ops.convert_to_tensor(_channels_last(a), self.dtype)
+        return self.keras.ops.convert_to_tensor(to_keras(a, layout), self.dtype)
 
     def _out(self, t) -> np.ndarray:
-        return _channels_first(self.keras.ops.convert_to_numpy(t))
+        from netir.emitters.keras3.layouts import to_logical
+
+        return to_logical(self.keras.ops.convert_to_numpy(t), self.graph.outputs[0].layout)
 
     def forward(self, x: np.ndarray, training: bool) -> np.ndarray:
-        return self._out(self.model(self._in(x), training=training))
+        return self._out(self.model(self._in(x, self.graph.inputs[0].layout),
+                                    training=training))
 
     def _gradients(self, x, target, loss):
-        value, grads = self._grad(self.model, self._in(x), self._in(target),
+        value, grads = self._grad(self.model, self._in(x, self.graph.inputs[0].layout),
+                                  self._in(target, self.graph.outputs[0].layout),
                                   self.losses[loss])
         grads = [self.keras.ops.zeros(v.shape, v.dtype) if g is None else g
                  for g, v in zip(grads, self.model.trainable_variables)]
