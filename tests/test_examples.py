@@ -147,3 +147,43 @@ def test_audio_cnn_1d_agrees_everywhere_and_is_the_plain_pytorch_network():
     for backend in ("torch", "keras", "onnx", "reference"):
         (got,), _ = run_backend(backend, graph, weights, [x], ["fc"])
         assert float(np.abs(got - expected).max()) <= CATALOG_TOLERANCE * scale, backend
+
+
+def test_tiny_vit_agrees_everywhere_and_is_torchvisions_vision_transformer():
+    """torchvision's VisionTransformer forward, written out in functional PyTorch on
+    the graph's weights (keys as torchvision's state_dict), against every backend."""
+    torch = pytest.importorskip("torch")
+    functional = torch.nn.functional
+    graph = _example("tiny_vit")["tiny_vit"](image_size=8, patch_size=4, num_layers=2,
+                                             num_heads=2, hidden_dim=8, mlp_dim=12,
+                                             num_classes=3)
+    report = compare(graph, tolerance=CATALOG_TOLERANCE, seed=1)
+    assert report.passed, str(report)
+    assert {r.backend for r in report.results} >= {"torch", "keras", "reference"}
+    w = random_weights(graph, seed=2)
+    t = {f"{n}.{p}": torch.from_numpy(a) for n, ps in w.items() for p, a in ps.items()}
+    x = np.random.default_rng(0).standard_normal((2, 3, 8, 8)).astype(np.float32)
+    y = functional.conv2d(torch.from_numpy(x), t["conv_proj.weight"], t["conv_proj.bias"],
+                          stride=4)
+    y = y.reshape(2, 8, 4).permute(0, 2, 1)
+    y = torch.cat([t["class_token.weight"].expand(2, -1, -1), y], dim=1)
+    y = y + t["encoder.pos_embedding.weight"]
+    for i in range(2):
+        p = f"encoder.layers.encoder_layer_{i}"
+        h = functional.layer_norm(y, (8,), t[f"{p}.ln_1.weight"], t[f"{p}.ln_1.bias"], 1e-6)
+        h = functional.multi_head_attention_forward(
+            h.transpose(0, 1), h.transpose(0, 1), h.transpose(0, 1), 8, 2,
+            t[f"{p}.self_attention.in_proj_weight"], t[f"{p}.self_attention.in_proj_bias"],
+            None, None, False, 0.0, t[f"{p}.self_attention.out_proj.weight"],
+            t[f"{p}.self_attention.out_proj.bias"], training=False,
+            need_weights=False)[0].transpose(0, 1)
+        y = h + y
+        h = functional.layer_norm(y, (8,), t[f"{p}.ln_2.weight"], t[f"{p}.ln_2.bias"], 1e-6)
+        h = functional.linear(h, t[f"{p}.mlp.0.weight"], t[f"{p}.mlp.0.bias"])
+        h = functional.linear(functional.gelu(h), t[f"{p}.mlp.3.weight"], t[f"{p}.mlp.3.bias"])
+        y = y + h
+    y = functional.layer_norm(y, (8,), t["encoder.ln.weight"], t["encoder.ln.bias"], 1e-6)
+    expected = functional.linear(y[:, 0], t["heads.head.weight"], t["heads.head.bias"]).numpy()
+    for backend in ("torch", "keras", "onnx", "reference"):
+        (got,), _ = run_backend(backend, graph, w, [x], ["heads.head"])
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-5, err_msg=backend)

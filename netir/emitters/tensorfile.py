@@ -118,3 +118,18 @@ def normalise_weights(weights: Any) -> dict[str, dict[str, np.ndarray]]:
         if params:  # an empty entry carries nothing, on every backend alike
             out[node] = {p: as_float32(v, node, p) for p, v in params.items()}
     return out
+
+
+def regroup_weights(weights: Mapping, graph) -> dict[str, dict]:
+    """``weights`` grouped by the nodes of ``graph``: a parameter name may hold a dot
+    (attention's ``out_proj.weight``), so a file's key ``<node>.<param>`` split at its
+    last dot may name the wrong node; each key is matched to the (node, param) the graph
+    declares, and a key the graph does not declare is left as given."""
+    declared = {f"{node.name}.{p}": (node.name, p) for node in graph.nodes
+                for group in graph.param_shapes(node) for p in group}
+    out: dict[str, dict] = {}
+    for node, params in weights.items():
+        for param, value in params.items():
+            n, p = declared.get(f"{node}.{param}", (node, param))
+            out.setdefault(n, {})[p] = value
+    return out

@@ -269,3 +269,29 @@ def axes(name: str, v: Any) -> tuple[int, ...]:
 
 
 axes_type = AttrType("int|tuple[int, ...] >= 0, non-empty", axes, "int | tuple[int, ...]")
+
+
+def _target_shape(name: str, v: Any) -> tuple[int, ...]:
+    """A shape of rank 1 to 4 (batch excluded) whose one entry may be -1 (inferred)."""
+    if (not isinstance(v, (tuple, list)) or not 1 <= len(v) <= 4
+            or not all(_is_int(x) and (int(x) == -1 or 1 <= int(x) <= MAX_INT) for x in v)
+            or sum(int(x) == -1 for x in v) > 1):
+        raise AttributeValueError(f"attribute '{name}' must be a shape of rank 1 to 4, batch "
+                                  "excluded, with sizes >= 1 and at most one -1", _short(v))
+    return tuple(int(x) for x in v)
+
+
+target_shape = AttrType("tuple[int, ...] of rank 1-4, sizes >= 1, one may be -1", _target_shape,
+                        "tuple[int, ...]")
+
+
+def _permutation(name: str, v: Any) -> tuple[int, ...]:
+    """A reordering of the logical axes 0..n-1 (batch excluded), in the given order."""
+    if (not isinstance(v, (tuple, list)) or not all(_is_int(x) for x in v)
+            or sorted(int(x) for x in v) != list(range(len(v)))):
+        raise AttributeValueError(f"attribute '{name}' must be a permutation of the logical "
+                                  "axes 0..n-1 (batch excluded)", _short(v))
+    return tuple(int(x) for x in v)
+
+
+permutation = AttrType("a permutation of (0, ..., rank-1)", _permutation, "tuple[int, ...]")

@@ -69,7 +69,7 @@ class Graph:
     def conv_transpose2d(self, x: Tensor | str, /, out_channels: int, kernel: int | tuple[int, int] = ..., *, name: str | None = None, stride: int | tuple[int, int] = ..., padding: int | tuple[int, int] = ..., output_padding: int | tuple[int, int] = ..., dilation: int | tuple[int, int] = ..., groups: int = ..., bias: bool = ...) -> Tensor:
         """2-D transposed convolution (PyTorch's ConvTranspose2d), weight IOHW (in, out/groups, kh, kw); output (n−1)·s − 2p + d·(k−1) + output_padding + 1."""
     def dense(self, x: Tensor | str, /, units: int, *, name: str | None = None, bias: bool = ...) -> Tensor:
-        """y = x W^T + b on (features,); weight (out, in)."""
+        """y = x W^T + b on the feature axis of every position (features (C,); tokens; ConvNeXt's per-position Linear on a map); weight (out, in)."""
     def div(self, x0: Tensor | str, x1: Tensor | str, /, *, name: str | None = None, scalar: float | None = ...) -> Tensor:
         """a / b (true division), broadcast on the logical axes, or x / scalar."""
     def dropout(self, x: Tensor | str, /, rate: float = ..., *, name: str | None = None) -> Tensor:
@@ -100,10 +100,14 @@ class Graph:
         """Per sample and channel, normalise over the positions (L; H, W; D, H, W) by the mean and biased variance, then the optional per-channel affine (PyTorch's InstanceNorm1d/2d/3d, no running statistics)."""
     def layer_norm(self, x: Tensor | str, /, *, name: str | None = None, eps: float = ...) -> Tensor:
         """(x - mean) / sqrt(var + eps) * weight + bias over the feature axis of every position (biased variance); eps is stated, PyTorch's default 1e-5 (Keras' 1e-3)."""
+    def layer_scale(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
+        """x · gamma, one learned gamma per feature (ConvNeXt's layer_scale; torchvision initialises gamma to a small constant such as 1e-6)."""
     def leaky_relu(self, x: Tensor | str, /, negative_slope: float = ..., *, name: str | None = None) -> Tensor:
         """x where x > 0, else negative_slope · x."""
     def local_response_norm(self, x: Tensor | str, /, size: int, *, name: str | None = None, alpha: float = ..., beta: float = ..., k: float = ...) -> Tensor:
         """b = a / (k + alpha/n * sum of a^2 over n channels)^beta (PyTorch/ONNX)."""
+    def matmul(self, x0: Tensor | str, x1: Tensor | str, /, *, name: str | None = None) -> Tensor:
+        """a @ b over the last two logical axes (torch.matmul without broadcasting); the output keeps a's layout."""
     def max(self, x: Tensor | str, /, axes: int | tuple[int, ...], *, name: str | None = None, keepdims: bool = ...) -> Tensor:
         """The maximum over logical axes (batch excluded, in the layout's order)."""
     def max_pool2d(self, x: Tensor | str, /, kernel: int | tuple[int, int], stride: int | tuple[int, int] | None = ..., *, name: str | None = None, padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]] = ..., ceil_mode: bool = ...) -> Tensor:
@@ -118,12 +122,24 @@ class Graph:
         """x · tanh(softplus(x))."""
     def mul(self, x0: Tensor | str, x1: Tensor | str, /, *, name: str | None = None, scalar: float | None = ...) -> Tensor:
         """a · b, broadcast on the logical axes, or x · scalar."""
+    def multi_head_attention(self, x0: Tensor | str, x1: Tensor | str, x2: Tensor | str, /, num_heads: int = ..., *, name: str | None = None, bias: bool = ...) -> Tensor:
+        """PyTorch's nn.MultiheadAttention on tokens (T, D): one input attends to itself, two are (query, key = value), three (query, key, value); packed in_proj (3D, D)."""
+    def parameter(self, x: Tensor | str, /, shape: tuple[int, ...], *, name: str | None = None, layout: str | None = ...) -> Tensor:
+        """A learned tensor of the given shape and layout, the same for every sample: its input only gives the batch size (torchvision's class_token.expand(n, -1, -1))."""
+    def permute(self, x: Tensor | str, /, dims: tuple[int, ...], *, name: str | None = None) -> Tensor:
+        """Reorder the logical axes: output axis i is input axis dims[i] (batch excluded; torch's x.permute(0, *[d + 1 for d in dims])); the layout follows the letters."""
     def prelu(self, x: Tensor | str, /, num_parameters: int = ..., *, name: str | None = None) -> Tensor:
         """x where x > 0, else weight · x; one learned slope, or one per feature (the layout's feature axis; PyTorch's PReLU, weight (num_parameters,))."""
     def relu(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """max(x, 0)."""
     def relu6(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """min(max(x, 0), 6): hardtanh(0, 6), exact (MobileNetV2)."""
+    def reshape(self, x: Tensor | str, /, shape: tuple[int, ...], *, name: str | None = None, layout: str | None = ...) -> Tensor:
+        """The values in the logical (row-major) order, read into a new shape (batch excluded, one size may be -1) of the stated layout."""
+    def scaled_dot_product_attention(self, x0: Tensor | str, x1: Tensor | str, x2: Tensor | str, /, *, name: str | None = None, scale: float | None = ...) -> Tensor:
+        """softmax(q kᵀ · scale) v over the keys, scale 1/sqrt(depth of q) unless given (torch's F.scaled_dot_product_attention, no mask, no dropout)."""
+    def select(self, x: Tensor | str, /, axis: int, index: int, *, name: str | None = None) -> Tensor:
+        """x[index] along one logical axis, which goes (torch's x.select(axis + 1, index); ViT's class token is select(tokens, 0, 0)); a negative index counts from the end."""
     def sigmoid(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """1 / (1 + exp(-x))."""
     def silu(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
@@ -144,6 +160,8 @@ class Graph:
         """Hyperbolic tangent."""
     def to_tokens(self, x: Tensor | str, /, *, name: str | None = None) -> Tensor:
         """A map (C, H, W) as tokens (H*W, C), row-major over H then W (ViT's x.reshape(n, C, H*W).permute(0, 2, 1))."""
+    def transpose(self, x: Tensor | str, /, dim0: int, dim1: int, *, name: str | None = None) -> Tensor:
+        """Swap two logical axes (batch excluded; torch's x.transpose(dim0 + 1, dim1 + 1)); the layout follows the letters, as permute."""
     def upsample(self, x: Tensor | str, /, scale_factor: int | tuple[int, int] | None = ..., *, name: str | None = None, size: int | tuple[int, int] | None = ..., mode: str = ..., align_corners: bool = ...) -> Tensor:
         """Resize H and W as torch.nn.functional.interpolate (no antialiasing): nearest (source ⌊dst·in/out⌋) or bilinear (half-pixel centres, or align_corners)."""
     def zero_pad2d(self, x: Tensor | str, /, padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]], *, name: str | None = None) -> Tensor:

@@ -74,9 +74,11 @@ class Param:
     """One parameter of an op.
 
     ``layout`` names the axes of its neutral (PyTorch/ONNX) layout with letters (``OIHW``:
-    out, in, height, width; ``OI``: out, in; ``C``: channels), which is all a backend
-    needs to convert it; ``init`` draws random values; ``shape(attrs, input_shapes)``
-    gives its shape in that layout; ``present(attrs)`` says whether the node has it.
+    out, in, height, width; ``OI``: out, in; ``C``: channels), or ``S`` for the
+    logical axes of a tensor (``1S`` with a leading batch axis of 1), which is all a
+    backend needs to convert it; ``init`` draws random values; ``shape(attrs,
+    input_shapes)`` gives its shape in that layout; ``present(attrs)`` says whether the
+    node has it.
     """
 
     name: str

@@ -51,16 +51,23 @@ def _output_shape(spec: OpSpec, attrs: dict[str, Any], shapes) -> tuple[int, ...
 
 
 def _fits(spec: OpSpec, shapes) -> bool:
+    """Whether the op takes ``shapes``; a list shorter than the op's least arity is
+    judged completed by its last shape repeated (attention's key as its own value)."""
+    shapes = [*shapes, *shapes[-1:] * (spec.arity_range[0] - len(shapes))]
     return all(spec.accepts(s.layout) for s in shapes) and _output_shape(spec, {}, shapes)
 
 
-def _inputs(draw, spec: OpSpec, pool: list[Tensor], first: Tensor) -> list[Tensor]:
+def _inputs(draw, spec: OpSpec, pool: list[Tensor], first: Tensor) -> list[Tensor] | None:
+    """``first`` and partners the op's shape rule accepts with it; None when the pool
+    holds too few (a matmul whose first input has no tensor of a matching size)."""
     lo, hi = spec.arity_range
     inputs = [first]
     want = draw(st.integers(lo, min(hi if hi is not None else MAX_FAN_IN, MAX_FAN_IN)))
     while len(inputs) < want:
         shapes = [t.node.type for t in inputs]
         partners = [t for t in pool if _fits(spec, [*shapes, t.node.type])]
+        if not partners:
+            return inputs if len(inputs) >= lo else None
         inputs.append(draw(st.sampled_from(partners)))
     return inputs
 
@@ -92,6 +99,8 @@ def drawn_graphs(draw, max_nodes: int = 10, max_inputs: int = 2, chain: bool = F
         first = draw(st.sampled_from(candidates))
         spec = draw(st.sampled_from([s for s in ops if s.accepts(first.layout)]))
         inputs = _inputs(draw, spec, pool, first)
+        if inputs is None:
+            continue
         shapes = [t.node.type for t in inputs]
         attrs = _attrs(draw, spec, shapes)
         out = _output_shape(spec, attrs, shapes)

@@ -71,13 +71,16 @@ class TorchTrainer:
 
     def gradients(self, x: np.ndarray, target: np.ndarray,
                   loss: str = "mse") -> Weights:
+        from netir.emitters.pytorch.emit import weight_keys
+
         self.model.zero_grad(set_to_none=True)
         value = self._loss(x, target, loss)
         if value.requires_grad:  # a graph without parameters has nothing to differentiate
             value.backward()
         out: Weights = {}
+        keys = weight_keys(self.model)
         for key, p in self.model.named_parameters():
-            node, _, param = key.rpartition(".")
+            node, param = keys.get(key) or key.rpartition(".")[::2]
             g = p.grad if p.grad is not None else self.torch.zeros_like(p)
             out.setdefault(node, {})[param] = g.detach().numpy().copy()
         return out

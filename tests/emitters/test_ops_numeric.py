@@ -216,6 +216,50 @@ def _flatten_dense():
 CASES["flatten then dense"] = _flatten_dense()
 
 
+def _three(op, shapes, **attrs):
+    g = netir.Graph(op)
+    ins = [g.input(s, name=n, layout="TC") for n, s in zip("qkv", shapes)]
+    getattr(g, op)(*ins, name="y", **attrs)
+    return g
+
+
+def _reshaped(shape, target, layout):
+    g = netir.Graph("reshape")
+    g.reshape(g.input(shape, name="x"), target, layout=layout, name="y")
+    return g
+
+
+def _parameter(shape, layout):
+    g = netir.Graph("parameter")
+    g.parameter(g.input((3, 4), name="x"), shape, layout=layout, name="y")
+    return g
+
+
+# The transformer vocabulary (tests/emitters/test_transformer_ops.py holds the functional
+# PyTorch expressions)
+CASES.update({
+    "dense on a map": single("dense", (6, 3, 4), 5),
+    "dense on tokens": single("dense", (5, 6), 4, layout="TC"),
+    "reshape map to tokens": _reshaped((4, 3, 2), (6, -1), "TC"),
+    "reshape sequence": single("reshape", (4, 6), (2, 3, 4)),
+    "permute volume": single("permute", (2, 3, 4, 5), (0, 3, 1, 2)),
+    "transpose tokens": single("transpose", (5, 4), 0, 1, layout="TC"),
+    "transpose map": single("transpose", (3, 4, 5), 1, 2),
+    "select class token": single("select", (5, 4), 0, 0, layout="TC"),
+    "select map column": single("select", (3, 4, 5), 2, -1),
+    "parameter tokens": _parameter((2, 4), "TC"),
+    "parameter map": _parameter((3, 2, 2), None),
+    "layer scale map": single("layer_scale", (4, 3, 3)),
+    "layer scale tokens": single("layer_scale", (5, 4), layout="TC"),
+    "matmul tokens": binary("matmul", (5, 4), (4, 3), layout="TC"),
+    "matmul maps": binary("matmul", (2, 5, 4), (2, 4, 3)),
+    "attention": _three("scaled_dot_product_attention", [(5, 4), (6, 4), (6, 3)]),
+    "multi-head attention": single("multi_head_attention", (5, 8), 2, layout="TC"),
+    "multi-head cross-attention": _three("multi_head_attention", [(5, 8), (3, 8)],
+                                         num_heads=4, bias=False),
+})
+
+
 def test_every_op_is_covered():
     used = {n.op for g in CASES.values() for n in g.nodes}
     assert used == set(list_ops())

@@ -89,7 +89,7 @@ def test_outputs_default_to_sinks_and_can_be_set():
     (lambda g, x: g.conv2d(x, 4, 9), ShapeError, ["9×9", "8×8"]),
     (lambda g, x: g.conv2d(x, 6, groups=3), ShapeError, ["groups=3", "in_channels=4"]),
     (lambda g, x: g.conv2d(x, 6, groups=4), ShapeError, ["out_channels=6"]),
-    (lambda g, x: g.dense(x, 10), ShapeError, ["rank 1", "(4, 8, 8)"]),
+    (lambda g, x: g.from_tokens(x, 2, 2), ShapeError, ["rank 2", "(4, 8, 8)"]),
     (lambda g, x: g.max_pool2d(x, 2, padding=2), ShapeError, ["smaller than the kernel"]),
     (lambda g, x: g.softmax(g.flatten(x), axis=1), ShapeError, ["axis=1"]),
 ])

@@ -331,4 +331,4 @@ def _stochastic_depth(node, graph, inputs):
 
 
 # Registered on import; kept apart for size.
-from netir.emitters.keras3 import sequence, tokens, upsampling  # noqa: E402, F401, I001
+from netir.emitters.keras3 import sequence, tokens, transformer, upsampling  # noqa: E402, F401, I001

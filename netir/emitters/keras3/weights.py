@@ -12,7 +12,7 @@ import keras
 import numpy as np
 
 from netir.emitters.keras3.names import node_name
-from netir.emitters.tensorfile import normalise_weights
+from netir.emitters.tensorfile import normalise_weights, regroup_weights
 from netir.ir.errors import NetIRError, WeightsError
 from netir.ir.params import COUNTER, Param
 
@@ -51,6 +51,8 @@ def _declared(graph, layer) -> tuple[str, list[Param]]:
                          layer.name, node=name, op="weights")
     node = graph[name]
     params = [p for p in node.spec.parameters if p.role != COUNTER and p.present(node.attrs)]
+    if hasattr(layer, "netir_import"):  # the layer converts its own variables
+        return name, params
     if len(params) != len(layer.weights):
         raise NetIRError(f"the layer holds {len(layer.weights)} variables but the op "
                          f"declares {[p.name for p in params]}", type(layer).__name__,
@@ -66,6 +68,9 @@ def export_weights(model: keras.Model) -> dict[str, dict]:
         if not layer.weights:
             continue
         name, params = _declared(graph, layer)
+        if hasattr(layer, "netir_export"):
+            out[name] = layer.netir_export()
+            continue
         out[name] = {p.name: np.ascontiguousarray(
             to_neutral_layout(keras.ops.convert_to_numpy(v), p.layout))
             for p, v in zip(params, layer.weights)}
@@ -79,7 +84,7 @@ def import_weights(model: keras.Model, weights: dict[str, dict]) -> None:
     accepted and ignored, as the PyTorch side keeps such modules unused. Raises
     WeightsError naming the tensor, or for a dtype outside the float32 policy."""
     graph = _graph(model)
-    weights = normalise_weights(weights)
+    weights = regroup_weights(normalise_weights(weights), graph)
     seen = set()
     for layer in model.layers:
         if not layer.weights:
@@ -89,6 +94,9 @@ def import_weights(model: keras.Model, weights: dict[str, dict]) -> None:
             raise WeightsError("weights lack this layer", layer.name, node=name, op="weights")
         seen.add(name)
         given = weights[name]
+        if hasattr(layer, "netir_import"):
+            _import_own(layer, name, params, given)
+            continue
         for p, v in zip(params, layer.weights):
             if p.name not in given:
                 raise WeightsError(f"weights lack '{p.name}'", sorted(given), node=name,
@@ -111,3 +119,18 @@ def import_weights(model: keras.Model, weights: dict[str, dict]) -> None:
     if extra:
         raise WeightsError("the model has no layer of this name", extra[0], node=extra[0],
                            op="weights")
+
+
+def _import_own(layer, name: str, params: list[Param], given: dict) -> None:
+    """A layer that converts its own variables (``netir_import``), after the same
+    strict checks on the parameter names as every other layer."""
+    declared = [p.name for p in params]
+    missing = [p for p in declared if p not in given]
+    if missing:
+        raise WeightsError(f"weights lack '{missing[0]}'", sorted(given), node=name,
+                           op="weights")
+    unused = sorted(set(given) - set(declared))
+    if unused:
+        raise WeightsError("the model has no such parameter", unused[0], node=name,
+                           op="weights")
+    layer.netir_import(given)

@@ -8,6 +8,7 @@ the initializers are exactly the weights. The batch dimension is the symbolic ``
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,12 +19,13 @@ from netir.emitters.onnx.lowerings import LOWERINGS
 from netir.emitters.onnx.protos import (
     BATCH,
     BUFFER_DOC,
+    PARAMETERS_KEY,
     TRAINABLE_DOC,
     param,
     set_float_tensor,
 )
 from netir.emitters.registry import prepare
-from netir.emitters.tensorfile import normalise_weights
+from netir.emitters.tensorfile import normalise_weights, regroup_weights
 from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
 from netir.ir.node import Node
@@ -75,7 +77,7 @@ def to_onnx(graph: Graph, outputs: Sequence[str] | None = None, *,
         from netir.emitters.weights import random_weights
 
         weights = random_weights(graph)
-    weights = normalise_weights(weights)
+    weights = regroup_weights(normalise_weights(weights), graph)
     model = onnx.ModelProto()
     for node in graph.nodes:
         for proto in LOWERINGS.lookup(node)(node, graph, list(node.inputs)):
@@ -89,6 +91,10 @@ def to_onnx(graph: Graph, outputs: Sequence[str] | None = None, *,
     model.ir_version = IR_VERSION
     model.opset_import.append(helper.make_opsetid("", opset))
     model.producer_name, model.producer_version = "netir", _version()
+    dotted = {param(n, p): [n.name, p] for n in graph.nodes
+              for group in graph.param_shapes(n) for p in group if "." in p}
+    if dotted:  # a parameter name with a dot (out_proj.weight): which node holds it
+        helper.set_model_props(model, {PARAMETERS_KEY: json.dumps(dotted, sort_keys=True)})
     return model
 
 

@@ -65,9 +65,27 @@ def _zero_pad(node, graph, inputs):
 
 @_lower("dense")
 def _dense(node, graph, inputs):
-    """Gemm with ``transB``: the neutral weight is (out, in)."""
+    """Gemm with ``transB`` on features (the neutral weight is (out, in)); at other
+    layouts ``MatMul`` by the transposed weight on the features moved last."""
     bias = [param(node, "bias")] if node.attrs["bias"] else []
-    return [op("Gemm", [inputs[0], param(node, "weight"), *bias], node.name, transB=1)]
+    if len(node.shape) == 1:
+        return [op("Gemm", [inputs[0], param(node, "weight"), *bias], node.name, transB=1)]
+    name, rank = node.name, len(node.shape) + 1
+    axis = node.layout.index("C") + 1
+    last = [0, *(i for i in range(1, rank) if i != axis), axis]
+    x, protos = inputs[0], [op("Transpose", [param(node, "weight")], f"{name}/weight_t",
+                               perm=[1, 0])]
+    if axis != rank - 1:
+        protos.append(op("Transpose", [x], f"{name}/features_last", perm=last))
+        x = f"{name}/features_last"
+    out = name if axis == rank - 1 else f"{name}/out"
+    product = f"{name}/product" if bias else out
+    protos.append(op("MatMul", [x, f"{name}/weight_t"], product))
+    if bias:
+        protos.append(op("Add", [product, *bias], out))
+    if axis != rank - 1:
+        protos.append(op("Transpose", [out], name, perm=[last.index(i) for i in range(rank)]))
+    return protos
 
 
 @_lower("batch_norm")
@@ -382,4 +400,4 @@ _lower("stochastic_depth")(_same("Identity"))  # the identity at inference
 
 
 # Registered on import; kept apart for size.
-from netir.emitters.onnx import sequence, tokens, upsampling  # noqa: E402, F401, I001
+from netir.emitters.onnx import sequence, tokens, transformer, upsampling  # noqa: E402, F401, I001

@@ -20,6 +20,8 @@ from netir.ir.node import Node
 BATCH = "batch"
 # How an initializer says what it is; count_params reads it back.
 TRAINABLE_DOC, BUFFER_DOC = "netir trainable parameter", "netir buffer"
+#: Model metadata naming the (node, param) of initializers whose param name holds a dot.
+PARAMETERS_KEY = "netir.parameters"
 
 
 def op(op_type: str, inputs: Sequence[str], name: str, **attrs: Any) -> onnx.NodeProto:

@@ -6,13 +6,19 @@ moving weights is renaming only.
 
 from __future__ import annotations
 
+import json
 from math import prod
 
 import numpy as np
 import onnx
 from onnx import numpy_helper
 
-from netir.emitters.onnx.protos import BUFFER_DOC, TRAINABLE_DOC, set_float_tensor
+from netir.emitters.onnx.protos import (
+    BUFFER_DOC,
+    PARAMETERS_KEY,
+    TRAINABLE_DOC,
+    set_float_tensor,
+)
 from netir.emitters.tensorfile import normalise_weights
 from netir.ir.errors import WeightsError
 
@@ -20,10 +26,13 @@ Weights = dict[str, dict[str, np.ndarray]]
 
 
 def export_weights(model: onnx.ModelProto) -> Weights:
-    """``{node: {param: array}}`` from the model's initializers (external data loaded)."""
+    """``{node: {param: array}}`` from the model's initializers (external data loaded);
+    a parameter name with a dot is split as the model's metadata records."""
+    recorded = {p.key: p.value for p in model.metadata_props}.get(PARAMETERS_KEY)
+    dotted = json.loads(recorded) if recorded else {}
     out: Weights = {}
     for tensor in model.graph.initializer:
-        node, _, param = tensor.name.rpartition(".")
+        node, param = dotted.get(tensor.name) or tensor.name.rpartition(".")[::2]
         out.setdefault(node, {})[param] = numpy_helper.to_array(tensor).copy()
     return out
 

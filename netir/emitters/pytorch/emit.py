@@ -10,7 +10,7 @@ import torch
 import torch.fx as fx
 from torch import nn
 
-from netir.emitters.pytorch.lowerings import LOWERINGS, PLACEHOLDER
+from netir.emitters.pytorch.lowerings import LOWERINGS, PLACEHOLDER, BareParameter
 from netir.emitters.pytorch.modules import (
     ExactNames,
     Scope,
@@ -26,13 +26,19 @@ class NetirGraphModule(ExactNames, fx.GraphModule):
     """The emitted model: an fx.GraphModule whose children may have any node name."""
 
 
-def _place(root: Scope, path: str, module: nn.Module) -> None:
+def _parent(root: Scope, path: str) -> tuple[nn.Module, str]:
+    """The scope that holds ``path`` (created as needed) and the last segment."""
     *scopes, leaf = path.split(".")
     parent = root
     for s in scopes:
         if s not in parent._modules:
             parent.add_module(s, Scope())
         parent = parent._modules[s]
+    return parent, leaf
+
+
+def _place(root: Scope, path: str, module: nn.Module) -> None:
+    parent, leaf = _parent(root, path)
     parent.add_module(leaf, module)
 
 
@@ -99,12 +105,20 @@ def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
     fxg = fx.Graph()
     env: dict[str, fx.Node] = {}
     lowered_by_name: dict[str, nn.Module] = {}
+    bare: list[str] = []
     arguments = iter(_argument_names(graph))
     for node in graph.nodes:
         inputs = [env[i] for i in node.inputs]
         lowered = LOWERINGS.lookup(node)(node, graph, inputs)
         if lowered is PLACEHOLDER:
             env[node.name] = fxg.placeholder(next(arguments))
+            continue
+        if isinstance(lowered, BareParameter):  # the node's path holds the tensor itself
+            parent, leaf = _parent(root, node.name)
+            parent.register_parameter(leaf, nn.Parameter(torch.zeros(lowered.shape)))
+            held = fxg.get_attr(_target(node.name))
+            env[node.name] = fxg.call_function(lowered.function, (held, *inputs))
+            bare.append(node.name)
             continue
         lowered_by_name[node.name] = lowered
         _place(root, node.name, lowered)
@@ -123,6 +137,7 @@ def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
     module.netir_graph = graph
     if memory_format != "contiguous":
         module.to(memory_format=_MEMORY_FORMATS[memory_format])
+    module.netir_bare = frozenset(bare)
     if weights is not None:
         import_weights(module, weights)
     return module.eval()
@@ -171,26 +186,33 @@ def _class_name(name: str) -> str:
     return cleaned if cleaned.isidentifier() else "NetirModel"
 
 
-def _weight_keys(model: nn.Module) -> list[str]:
-    """``<node>.<param>`` of every neutral weight: the parameters the graph's op specs
-    declare (counters such as ``num_batches_tracked`` are not weights); for a module
-    not emitted by netir, its floating-point state."""
+def weight_keys(model: nn.Module) -> dict[str, tuple[str, str]]:
+    """``{state_dict key: (node, param)}`` of every neutral weight: the parameters the
+    graph's op specs declare (counters such as ``num_batches_tracked`` are not
+    weights), keyed ``<node>.<param>`` or, for a bare parameter, the node name; for a
+    module not emitted by netir, its floating-point state split at the last dot."""
     graph = getattr(model, "netir_graph", None)
     if graph is None:
-        return [k for k, v in model.state_dict().items() if v.is_floating_point()]
-    keys = []
+        return {k: _split(k) for k, v in model.state_dict().items() if v.is_floating_point()}
+    bare = getattr(model, "netir_bare", frozenset())
+    keys = {}
     for node in graph.nodes:
         trainable, buffers = graph.param_shapes(node)
-        keys += [f"{node.name}.{p}" for p in (*trainable, *buffers)]
+        for p in (*trainable, *buffers):
+            keys[node.name if node.name in bare else f"{node.name}.{p}"] = (node.name, p)
     return keys
+
+
+def _split(key: str) -> tuple[str, str]:
+    node, _, param = key.rpartition(".")
+    return node, param
 
 
 def export_weights(model: nn.Module) -> dict[str, dict]:
     """``{node: {param: numpy array}}`` from a module's state_dict (neutral = torch layout)."""
     state = model.state_dict()
     out: dict[str, dict] = {}
-    for key in _weight_keys(model):
-        node, _, param = key.rpartition(".")
+    for key, (node, param) in weight_keys(model).items():
         out.setdefault(node, {})[param] = state[key].detach().cpu().numpy().copy()
     return out
 
@@ -205,19 +227,22 @@ def import_weights(model: nn.Module, weights: dict[str, dict]) -> None:
     from netir.ir.errors import WeightsError
 
     weights = normalise_weights(weights)
-    state = {f"{n}.{p}": torch.from_numpy(v) for n, ps in weights.items() for p, v in ps.items()}
+    keys = weight_keys(model)
+    by_pair = {f"{n}.{p}": key for key, (n, p) in keys.items()}
+    state = {by_pair.get(f"{n}.{p}", f"{n}.{p}"): torch.from_numpy(v)
+             for n, ps in weights.items() for p, v in ps.items()}
     own = model.state_dict()
     for key, value in state.items():
-        node, _, param = key.rpartition(".")
+        node, param = keys.get(key, _split(key))
         if key not in own:
             raise WeightsError("the model has no such parameter", param, node=node, op="weights")
         if tuple(own[key].shape) != tuple(value.shape):
             raise WeightsError(f"shape of '{param}' differs from the model's "
                                f"{tuple(own[key].shape)}", tuple(value.shape), node=node,
                                op="weights")
-    missing = [k for k in _weight_keys(model) if k not in state]
+    missing = [k for k in keys if k not in state]
     if missing:
-        node, _, param = missing[0].rpartition(".")
+        node, param = keys[missing[0]]
         raise WeightsError("weights lack a parameter the model has", f"{len(missing)} missing, "
                            f"first {param!r}", node=node, op="weights")
     model.load_state_dict(state, strict=False)

@@ -18,6 +18,17 @@ from netir.ir.ops.channel import slice_indices
 from netir.ir.ops.merge import concat_axis
 
 PLACEHOLDER = object()  # marks a graph input
+
+
+class BareParameter:
+    """What a lowering returns for an op whose weight PyTorch holds as a bare
+    ``nn.Parameter`` at the node's path (torchvision's ``class_token``, ConvNeXt's
+    ``layer_scale``), so that the state_dict key is the node name itself: the
+    parameter's ``shape`` and ``function(parameter, *inputs)``, which the emitter calls."""
+
+    def __init__(self, shape: tuple[int, ...], function) -> None:
+        self.shape, self.function = tuple(shape), function
+
 LOWERINGS = Lowerings("torch")
 _lower = LOWERINGS.register
 
@@ -53,7 +64,10 @@ def _conv2d(node, graph, inputs):
 
 @_lower("dense")
 def _dense(node, graph, inputs):
-    return nn.Linear(graph.input_shapes(node)[0][0], node.attrs["units"], bias=node.attrs["bias"])
+    """nn.Linear on the last axis; features first, a subclass that moves them there."""
+    shape = graph.input_shapes(node)[0]
+    cls = nn.Linear if shape.feature_axis == len(shape) - 1 else T.FeatureLinear
+    return cls(shape.features, node.attrs["units"], bias=node.attrs["bias"])
 
 
 @_lower("batch_norm")
@@ -200,4 +214,4 @@ _lower("from_tokens")(
 
 
 # Registered on import; kept apart for size.
-from netir.emitters.pytorch import sequence, upsampling  # noqa: E402, F401, I001
+from netir.emitters.pytorch import sequence, transformer, upsampling  # noqa: E402, F401, I001

@@ -39,3 +39,12 @@ class FeaturePReLU(nn.PReLU):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return super().forward(x.movedim(-1, 1)).movedim(1, -1)
+
+
+class FeatureLinear(nn.Linear):
+    """``nn.Linear`` on the features of a features-first tensor (N, C, ...): ConvNeXt's
+    per-position Linear, the features moved last and back (torchvision permutes the
+    same way); parameters stay ``weight`` (out, in) and ``bias``."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return super().forward(x.movedim(1, -1)).movedim(-1, 1)

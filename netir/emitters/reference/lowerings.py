@@ -69,9 +69,11 @@ def zero_pad2d(node, inputs, params, run):
 
 @_lower("dense")
 def dense(node, inputs, params, run):
-    """``y = x W^T + b``, weight ``(out, in)``."""
-    y = inputs[0] @ params["weight"].T
-    return y + params["bias"] if "bias" in params else y
+    """``y = x W^T + b`` on the feature axis of every position, weight ``(out, in)``."""
+    axis = node.layout.index("C") + 1  # the layout is the input's
+    y = np.moveaxis(inputs[0], axis, -1) @ params["weight"].T
+    y = y + params["bias"] if "bias" in params else y
+    return np.moveaxis(y, -1, axis)
 
 
 @_lower("flatten")
@@ -313,4 +315,10 @@ def stochastic_depth(node, inputs, params, run):
 
 
 # Registered on import; kept apart for size.
-from netir.emitters.reference import activations, sequence, tokens, upsampling  # noqa: E402, F401, I001
+from netir.emitters.reference import (  # noqa: E402, F401, I001
+    activations,
+    sequence,
+    tokens,
+    transformer,
+    upsampling,
+)

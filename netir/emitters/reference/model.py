@@ -131,6 +131,9 @@ def export_weights(model: ReferenceModel) -> Weights:
 def import_weights(model: ReferenceModel, weights: Weights) -> None:
     """Set the model's weights from the neutral layout, cast to its dtype (strict: every
     parameter and buffer of the graph, exact shapes, nothing extra)."""
+    from netir.emitters.tensorfile import regroup_weights
+
+    weights = regroup_weights(weights, model.graph)
     new: Weights = {}
     for node in model.graph.nodes:
         trainable, buffers = model.graph.param_shapes(node)
