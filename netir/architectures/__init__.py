@@ -2,6 +2,7 @@
 
 from netir.architectures import (  # noqa: F401  (register)
     alexnet,
+    convnext,
     densenet,
     efficientnet,
     inception,

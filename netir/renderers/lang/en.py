@@ -113,6 +113,9 @@ FAMILY = {
                      "squeeze-excitation and SiLU, scaled in depth, width and resolution "
                      "together; V2 puts plain (fused) convolutions in the early stages to "
                      "train faster."),
+    "ConvNeXt": ("A ResNet modernised with the habits of vision transformers: a 4×4 patchify "
+                 "stem, depthwise 7×7 convolutions, an inverted-bottleneck MLP with GELU, "
+                 "layer norm, a learned layer scale and separate downsampling layers."),
 }
 
 VARIANT = {
@@ -198,4 +201,8 @@ VARIANT = {
                       "squeeze-excitation."),
     "regnet_y_128gf": ("About 128 G multiply-adds: 27 blocks, group width 264, "
                        "squeeze-excitation; torchvision has no ImageNet-1K-only weights for it."),
+    "convnext_tiny": "Widths 96 to 768, blocks 3-3-9-3 (18).",
+    "convnext_small": "Widths 96 to 768, blocks 3-3-27-3 (36): Tiny with a deeper third stage.",
+    "convnext_base": "Widths 128 to 1024, blocks 3-3-27-3 (36).",
+    "convnext_large": "Widths 192 to 1536, blocks 3-3-27-3 (36): the largest of the family.",
 }
