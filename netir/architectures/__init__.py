@@ -17,6 +17,7 @@ from netir.architectures import (  # noqa: F401  (register)
     tutorial_plain,
     tutorial_resnet,
     vgg,
+    vit,
 )
 from netir.architectures.registry import (
     Accuracy,

@@ -24,7 +24,8 @@ LINEAGE = ["lenet5", "alexnet", "alexnet_2012", "vgg11", "vgg13", "vgg16", "vgg1
            "efficientnet_b7", "efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l",
            "regnet_y_400mf", "regnet_y_800mf", "regnet_y_1_6gf", "regnet_y_3_2gf", "regnet_y_8gf",
            "regnet_y_16gf", "regnet_y_32gf", "regnet_y_128gf", "convnext_tiny",
-           "convnext_small", "convnext_base", "convnext_large"]
+           "convnext_small", "convnext_base", "convnext_large", "vit_b_16",
+           "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14"]
 # DESIGN.md's table, for the entries torchvision does not have
 DESIGN = {"lenet5": (61_706, 416_520), "alexnet_2012": (60_965_224, 0.724e9)}
 
@@ -44,7 +45,11 @@ def test_counts_match_reference(name, torchvision_reference):
         ref = torchvision_reference[name]
         assert trainable == ref["trainable_params"]
         assert buffers == ref["float_buffers"]
-        assert g.count_macs() == ref["macs"]
+        # FlopCounterMode counts nothing for nn.MultiheadAttention at inference (its fused
+        # kernel has no rule; test_transformer_families.py shows it): the reference is the
+        # network's MACs less its attention's
+        uncounted = sum(g.node_macs(n) for n in g.nodes if n.op == "multi_head_attention")
+        assert g.count_macs() - uncounted == ref["macs"]
         assert [1, *g.outputs[0].shape] == ref["output_shape"]
     else:
         params, macs = DESIGN[name]

@@ -10,9 +10,12 @@ rows in that order), ``in_proj_bias`` ``(3D,)``, ``out_proj.weight`` ``(D, D)`` 
 scores are scaled by ``1/sqrt(D/H)`` and softmaxed over the keys; the heads are
 concatenated in order before ``out_proj``.
 
-MACs count every matrix product, as torchvision's FlopCounterMode does for attention:
-``matmul`` M·K·N per matrix; attention Tq·Tk·(D + Dv); multi-head attention adds its
-projections ((Tq + 2·Tk)·D² + Tq·D²).
+MACs count every matrix product, as torchvision's FlopCounterMode does for matmuls and
+attention: ``matmul`` M·K·N per matrix; attention Tq·Tk·(D + Dv); multi-head attention
+adds its projections ((Tq + 2·Tk)·D² + Tq·D²), what the counter gives for those parts
+written out. On ``nn.MultiheadAttention`` itself at inference the counter sees one fused
+kernel (``aten._native_multi_head_attention``) with no rule and counts nothing, so
+torchvision's ViT figures are these MACs less every layer's attention.
 """
 
 from __future__ import annotations

@@ -116,6 +116,9 @@ FAMILY = {
     "ConvNeXt": ("A ResNet modernised with the habits of vision transformers: a 4×4 patchify "
                  "stem, depthwise 7×7 convolutions, an inverted-bottleneck MLP with GELU, "
                  "layer norm, a learned layer scale and separate downsampling layers."),
+    "ViT": ("Patches as tokens: the image is cut into square patches, each linearly embedded, "
+            "and a plain transformer encoder with a learned class token and position "
+            "embedding classifies them; it needs large pre-training data to beat CNNs."),
 }
 
 VARIANT = {
@@ -205,4 +208,10 @@ VARIANT = {
     "convnext_small": "Widths 96 to 768, blocks 3-3-27-3 (36): Tiny with a deeper third stage.",
     "convnext_base": "Widths 128 to 1024, blocks 3-3-27-3 (36).",
     "convnext_large": "Widths 192 to 1536, blocks 3-3-27-3 (36): the largest of the family.",
+    "vit_b_16": "Base: 16×16 patches, 12 layers of 12 heads, width 768, MLP 3072.",
+    "vit_b_32": "Base with 32×32 patches: a quarter of the tokens, about a quarter of the work.",
+    "vit_l_16": "Large: 16×16 patches, 24 layers of 16 heads, width 1024, MLP 4096.",
+    "vit_l_32": "Large with 32×32 patches.",
+    "vit_h_14": ("Huge: 14×14 patches, 32 layers of 16 heads, width 1280, MLP 5120; "
+                 "torchvision's weights for it are trained at 518×518."),
 }
