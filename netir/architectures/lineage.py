@@ -19,6 +19,30 @@ class LineageGroup:
     names: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class NotYet:
+    """A family of torchvision's classification models that the catalog cannot express
+    yet, and the ops it waits for."""
+
+    family: str
+    year: int
+    introduced: str
+    names: tuple[str, ...]
+    missing: str
+
+
+NOT_YET = (
+    NotYet("Swin Transformer", 2021,
+           "Attention inside local windows that shift by half a window from one block to the "
+           "next, with a learned relative position bias per head: linear cost in the image "
+           "size and a hierarchy of stages like a CNN.",
+           ("swin_t", "swin_s", "swin_b", "swin_v2_t", "swin_v2_s", "swin_v2_b"),
+           "a cyclic shift (`roll`), a gather of the relative-position-bias table by a "
+           "constant index, and attention with an additive bias and mask input (V2 also "
+           "needs cosine attention with a learned temperature and a log-spaced position MLP)"),
+)
+
+
 def lineage_groups(pattern: str | None = None, tutorial: bool = False) -> list[LineageGroup]:
     """The entries of :func:`list_architectures` grouped by (family, year). Groups come in
     the order of their first member in the lineage (year, then registration), members in

@@ -17,8 +17,9 @@ END = "<!-- end of the lineage table -->"
 
 def lineage_markdown() -> str:
     """One row per family, in the order the lineage first reaches it: the years of its
-    papers, what it introduced (the gallery's English family note) and its networks."""
-    from netir.architectures.lineage import lineage_groups
+    papers, what it introduced (the gallery's English family note) and its networks; then
+    a row per family the catalog cannot express yet, marked so, naming the missing ops."""
+    from netir.architectures.lineage import NOT_YET, lineage_groups
     from netir.renderers.lang import words
 
     families: dict[str, list] = {}
@@ -29,6 +30,10 @@ def lineage_markdown() -> str:
         years = ", ".join(str(g.year) for g in groups)
         names = ", ".join(f"`{name}`" for g in groups for name in g.names)
         lines.append(f"| {family} | {years} | {words('en').FAMILY[family]} | {names} |")
+    for later in NOT_YET:
+        names = ", ".join(f"`{name}`" for name in later.names)
+        lines.append(f"| {later.family} | {later.year} | {later.introduced} | **not yet**: "
+                     f"{names}; needs {later.missing} |")
     return "\n".join(lines) + "\n"
 
 
