@@ -70,17 +70,22 @@ def _inputs(graph, seed=7):
     return [(rng.standard_normal((2, *n.shape)) * 4).astype(np.float32) for n in graph.inputs]
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_every_backend_computes_the_pytorch_functional_expression(case):
-    graph, functional = CASES[case]
+def assert_backends_compute(graph, functional, xs) -> None:
+    """Every available backend's output ``y`` equals ``functional(*inputs, weights)``
+    (plain PyTorch) within OP_TOLERANCE of its scale, on the same random weights."""
     weights = random_weights(graph, seed=3)
-    xs = _inputs(graph)
     expected = functional(*map(torch.from_numpy, xs), weights).numpy()
     scale = max(1.0, float(np.abs(expected).max()))
     for backend in BACKENDS:
         (got,), _ = run_backend(backend, graph, weights, xs, ["y"])
         assert got.shape == expected.shape, backend
         assert float(np.abs(got - expected).max()) <= OP_TOLERANCE * scale, backend
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_backend_computes_the_pytorch_functional_expression(case):
+    graph, functional = CASES[case]
+    assert_backends_compute(graph, functional, _inputs(graph))
 
 
 @pytest.mark.parametrize("case", ["relu6", "hardtanh", "clip"])

@@ -13,9 +13,10 @@ torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 import netir  # noqa: E402
-from netir.emitters.compare import OP_TOLERANCE, run_backend  # noqa: E402
+from netir.emitters.compare import run_backend  # noqa: E402
 from netir.emitters.registry import available  # noqa: E402
 from netir.emitters.weights import random_weights  # noqa: E402
+from tests.emitters.test_ops_functional import assert_backends_compute  # noqa: E402
 from tests.emitters.test_ops_numeric import binary, single  # noqa: E402
 
 BACKENDS = [b for b in ("torch", "keras", "onnx", "reference") if available(b)]
@@ -117,14 +118,7 @@ def _inputs(graph, seed=7):
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_every_backend_computes_the_pytorch_functional_expression(case):
     graph, functional = CASES[case]
-    weights = random_weights(graph, seed=3)
-    xs = _inputs(graph)
-    expected = functional(*map(torch.from_numpy, xs), weights).numpy()
-    scale = max(1.0, float(np.abs(expected).max()))
-    for backend in BACKENDS:
-        (got,), _ = run_backend(backend, graph, weights, xs, ["y"])
-        assert got.shape == expected.shape, backend
-        assert float(np.abs(got - expected).max()) <= OP_TOLERANCE * scale, backend
+    assert_backends_compute(graph, functional, _inputs(graph))
 
 
 def test_attention_scale_head_split_and_bias_layout_are_torchs():
