@@ -50,6 +50,17 @@ def compare_cmd(network: str, input_shape: str | None, batch: int, seed: int,
     sys.exit(0 if report.passed else 1)
 
 
+def _check_graph(graph, backends, weights: str):
+    """A graph from a file, checked in this process: its report, or why it could not be."""
+    from netir.emitters.check import check
+    from netir.ir.errors import ResourceError
+
+    try:
+        return check([graph], backends=backends, weights=weights)[0]
+    except ResourceError as e:  # too large for this machine: said, not hidden
+        return str(e)
+
+
 @main.command("check")
 @click.argument("networks", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Every catalog network.")
@@ -61,19 +72,23 @@ def compare_cmd(network: str, input_shape: str | None, batch: int, seed: int,
 @click.option("--per-node", is_flag=True, help="Also list every node of every network.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), callback=writable(),
               help="Also write the reports as JSON.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Networks checked at once, each in a worker process (default: every "
+                   "CPU).")
 def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None,
               backends: str | None, weights: str, per_node: bool,
-              json_path: str | None) -> None:
+              json_path: str | None, jobs: int | None) -> None:
     """Check catalog networks (or JSON files) in every backend against the reference,
-    node by node; non-zero on disagreement."""
+    node by node; non-zero on disagreement. A network too large for this machine is
+    checked at a reduced width where it has one (the table says so)."""
     import json
 
-    from netir.architectures import list_architectures
-    from netir.emitters.check import check, node_listing, report_table
-    from netir.emitters.compare import CATALOG_TOLERANCE
-    from netir.ir.errors import ResourceError
+    from netir.architectures import get_architecture, list_architectures
+    from netir.emitters.check import check_one, compare_size, node_listing, report_table
+    from netir.emitters.compare import CATALOG_TOLERANCE, list_backends
     from netir.ir.files import write_atomic
     from netir.progress import progress_bar
+    from netir.workers import run_all
 
     names = list(list_architectures()) if all_ else list(networks)
     if not names:
@@ -83,18 +98,20 @@ def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None,
         p = parse_input(input_shape)
         shape = (p["in_channels"], *p["input_size"])
     chosen = _backends_option(backends)
-    items = [load_network(n) if is_file_argument(n) else n
-             for n in names]
-    reports, unchecked = [], []
-    with progress_bar(len(items), "check") as bar:
-        for item in items:
-            label = item if isinstance(item, str) else item.name
-            bar.working(label)
-            try:
-                reports.extend(check([item], shape, backends=chosen, weights=weights))
-            except ResourceError as e:  # too large for this machine: said, not hidden
-                unchecked.append(f"{label}: {e}")
-            bar.done(label)
+    count = len(chosen if chosen is not None else list_backends())
+    files = {n: load_network(n) for n in names if is_file_argument(n)}
+    found: dict[str, object] = {}
+    with progress_bar(len(names), "check") as bar:
+        catalog = [get_architecture(n).name for n in names if n not in files]
+        found.update(run_all(check_one, catalog, jobs=jobs, bar=bar, op="check",
+                             size=lambda n: compare_size(n, count), input_shape=shape,
+                             backends=chosen, weights=weights))
+        for name, graph in files.items():
+            bar.working(graph.name)
+            found[name] = _check_graph(graph, chosen, weights)
+            bar.done(graph.name)
+    reports = [found[n] for n in names if not isinstance(found[n], str)]
+    unchecked = [f"{n}: {found[n]}" for n in names if isinstance(found[n], str)]
     if per_node:
         for r in reports:
             click.echo(node_listing(r) + "\n")

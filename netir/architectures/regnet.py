@@ -42,6 +42,7 @@ Y_NOTE = ("Design spaces instead of single networks: the authors narrowed a spac
 STEM_WIDTH = 32
 QUANT = 8  # stage widths are multiples of 8
 SE_RATIO = real(0.0, 1.0, low_open=True)
+WIDTH = real(0.0, low_open=True)  # the width multiplier's type
 
 
 def block_params(depth: int, w_0: int, w_a: float, w_m: float,
@@ -96,12 +97,20 @@ def res_bottleneck_block(g: Graph, x: Tensor, width: int, stride: int,
 
 def regnet(name: str, depth: int, w_0: int, w_a: float, w_m: float, group_width: int,
            num_classes: int = 1000, in_channels: int = 3,
-           input_size: int | tuple[int, int] = 224, se_ratio: float | None = None) -> Graph:
+           input_size: int | tuple[int, int] = 224, se_ratio: float | None = None,
+           width_mult: float = 1.0) -> Graph:
     """Stem (3×3/2), stages from :func:`block_params` (each starts with stride 2), pool,
     dense. Stage ``i`` is ``trunk_output.block{i}``, its blocks ``block{i}-{j}``;
-    ``se_ratio`` (None: RegNet X) adds squeeze-excitation to every block."""
+    ``se_ratio`` (None: RegNet X) adds squeeze-excitation to every block. ``width_mult``
+    (not torchvision's) scales ``w_0``, ``w_a`` and the group width, so the stages keep
+    their depths and the block widths scale by about that factor (parameters by its
+    square): the catalog's largest RegNet is checked at half width on small machines."""
     if se_ratio is not None:
         se_ratio = check_knob("se_ratio", se_ratio, SE_RATIO)
+    width_mult = check_knob("width_mult", width_mult, WIDTH)
+    if width_mult != 1.0:
+        w_0, w_a = max(QUANT, round(w_0 * width_mult)), w_a * width_mult
+        group_width = max(1, round(group_width * width_mult))
     g = Graph(name)
     x = g.input((in_channels, *input_hw(input_size)))
     with g.scope("stem"):

@@ -36,6 +36,7 @@ NOTE = ("Patches as tokens: the image is cut into 16×16 (or 32×32, 14×14) pat
 
 EPS = 1e-6  # torchvision's LayerNorm in ViT
 PROBABILITY = real(0.0, 1.0)
+WIDTH = real(0.0, low_open=True)  # the width multiplier's type
 
 
 def encoder_block(g: Graph, x: Tensor, num_heads: int, mlp_dim: int, dropout: float) -> Tensor:
@@ -56,12 +57,19 @@ def encoder_block(g: Graph, x: Tensor, num_heads: int, mlp_dim: int, dropout: fl
 def vision_transformer(name: str, patch_size: int, num_layers: int, num_heads: int,
                        hidden_dim: int, mlp_dim: int, num_classes: int = 1000,
                        in_channels: int = 3, input_size: int | tuple[int, int] = 224,
-                       dropout: float = 0.0) -> Graph:
+                       dropout: float = 0.0, width_mult: float = 1.0) -> Graph:
     """``conv_proj`` (patch_size × patch_size, stride patch_size) to tokens, ``class_token``
     in front, ``encoder.pos_embedding`` (one row per token) added, ``encoder.dropout``,
     ``num_layers`` blocks ``encoder.layers.encoder_layer_i``, ``encoder.ln``, token 0,
-    ``heads.head``."""
+    ``heads.head``. ``width_mult`` (not torchvision's) scales the width, the MLP and the
+    number of heads, keeping each head's width and the depth: the largest ViT is checked
+    at half width on small machines."""
     dropout = check_knob("dropout", dropout, PROBABILITY)
+    width_mult = check_knob("width_mult", width_mult, WIDTH)
+    if width_mult != 1.0:
+        head_dim = hidden_dim // num_heads
+        num_heads = max(1, round(num_heads * width_mult))
+        hidden_dim, mlp_dim = head_dim * num_heads, max(1, round(mlp_dim * width_mult))
     g = Graph(name)
     x = g.input((in_channels, *input_hw(input_size)))
     x = g.to_tokens(g.conv2d(x, hidden_dim, patch_size, stride=patch_size, name="conv_proj"),

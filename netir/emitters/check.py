@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from netir.emitters.compare import CATALOG_TOLERANCE, CompareReport, compare
-from netir.ir.errors import ShapeError
+from netir.emitters.compare import CATALOG_TOLERANCE, CompareReport, compare, width_label
+from netir.ir.errors import ResourceError, ShapeError
 from netir.ir.graph import Graph
 from netir.ir.summary import format_shape, format_table
 
 CHECK_SIZE = 64  # reduced input: every catalog network that accepts it is checked at 64×64
+#: Widths, relative to the catalog's, that a network too large to compare on this machine
+#: is checked at, the first that fits (only networks whose builder takes ``width_mult``).
+REDUCED_WIDTHS = (0.5, 0.25, 0.125)
 
 
 def check_input(name: str, size: int = CHECK_SIZE) -> tuple[int, int]:
@@ -45,33 +48,97 @@ def check_input(name: str, size: int = CHECK_SIZE) -> tuple[int, int]:
 def check(networks: Iterable[str | Graph], input_shape: tuple[int, int, int] | None = None,
           tolerance: float = CATALOG_TOLERANCE, backends: Sequence[str] | None = None,
           weights: str = "calibrated", progress: Callable[[str], None] | None = None,
-          memory: int | None = None) -> list[CompareReport]:
+          memory: int | None = None, reduce: bool = True) -> list[CompareReport]:
     """Compare each network in ``backends`` (default: all) against the reference, node by
     node; returns one report per network.
 
     Catalog names run at ``input_shape`` (C, H, W) when given, else at 64×64 or their
     smallest valid size. Graphs run as they are. ``weights``: "calibrated" or "random".
-    ResourceError for a network whose comparison would need more than ``memory`` bytes
-    (default: what the machine can spare), before any work on it.
+    A catalog network whose comparison would need more than ``memory`` bytes (default:
+    what the machine can spare) is checked, with ``reduce``, at the first of
+    :data:`REDUCED_WIDTHS` that fits, if its builder takes ``width_mult`` (the same depth
+    and wiring, narrower; the report's ``reduced`` says so); otherwise ResourceError,
+    before any work on it.
     """
-    from netir.architectures import build
-
     reports = []
     for net in networks:
-        if isinstance(net, str):
-            if progress:
-                progress(net)
-            if input_shape is not None:
-                graph = build(net, in_channels=input_shape[0], input_size=input_shape[1:])
-            else:
-                graph = build(net, input_size=check_input(net))
-        else:
-            graph = net
-            if progress:
-                progress(graph.name)
-        reports.append(compare(graph, tolerance=tolerance, backends=backends, weights=weights,
-                               memory=memory))
+        name = net if isinstance(net, str) else net.name
+        if progress:
+            progress(name)
+        graph = _graph(net, input_shape)
+        try:
+            reports.append(compare(graph, tolerance=tolerance, backends=backends,
+                                   weights=weights, memory=memory))
+            continue
+        except ResourceError:
+            if not (reduce and isinstance(net, str) and _default_width(net) is not None):
+                raise
+        for factor in REDUCED_WIDTHS:
+            narrow = _graph(net, input_shape, _default_width(net) * factor)
+            try:
+                report = compare(narrow, tolerance=tolerance, backends=backends,
+                                 weights=weights, memory=memory)
+            except ResourceError:
+                if factor == REDUCED_WIDTHS[-1]:
+                    raise
+                continue
+            report.reduced = factor
+            reports.append(report)
+            break
     return reports
+
+
+def check_one(name: str, memory: int | None = None, alone: bool = True,
+              input_shape: tuple[int, int, int] | None = None,
+              backends: Sequence[str] | None = None,
+              weights: str = "calibrated") -> CompareReport | str:
+    """One catalog network for :func:`netir.workers.run_all`: its report, or, when it
+    runs ``alone`` and cannot be checked even at a reduced width, why (the message of
+    the ResourceError). Sharing the machine (not ``alone``) it never reduces: the
+    ResourceError goes up, and the network is run again alone."""
+    try:
+        return check([name], input_shape, backends=backends, weights=weights,
+                     memory=memory, reduce=alone)[0]
+    except ResourceError as e:
+        if not alone:
+            raise
+        return str(e)
+
+
+def compare_size(name: str, backends: int) -> int:
+    """The bytes comparing catalog network ``name`` in ``backends`` is expected to need,
+    from its parameter count (the activations of a check's small input are left out)."""
+    from netir.architectures import build, get_architecture
+    from netir.ir.limits import compare_bytes
+
+    params = get_architecture(name).params
+    if params is None:
+        params = sum(build(name).count_params())
+    return compare_bytes(params, 0, backends)
+
+
+def _graph(net: str | Graph, input_shape: tuple[int, int, int] | None,
+           width_mult: float | None = None) -> Graph:
+    """A catalog name built at ``input_shape`` (or its check input) and ``width_mult``
+    when given; a Graph as it is."""
+    from netir.architectures import build
+
+    if not isinstance(net, str):
+        return net
+    knobs = {} if width_mult is None else {"width_mult": width_mult}
+    if input_shape is not None:
+        return build(net, in_channels=input_shape[0], input_size=input_shape[1:], **knobs)
+    return build(net, input_size=check_input(net), **knobs)
+
+
+def _default_width(name: str) -> float | None:
+    """The catalog entry's ``width_mult`` (None: its builder has no such knob)."""
+    import inspect
+
+    from netir.architectures import get_architecture
+
+    knob = inspect.signature(get_architecture(name).builder).parameters.get("width_mult")
+    return None if knob is None else float(knob.default)
 
 
 def report_table(reports: list[CompareReport]) -> str:
@@ -86,7 +153,8 @@ def report_table(reports: list[CompareReport]) -> str:
         out = max(r.results, key=lambda b: b.output_rel)
         failed = [b for b in r.results if not b.passed]
         rows.append([
-            r.network, ", ".join(format_shape(s) for s in r.inputs.values()),
+            r.network + (f" ({width_label(r.reduced)})" if r.reduced else ""),
+            ", ".join(format_shape(s) for s in r.inputs.values()),
             ", ".join(format_shape(s) for s in r.outputs.values()) + ("" if same else " ≠"),
             f"{r.ir_params[0]:,}" + ("" if counts else " ≠"), f"{r.ir_params[1]:,}",
             f"{r.output_scale:.3g}", f"{worst.worst_node} ({worst.backend})",

@@ -111,7 +111,9 @@ class CompareReport:
     - ``output_scale``: ``max |truth|`` over the outputs, the magnitude a reader sees;
     - ``results``: one :class:`BackendResult` per backend, in the order compared;
     - ``pairwise``: ``{"a|b": max |a - b|}`` over the outputs, each pair of backends;
-    - ``nodes``: one :class:`NodeAgreement` per node, in topological order.
+    - ``nodes``: one :class:`NodeAgreement` per node, in topological order;
+    - ``reduced``: None, or the width factor a catalog network too large for this
+      machine was checked at (:func:`netir.emitters.check.check`).
     """
 
     network: str
@@ -128,6 +130,7 @@ class CompareReport:
     nodes: list[NodeAgreement] = field(default_factory=list)
     passed: bool = False
     seconds: float = 0.0
+    reduced: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -145,7 +148,8 @@ class CompareReport:
         outs = ", ".join(f"{n} {shp(s)}" for n, s in self.outputs.items())
         t, b = self.ir_params
         lines = [f"{self.network}: {'PASS' if self.passed else 'FAIL'}  (batch {self.batch}, "
-                 f"input {ins}, {self.weights} weights, {self.seconds:.1f} s)",
+                 f"input {ins}, {self.weights} weights, {self.seconds:.1f} s"
+                 + (f", at {width_label(self.reduced)}" if self.reduced else "") + ")",
                  f"  outputs {outs}; max |output| {self.output_scale:.3g}; "
                  f"IR params {t:,} + {b:,} buffers",
                  f"  each node judged against the {TRUTH} on the backend's own inputs: "
@@ -178,6 +182,11 @@ class CompareReport:
         return format_table(["node", "op", "max |value|", *(f"{b} rel" for b in names),
                              *(f"{b} drift" for b in names)],
                             rows, right=set(range(2, 3 + 2 * len(names))))
+
+
+def width_label(factor: float) -> str:
+    """How a report names a reduced width: ``"1/2 width"``."""
+    return f"1/{round(1 / factor)} width"
 
 
 def _build(graph: Graph | str, input_shape: tuple[int, ...] | None) -> Graph:

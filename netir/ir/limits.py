@@ -118,21 +118,30 @@ def ensure_recursion_limit(frames: int, what: str) -> None:
 COMPARE_COPIES = 9
 
 
+def compare_bytes(parameters: int, values: int, backends: int) -> int:
+    """What comparing a graph of ``parameters`` (and buffers) in ``backends`` needs, when
+    every node's value at the batch takes ``values`` elements: :data:`COMPARE_COPIES`
+    copies of the parameters, and the values once per backend and twice more for the
+    float64 truth."""
+    return BYTES_PER_ELEMENT * (COMPARE_COPIES * parameters + (backends + 2) * values)
+
+
 def check_compare_memory(graph, backends: int, batch: int = 2,
                          available: int | None = None) -> None:
     """ResourceError when comparing ``graph`` in ``backends`` backends at ``batch``
-    would need more memory than ``available`` (default :func:`available_memory`):
-    :data:`COMPARE_COPIES` copies of the parameters, and every node's value once per
-    backend and twice more for the float64 truth."""
+    would need more memory (:func:`compare_bytes`) than ``available`` (default
+    :func:`available_memory`). The error carries ``need`` and ``available`` in bytes."""
     available = available_memory() if available is None else available
     if available is None or not len(graph):
         return
     trainable, buffers = graph.count_params()
-    values = BYTES_PER_ELEMENT * batch * sum(prod(n.shape) for n in graph.nodes)
-    need = COMPARE_COPIES * BYTES_PER_ELEMENT * (trainable + buffers) + (backends + 2) * values
+    values = batch * sum(prod(n.shape) for n in graph.nodes)
+    need = compare_bytes(trainable + buffers, values, backends)
     if need > available:
-        raise ResourceError(f"comparing it in {backends} backends needs about {_gib(need)} "
-                            f"({COMPARE_COPIES} copies of its parameters), more than the "
-                            f"{_gib(available)} available",
-                            f"{trainable + buffers:,} parameters and buffers",
-                            node=graph.name, op="compare")
+        error = ResourceError(f"comparing it in {backends} backends needs about "
+                              f"{_gib(need)} ({COMPARE_COPIES} copies of its parameters), "
+                              f"more than the {_gib(available)} available",
+                              f"{trainable + buffers:,} parameters and buffers",
+                              node=graph.name, op="compare")
+        error.need, error.available = need, available
+        raise error

@@ -26,7 +26,9 @@ class PairResult:
 
 @dataclass
 class Agreement:
-    """What one check found; ``nodes`` maps node -> pair -> relative error."""
+    """What one check found; ``nodes`` maps node -> pair -> relative error. ``reduced``:
+    None, or the width factor the network was checked at (too large for the machine),
+    with ``params`` the parameters it had then."""
 
     input_shape: tuple[int, ...]
     batch: int
@@ -34,6 +36,8 @@ class Agreement:
     passed: bool
     pairs: list[PairResult]
     nodes: dict[str, dict[str, float]] = field(default_factory=dict)
+    reduced: float | None = None
+    params: int | None = None
 
     def worst(self, names) -> float | None:
         """The largest relative error over ``names`` and every pair (None: none compared)."""
@@ -46,7 +50,8 @@ class Agreement:
     @classmethod
     def from_dict(cls, d: dict) -> Agreement:
         return cls(tuple(d["input_shape"]), d["batch"], d["tolerance"], d["passed"],
-                   [PairResult(**p) for p in d["pairs"]], d["nodes"])
+                   [PairResult(**p) for p in d["pairs"]], d["nodes"], d.get("reduced"),
+                   d.get("params"))
 
 
 def agreement_from_report(report) -> Agreement:
@@ -56,15 +61,17 @@ def agreement_from_report(report) -> Agreement:
              for r in report.results]
     nodes = {n.name: {f"{b}/reference": n.relative(b) for b in n.local} for n in report.nodes}
     return Agreement(tuple(next(iter(report.inputs.values()))), report.batch,
-                     report.tolerance, report.passed, pairs, nodes)
+                     report.tolerance, report.passed, pairs, nodes, report.reduced,
+                     report.ir_params[0])
 
 
-def run_agreement(name: str, memory: int | None = None) -> Agreement:
-    """Check catalog network ``name`` node by node (64×64 or its smallest input);
-    ResourceError if that would need more than ``memory`` bytes."""
+def run_agreement(name: str, memory: int | None = None, reduce: bool = True) -> Agreement:
+    """Check catalog network ``name`` node by node (64×64 or its smallest input), with
+    ``reduce`` at a reduced width if it needs more than ``memory`` bytes; ResourceError
+    if it does not fit even so."""
     from netir.emitters.check import check
 
-    return agreement_from_report(check([name], memory=memory)[0])
+    return agreement_from_report(check([name], memory=memory, reduce=reduce)[0])
 
 
 def agreement_dot(graph: Graph, agreement: Agreement, fontname: str | None = None,

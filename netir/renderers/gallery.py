@@ -13,26 +13,20 @@ import hashlib
 import html
 import importlib
 import json
-import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import get_context
 from pathlib import Path
 
 import netir
 from netir.architectures import build, list_architectures
-from netir.ir.errors import RenderError
 from netir.ir.files import write_atomic
-from netir.ir.limits import available_memory
 from netir.progress import Bar
 from netir.renderers.charts import ChartPoint, write_charts
 from netir.renderers.lang import LANGUAGES, note, words
 from netir.renderers.network_page import build_network
 from netir.renderers.site import CSS, page_file, page_html
+from netir.workers import run_all
 
-FORMAT = 2  # the page format: part of every network's key, bumped when pages change
+FORMAT = 3  # the page format: part of every network's key, bumped when pages change
 CACHE = ".netir-cache"
-TASKS_PER_WORKER = 3
 #: Extra site pages, ``"module:function"``; called as ``fn(out_dir=..., lang=...,
 #: primary=...)``, returning ``(file name, link text)`` of the page it wrote, or None.
 SITE_PAGES: tuple[str, ...] = ("netir.renderers.tutorial_page:write_page",)
@@ -86,37 +80,24 @@ def build_gallery(out_dir: str | Path, names: list[str] | None = None, check: bo
         else:
             records[name] = record
             bar.done(name)
-    jobs = max(1, min(jobs or len(os.sched_getaffinity(0)), len(todo) or 1))
-    if jobs == 1:
-        for name in todo:
-            bar.working(name)
-            records[name] = _finish(out, name, keys[name],
-                                    build_network(name, out, langs, lang, check))
-            bar.done(name)
-    else:
-        # A worker is replaced after a few networks, so the memory the frameworks keep
-        # for the models it checked is returned (the largest hold gigabytes).
-        with ProcessPoolExecutor(jobs, mp_context=get_context("spawn"),
-                                 max_tasks_per_child=TASKS_PER_WORKER) as pool:
-            # each worker may count on its share of the memory the machine can spare
-            share = (available_memory() or 0) // jobs or None
-            futures = {pool.submit(build_network, name, out, langs, lang, check, share): name
-                       for name in todo}
-            for future in as_completed(futures):
-                name = futures[future]
-                try:
-                    record = future.result()
-                except BrokenProcessPool:
-                    raise RenderError("the process building it was killed (out of memory?); "
-                                      "retry with --jobs 1", name, node=name,
-                                      op="gallery") from None
-                records[name] = _finish(out, name, keys[name], record)
-                bar.done(name)
+    size = _size if check else None
+    for name, record in run_all(build_network, todo, jobs=jobs, size=size, bar=bar,
+                                op="gallery", out=out, langs=langs, primary=lang,
+                                check=check):
+        records[name] = _finish(out, name, keys[name], record)
     ordered = [records[n] for n in names]
     write_atomic(out / "style.css", CSS)
     for language in langs:
         _write_index(out, ordered, language, lang)
     return out / "index.html"
+
+
+def _size(name: str) -> int:
+    """The bytes checking ``name`` in every backend is expected to need."""
+    from netir.emitters.check import compare_size
+    from netir.emitters.compare import list_backends
+
+    return compare_size(name, len(list_backends()))
 
 
 def _finish(out: Path, name: str, key: str, record: dict) -> dict:
@@ -144,8 +125,12 @@ def _charts(out: Path, records: list[dict], lang: str, primary: str) -> list[tup
     return charts
 
 
-def _pair_cells(record: dict, pairs: list[str]) -> str:
-    found = {p["pair"]: p for p in (record["agreement"] or {}).get("pairs", [])}
+def _pair_cells(record: dict, pairs: list[str], ui: dict) -> str:
+    agreement = record["agreement"] or {}
+    found = {p["pair"]: p for p in agreement.get("pairs", [])}
+    reduced = agreement.get("reduced")
+    note = (f'<br><small>{html.escape(ui["reduced_short"].format(width=f"1/{round(1 / reduced)}"))}'
+            "</small>" if reduced else "")
     cells = []
     for pair in pairs:
         p = found.get(pair)
@@ -154,7 +139,7 @@ def _pair_cells(record: dict, pairs: list[str]) -> str:
             continue
         verdict = "PASS" if p["passed"] else "FAIL"
         cells.append(f'<td class="num">{p["max_rel"]:.1e} '
-                     f'<span class="{verdict.lower()}">{verdict}</span></td>')
+                     f'<span class="{verdict.lower()}">{verdict}</span>{note}</td>')
     return "".join(cells)
 
 
@@ -185,7 +170,7 @@ def _write_index(out: Path, records: list[dict], lang: str, primary: str) -> Non
             f'<td>{r["year"]}</td><td>{html.escape(r["family"])}</td>'
             f'<td class="num">{r["params"]:,}</td><td class="num">{r["macs"] / 1e9:.3f}</td>'
             f'<td class="num">{r["depth"]}</td><td class="num">{top1}</td>'
-            f"{_pair_cells(r, pairs)}<td>{html.escape(first)}</td></tr>")
+            f"{_pair_cells(r, pairs, ui)}<td>{html.escape(first)}</td></tr>")
     charts = [f'<div class="charts"><img src="{f}" alt="{html.escape(t)}"></div>'
               for f, t in _charts(out, records, lang, primary)]
     head_html = "".join(f"<th>{html.escape(h)}</th>" for h in head)

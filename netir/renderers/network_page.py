@@ -93,10 +93,18 @@ def _overview_html(g, ui: dict) -> str:
     return f"<p>{html.escape(ui['overview_intro'])}</p>{inline_svg(run_dot(source, 'svg'))}"
 
 
-def _check_html(g, agreement: Agreement | None, ui: dict, unchecked: str | None) -> str:
+def _unchecked_text(unchecked: dict | None, ui: dict) -> str:
+    if not unchecked:
+        return ui["not_checked"]
+    if unchecked.get("need") and unchecked.get("available"):
+        return ui["too_large"].format(need=f"{unchecked['need'] / 2**30:.1f}",
+                                      available=f"{unchecked['available'] / 2**30:.1f}")
+    return ui["too_large_other"].format(reason=unchecked["reason"])
+
+
+def _check_html(g, agreement: Agreement | None, ui: dict, unchecked: dict | None) -> str:
     if agreement is None:
-        why = ui["too_large"].format(reason=unchecked) if unchecked else ui["not_checked"]
-        return f"<p>{html.escape(why)}</p>"
+        return f"<p>{html.escape(_unchecked_text(unchecked, ui))}</p>"
     rows = "".join(
         f"<tr><td>{html.escape(p.pair)}</td><td class=\"num\">{p.max_rel:.2e}</td><td>"
         f'<span class="{"pass" if p.passed else "fail"}">{"PASS" if p.passed else "FAIL"}'
@@ -105,6 +113,10 @@ def _check_html(g, agreement: Agreement | None, ui: dict, unchecked: str | None)
                                      batch=agreement.batch, tol=agreement.tolerance)
     source = _with_id(agreement_dot(g, agreement, ui["diagram_font"], ui["label_words"]),
                       "agreement")
+    if agreement.reduced:
+        intro += " " + ui["reduced"].format(width=f"1/{round(1 / agreement.reduced)}",
+                                            params=f"{agreement.params:,}",
+                                            full=f"{g.count_params()[0]:,}")
     return (f"<p>{html.escape(intro)}</p><table><thead><tr><th>{ui['pair']}</th>"
             f"<th>{ui['max_rel']}</th><th>{ui['verdict']}</th></tr></thead><tbody>{rows}"
             f"</tbody></table><h3>{html.escape(ui['agreement'])}</h3>"
@@ -124,19 +136,25 @@ def network_record(name: str) -> dict:
 
 
 def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
-                  check: bool, memory: int | None = None) -> dict:
+                  check: bool, memory: int | None = None, alone: bool = True) -> dict:
     """Write ``name``'s pages and pictures under ``out``; returns its record, with the
     check's result (``agreement``, None when not checked), why a network was too large
-    to check within ``memory`` bytes (``unchecked``) and the files written (``files``)."""
+    to check within ``memory`` bytes (``unchecked``: the bytes needed and available) and
+    the files written (``files``). Only a network built ``alone`` is checked at a
+    reduced width or not at all when it does not fit; sharing the machine, the
+    ResourceError goes up (:func:`netir.workers.run_all` runs it again alone)."""
     out = Path(out)
     g = build(name)
     record = network_record(name)
     agreement = unchecked = None
     if check:
         try:
-            agreement = run_agreement(name, memory)
+            agreement = run_agreement(name, memory, reduce=alone)
         except ResourceError as e:  # the page says so; nothing is claimed
-            unchecked = str(e)
+            if not alone:
+                raise
+            unchecked = {"need": getattr(e, "need", None),
+                         "available": getattr(e, "available", None), "reason": str(e)}
     files = [f"{name}.layer.svg"]
     render(g, out / files[0], "layer")
     for lang in langs:

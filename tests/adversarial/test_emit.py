@@ -256,3 +256,34 @@ def test_a_comparison_too_large_for_the_machine_is_refused_before_any_work(monke
     r = CliRunner().invoke(main, ["check", "lenet5", "--backends", "reference"])
     assert r.exit_code == 1 and "Traceback" not in r.output
     assert "not checked: lenet5:" in r.output and "0 passed, 0 failed, 1 not checked" in r.output
+
+
+def test_a_network_too_large_for_the_machine_is_checked_narrower_where_it_can_be(monkeypatch):
+    """A catalog network with a width knob (RegNet, ViT, EfficientNet, MobileNet) that
+    cannot be compared on this machine is checked at the first of 1/2, 1/4, 1/8 of its
+    width that fits, and the table says so; one without a knob stays "not checked"."""
+    from click.testing import CliRunner
+
+    from netir.architectures import build
+    from netir.cli import main
+    from netir.emitters.check import check
+    from netir.ir import limits
+
+    full, half = (build("regnet_x_400mf", input_size=64, width_mult=w).count_params()
+                  for w in (1.0, 0.5))
+    (report,) = check(["regnet_x_400mf"], backends=["reference"], memory=60_000_000)
+    assert report.reduced == 0.25 and report.passed  # 1/2 needs about 75 MB
+    (report,) = check(["regnet_x_400mf"], backends=["reference"], memory=80_000_000)
+    assert report.reduced == 0.5 and report.ir_params == half != full
+    with pytest.raises(ResourceError):
+        check(["regnet_x_400mf"], backends=["reference"], memory=80_000_000, reduce=False)
+
+    monkeypatch.setattr(limits, "available_memory", lambda: 80_000_000)
+    r = CliRunner().invoke(main, ["check", "regnet_x_400mf", "lenet5", "--backends",
+                                  "reference", "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    assert "regnet_x_400mf (1/2 width)" in r.output and "lenet5 " in r.output
+    assert "2 passed, 0 failed (" in r.output
+    monkeypatch.setattr(limits, "available_memory", lambda: 10**5)
+    r = CliRunner().invoke(main, ["check", "regnet_x_400mf", "--backends", "reference"])
+    assert r.exit_code == 1 and "not checked: regnet_x_400mf:" in r.output

@@ -137,7 +137,26 @@ def test_regnet_y_squeezes_each_block_to_a_quarter_of_its_input():
     assert sum(n.op == "mul" for n in x_with_se.nodes) == 22
 
 
+def test_regnet_and_vit_width_knob_keeps_depth_names_and_head_width():
+    """``width_mult`` (the check's fallback on small machines) narrows every layer and
+    keeps the network's depth, node names and a ViT head's width; 1.0 is the catalog's."""
+    for name in ("regnet_y_400mf", "vit_b_32"):
+        full, half = build(name), build(name, width_mult=0.5)
+        assert build(name, width_mult=1.0).to_json() == full.to_json()
+        assert [n.name for n in half.nodes] == [n.name for n in full.nodes]
+        assert 0.2 < half.count_params()[0] / full.count_params()[0] < 0.3
+    stage = "trunk_output.block4.block4-0.f.b.0"
+    regnet, narrow = build("regnet_y_400mf"), build("regnet_y_400mf", width_mult=0.5)
+    width = narrow[stage].shape[0]
+    assert regnet[stage].shape[0] == 440 and 200 <= width <= 240 and width % 8 == 0
+    assert narrow[stage].attrs["groups"] == width // 4  # group width 8 -> 4
+    vit = build("vit_b_32", width_mult=0.5)
+    attention = vit["encoder.layers.encoder_layer_0.self_attention"]
+    assert attention.attrs["num_heads"] == 6 and attention.shape[-1] == 384  # 64 per head
+
+
 @pytest.mark.parametrize("name, knob, value", [
+    ("regnet_x_400mf", "width_mult", 0.0), ("vit_b_16", "width_mult", -1),
     ("mobilenet_v2", "width_mult", 0), ("mobilenet_v3_small", "width_mult", "wide"),
     ("efficientnet_b0", "depth_mult", -1.0), ("efficientnet_b0", "dropout", 1.5),
     ("regnet_y_400mf", "se_ratio", 2.0),

@@ -7,8 +7,9 @@ from html.parser import HTMLParser
 import pytest
 from click.testing import CliRunner
 
-from netir.architectures import get_architecture, list_architectures
+from netir.architectures import build, get_architecture, list_architectures
 from netir.cli import main
+from netir.ir.errors import ResourceError
 from netir.renderers import gallery as gallery_module
 from netir.renderers.gallery import build_gallery
 from netir.renderers.lang import LANGUAGES, words
@@ -140,7 +141,7 @@ def test_every_network_has_notes_in_every_language():
 def test_unchanged_networks_are_not_rebuilt(site, monkeypatch):
     before = {p.name: p.read_bytes() for p in site.glob("*.*") if p.is_file()}
 
-    def fail(name, *args):
+    def fail(name, *args, **kwargs):
         raise AssertionError(f"{name} was rebuilt")
 
     monkeypatch.setattr(gallery_module, "build_network", fail)
@@ -174,7 +175,32 @@ def test_a_network_too_large_to_check_says_so_on_its_page(tmp_path):
     from netir.renderers.network_page import build_network
 
     record = build_network("lenet5", tmp_path, ("en", "zh"), "en", check=True, memory=10**5)
-    assert record["agreement"] is None and "copies of its parameters" in record["unchecked"]
+    unchecked = record["unchecked"]
+    assert record["agreement"] is None and "copies of its parameters" in unchecked["reason"]
+    assert unchecked["need"] > unchecked["available"] == 10**5
     page = (tmp_path / "lenet5.html").read_text()
-    assert "Not checked on this machine:" in page and "PASS" not in page
-    assert "本机未检查" in (tmp_path / "lenet5.zh.html").read_text()
+    assert "Not checked on this machine: comparing it needs about" in page
+    assert "PASS" not in page
+    zh = (tmp_path / "lenet5.zh.html").read_text()
+    # the Chinese page says it in Chinese: no English error text
+    assert "本机未检查：比较它约需" in zh and "copies" not in zh and "available" not in zh
+
+
+def test_a_network_too_large_for_the_machine_is_checked_narrower_and_says_so(tmp_path):
+    from netir.renderers.network_page import build_network
+
+    # regnet_x_400mf needs about 0.2 GB to compare at full width, 0.06 GB at half
+    record = build_network("regnet_x_400mf", tmp_path, ("en", "zh"), "en", check=True,
+                           memory=100_000_000)
+    agreement = record["agreement"]
+    assert agreement["reduced"] == 0.5 and agreement["passed"]
+    assert agreement["params"] == build("regnet_x_400mf", width_mult=0.5).count_params()[0]
+    assert agreement["params"] < record["params"] / 3
+    page = (tmp_path / "regnet_x_400mf.html").read_text()
+    assert f"Checked at 1/2 of the catalog&#x27;s width ({agreement['params']:,} parameters " \
+           f"instead of {record['params']:,})" in page
+    assert "按目录宽度的 1/2 检查" in (tmp_path / "regnet_x_400mf.zh.html").read_text()
+    # sharing the machine it is not narrowed: the error goes up, to be run alone
+    with pytest.raises(ResourceError):
+        build_network("regnet_x_400mf", tmp_path, ("en",), "en", check=True,
+                      memory=100_000_000, alone=False)

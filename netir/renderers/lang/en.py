@@ -38,7 +38,13 @@ UI = {
                         "any node inside them, over every backend pair."),
     "legend": "relative error",
     "not_checked": "Not checked (built without --check).",
-    "too_large": "Not checked on this machine: {reason}",
+    "too_large": ("Not checked on this machine: comparing it needs about {need} GiB of "
+                  "memory, more than the {available} GiB available."),
+    "reduced_short": "at {width} width",
+    "too_large_other": "Not checked on this machine: {reason}",
+    "reduced": ("Checked at {width} of the catalog's width ({params} parameters instead "
+                "of {full}): the same depth and wiring with narrower layers, because the "
+                "full network needs more memory than this machine can spare."),
     "summary_header": ["name", "op", "output", "params", "buffers", "MACs"],
     "total": "total",
     "mac_note": ("MACs: multiply-accumulates of conv and dense layers for one sample; "

@@ -33,7 +33,11 @@ UI = {
     "agreement_intro": "按模块着色，颜色表示模块内任一节点在所有后端对之间的最大相对误差。",
     "legend": "相对误差",
     "not_checked": "未检查（生成时未启用检查）。",
-    "too_large": "本机未检查：内存不足（{reason}）",
+    "too_large": "本机未检查：比较它约需 {need} GiB 内存，超过本机可用的 {available} GiB。",
+    "reduced_short": "按 {width} 宽度",
+    "too_large_other": "本机未检查：资源不足（{reason}）",
+    "reduced": ("按目录宽度的 {width} 检查（{params} 个参数，完整网络为 {full} 个）："
+                "深度与连接方式相同，只是各层更窄，因为完整网络所需内存超过本机可用内存。"),
     "summary_header": ["名称", "算子", "输出形状", "参数量", "缓冲区", "MACs"],
     "total": "合计",
     "mac_note": "MACs：单个样本中卷积层和全连接层的乘加次数；FLOPs = 2 × MACs。",

@@ -1,0 +1,131 @@
+"""Catalog work in worker processes: every CPU busy, the memory shared out, the largest
+networks alone.
+
+:func:`run_all` calls ``fn(name, memory=..., alone=..., **kwargs)`` for each name in
+fresh worker processes and yields ``(name, result)`` as each finishes. With ``jobs``
+workers each may count on ``1/jobs`` of the memory the machine can spare; a network
+whose estimated ``size`` is more than that share, or whose ``fn`` raises ResourceError
+within it, runs afterwards alone, with all of it (``alone=True``: the one call that may
+fall back, for instance to a reduced width). A worker whose resident memory has grown
+past :data:`RECYCLE_BYTES` is replaced, so the memory the frameworks keep after the
+models they ran is returned to the machine.
+
+Each worker is a one-process ``ProcessPoolExecutor`` of its own, replaced when it grows:
+the executor's ``max_tasks_per_child`` does not exist before Python 3.11 and can leave a
+pool without workers (CPython gh-115634), which hung the gallery.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
+from typing import Any
+
+from netir.ir.errors import ResourceError
+from netir.ir.limits import available_memory
+from netir.progress import Bar
+
+RECYCLE_BYTES = 3 * 2**30
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def resident_bytes() -> int:
+    """This process's resident memory now (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _work(fn: Callable[..., Any], name: str, memory: int | None, alone: bool,
+          kwargs: dict[str, Any]) -> tuple[bool, Any, int]:
+    """In a worker: (done, result, resident bytes after); not done when ``fn`` needed
+    more than ``memory`` while sharing the machine."""
+    try:
+        result = fn(name, memory=memory, alone=alone, **kwargs)
+    except ResourceError:
+        if alone:
+            raise
+        return False, None, resident_bytes()
+    return True, result, resident_bytes()
+
+
+def run_all(fn: Callable[..., Any], names: list[str], *, jobs: int | None = None,
+            size: Callable[[str], int] | None = None, bar: Bar | None = None,
+            op: str = "run", **kwargs: Any) -> Iterator[tuple[str, Any]]:
+    """Yield ``(name, fn(name, memory=..., alone=..., **kwargs))`` for every name, in the
+    order they finish; ``fn`` must be importable by name (workers are spawned). ``jobs``
+    defaults to the CPUs available; with one job ``fn`` runs in this process, alone.
+    ``size(name)``: the bytes a network is expected to need. ResourceError naming the
+    network when its worker is killed (the machine ran out of memory)."""
+    bar = bar or Bar()
+    names = list(names)
+    jobs = max(1, min(jobs or cpu_count(), len(names) or 1))
+    if jobs == 1:
+        for name in names:
+            bar.working(name)
+            yield name, fn(name, memory=None, alone=True, **kwargs)
+            bar.done(name)
+        return
+    share = (available_memory() or 0) // jobs or None
+    big = [n for n in names if share is not None and size is not None and size(n) > share]
+    later = []
+    for name, (done, result) in _pool(fn, [n for n in names if n not in big], jobs, share,
+                                      False, bar, op, kwargs):
+        if done:
+            bar.done(name)
+            yield name, result
+        else:
+            later.append(name)
+    for name, (_, result) in _pool(fn, big + later, 1, None, True, bar, op, kwargs):
+        bar.done(name)
+        yield name, result
+
+
+def _pool(fn: Callable[..., Any], names: list[str], jobs: int, memory: int | None,
+          alone: bool, bar: Bar, op: str,
+          kwargs: dict[str, Any]) -> Iterator[tuple[str, tuple[bool, Any]]]:
+    pending = list(names)
+    workers: list[ProcessPoolExecutor | None] = [None] * jobs
+    running: dict[Future, tuple[int, str]] = {}
+    context = get_context("spawn")
+    try:
+        while pending or running:
+            busy = {slot for slot, _ in running.values()}
+            for slot in range(jobs):
+                if not pending or slot in busy:
+                    continue
+                if workers[slot] is None:
+                    workers[slot] = ProcessPoolExecutor(1, mp_context=context)
+                name = pending.pop(0)
+                bar.working(name)
+                running[workers[slot].submit(_work, fn, name, memory, alone, kwargs)] = \
+                    (slot, name)
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                slot, name = running.pop(future)
+                try:
+                    done, result, resident = future.result()
+                except BrokenProcessPool:
+                    raise ResourceError("the process running it was killed (out of "
+                                        "memory?); retry with --jobs 1", name, node=name,
+                                        op=op) from None
+                if alone or resident > RECYCLE_BYTES:
+                    workers[slot].shutdown(wait=True)
+                    workers[slot] = None
+                yield name, (done, result)
+    finally:
+        for worker in workers:
+            if worker is not None:
+                worker.shutdown(wait=False, cancel_futures=True)
