@@ -37,6 +37,9 @@ nothing else branches on the framework.
     Whether ``model`` is one of this backend's models; used to dispatch
     ``export_weights(model)`` and friends. It must not import a framework that is not
     already imported (a model of that framework cannot exist yet).
+``emit_loaded(graph, outputs, weights) -> model``
+    Not abstract: ``emit`` then ``import_weights``, what a check runs. The ONNX and
+    reference backends override it to emit with the weights at once.
 
 A new backend subclasses :class:`Backend`, fills its ``lowerings`` with
 ``@lowerings.register("op")`` and registers an instance with
@@ -121,6 +124,14 @@ class Backend(ABC):
 
     @abstractmethod
     def owns(self, model: Any) -> bool: ...
+
+    def emit_loaded(self, graph, outputs: Sequence[str] | None, weights: Weights) -> Any:
+        """``emit`` then ``import_weights`` (what a check runs). A backend whose emitter
+        takes the weights directly, instead of first drawing random ones that the import
+        replaces, may override it to do both at once."""
+        model = self.emit(graph, outputs)
+        self.import_weights(model, weights)
+        return model
 
     def __repr__(self) -> str:
         return f"<netir backend {self.name!r}>"

@@ -209,13 +209,12 @@ def check_inputs(graph: Graph, batch: int, seed: int) -> list[np.ndarray]:
 
 def run_backend(backend: str, graph: Graph, weights, inputs: Sequence[np.ndarray],
                 outputs: Sequence[str]) -> tuple[list[np.ndarray], tuple[int, int]]:
-    """Emit ``graph`` in ``backend`` returning ``outputs``, load ``weights``, run
-    ``inputs`` (channels first) in inference mode: (output arrays, channels first;
-    parameter counts), all through the backend object. UnsupportedOpError for an
-    unknown backend."""
+    """Emit ``graph`` in ``backend`` returning ``outputs`` with ``weights``
+    (``Backend.emit_loaded``), run ``inputs`` (channels first) in inference mode:
+    (output arrays, channels first; parameter counts), all through the backend object.
+    UnsupportedOpError for an unknown backend."""
     chosen = get_backend(backend)
-    model = chosen.emit(graph, list(outputs))
-    chosen.import_weights(model, weights)
+    model = chosen.emit_loaded(graph, list(outputs), weights)
     return chosen.run(model, list(inputs)), chosen.count(model)
 
 

@@ -133,6 +133,15 @@ def test_save_and_load_round_trip(tmp_path):
     assert load(tmp_path / "model.onnx") == model
 
 
+def test_model_bytes_bounds_the_serialized_size_closely():
+    """The 2 GB decision counts raw tensors from their shapes: never less than the real
+    size, and at most a little more per initializer."""
+    g = small_net()
+    model = to_onnx(g, weights=random_weights(g, seed=4))
+    real, counted = len(model.SerializeToString()), onnx_files.model_bytes(model)
+    assert real <= counted <= real + 120 * len(model.graph.initializer)
+
+
 def test_external_data_past_the_threshold(tmp_path):
     """A model larger than the threshold keeps its large weights in model.onnx.data."""
     g = small_net()

@@ -27,6 +27,8 @@ CASES = {
     "conv asymmetric explicit": single("conv2d", (2, 6, 5), 3, (2, 3), padding=((0, 2), (1, 0))),
     "conv groups": single("conv2d", (4, 7, 7), 6, 3, groups=2),
     "conv depthwise": single("conv2d", (4, 7, 7), 8, 3, groups=4, stride=2),
+    "conv depthwise dilated": single("conv2d", (3, 9, 9), 6, 3, groups=3, dilation=2,
+                                     stride=2, padding=2),
     "conv dilation stride": single("conv2d", (3, 11, 11), 2, 3, dilation=2, stride=2),
     "conv one channel stride to 1 col": single("conv2d", (1, 3, 3), 2, (1, 2), stride=2),
     "conv no bias": single("conv2d", (3, 5, 5), 2, 1, bias=False),

@@ -20,7 +20,8 @@ _register = keras.saving.register_keras_serializable(package="netir")
 @_register
 class ConvExact(keras.layers.Conv2D):
     """Conv2D with channel groups split into per-group convolutions (grouped
-    convolutions run on CPU everywhere) and a stride applied after a dilated
+    convolutions run on CPU everywhere; a depthwise one is one depthwise kernel) and a
+    stride applied after a dilated
     convolution (``subsample``), which Keras' Conv2D refuses. The kernel has Conv2D's
     layout ``(kh, kw, in/groups, out)``."""
 
@@ -32,6 +33,16 @@ class ConvExact(keras.layers.Conv2D):
         g = self.groups
         if g == 1:
             out = super().convolution_op(inputs, kernel)
+        elif kernel.shape[2] == 1:
+            # depthwise (a group per input channel): one depthwise kernel instead of a
+            # convolution per channel. Output channel o = i·m + j reads input channel i,
+            # as the depthwise kernel (kh, kw, in, m) orders them, so the kernel is only
+            # reshaped.
+            kh, kw, _, out_channels = kernel.shape
+            out = ops.depthwise_conv(
+                inputs, ops.reshape(kernel, (kh, kw, g, out_channels // g)),
+                strides=self.strides, padding=self.padding, data_format=self.data_format,
+                dilation_rate=self.dilation_rate)
         else:
             xs = ops.split(inputs, g, axis=-1)
             ks = ops.split(kernel, g, axis=-1)

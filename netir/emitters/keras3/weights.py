@@ -109,7 +109,7 @@ def import_weights(model: keras.Model, weights: dict[str, dict]) -> None:
             if tuple(value.shape) != tuple(v.shape):
                 raise WeightsError(f"shape of '{p.name}' does not fit the layer",
                                    neutral_shape, node=name, op="weights")
-            v.assign(value.astype(v.dtype))
+            v.assign(np.ascontiguousarray(value, dtype=v.dtype))  # one copy, in Keras order
         unused = sorted(set(given) - {p.name for p in params})
         if unused:
             raise WeightsError("the model has no such parameter", unused[0], node=name,
