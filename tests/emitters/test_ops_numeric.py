@@ -29,6 +29,8 @@ CASES = {
     "conv depthwise": single("conv2d", (4, 7, 7), 8, 3, groups=4, stride=2),
     "conv depthwise dilated": single("conv2d", (3, 9, 9), 6, 3, groups=3, dilation=2,
                                      stride=2, padding=2),
+    "conv depthwise unequal strides": single("conv2d", (2, 8, 9), 2, (1, 3), groups=2,
+                                             stride=(2, 1), padding=(0, 1)),
     "conv dilation stride": single("conv2d", (3, 11, 11), 2, 3, dilation=2, stride=2),
     "conv one channel stride to 1 col": single("conv2d", (1, 3, 3), 2, (1, 2), stride=2),
     "conv no bias": single("conv2d", (3, 5, 5), 2, 1, bias=False),
