@@ -50,17 +50,6 @@ def compare_cmd(network: str, input_shape: str | None, batch: int, seed: int,
     sys.exit(0 if report.passed else 1)
 
 
-def _check_graph(graph, backends, weights: str):
-    """A graph from a file, checked in this process: its report, or why it could not be."""
-    from netir.emitters.check import check
-    from netir.ir.errors import ResourceError
-
-    try:
-        return check([graph], backends=backends, weights=weights)[0]
-    except ResourceError as e:  # too large for this machine: said, not hidden
-        return str(e)
-
-
 @main.command("check")
 @click.argument("networks", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Every catalog network.")
@@ -108,7 +97,7 @@ def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None,
                              backends=chosen, weights=weights))
         for name, graph in files.items():
             bar.working(graph.name)
-            found[name] = _check_graph(graph, chosen, weights)
+            found[name] = check_one(graph, backends=chosen, weights=weights)
             bar.done(graph.name)
     reports = [found[n] for n in names if not isinstance(found[n], str)]
     unchecked = [f"{n}: {found[n]}" for n in names if isinstance(found[n], str)]

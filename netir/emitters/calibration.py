@@ -99,10 +99,15 @@ def make_weights(graph: Graph, kind: str = "calibrated", seed: int = 0,
     AttributeValueError for another kind."""
     from netir.ir.errors import AttributeValueError
 
-    if kind == "calibrated":
-        return calibrated_weights(graph, seed,
-                                  None if inputs is None else check_calibration(inputs))
-    if kind == "random":
-        return random_weights(graph, seed)
-    raise AttributeValueError("weights must be 'calibrated' or 'random'", repr(kind),
-                              node=graph.name, op="weights")
+    if kind not in WEIGHT_KINDS:
+        raise AttributeValueError("weights must be 'calibrated' or 'random'", repr(kind),
+                                  node=graph.name, op="weights")
+    return WEIGHT_KINDS[kind](graph, seed, inputs)
+
+
+#: The kinds of weights a check may run with, ``kind -> (graph, seed, inputs) -> Weights``.
+WEIGHT_KINDS = {
+    "calibrated": lambda graph, seed, inputs: calibrated_weights(
+        graph, seed, None if inputs is None else check_calibration(inputs)),
+    "random": lambda graph, seed, inputs: random_weights(graph, seed),
+}

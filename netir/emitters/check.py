@@ -88,16 +88,16 @@ def check(networks: Iterable[str | Graph], input_shape: tuple[int, int, int] | N
     return reports
 
 
-def check_one(name: str, memory: int | None = None, alone: bool = True,
+def check_one(net: str | Graph, memory: int | None = None, alone: bool = True,
               input_shape: tuple[int, int, int] | None = None,
               backends: Sequence[str] | None = None,
               weights: str = "calibrated") -> CompareReport | str:
-    """One catalog network for :func:`netir.workers.run_all`: its report, or, when it
-    runs ``alone`` and cannot be checked even at a reduced width, why (the message of
-    the ResourceError). Sharing the machine (not ``alone``) it never reduces: the
-    ResourceError goes up, and the network is run again alone."""
+    """One network (a catalog name, as :func:`netir.workers.run_all` passes, or a graph):
+    its report, or, when it runs ``alone`` and cannot be checked even at a reduced width,
+    why (the message of the ResourceError). Sharing the machine (not ``alone``) it never
+    reduces: the ResourceError goes up, and the network is run again alone."""
     try:
-        return check([name], input_shape, backends=backends, weights=weights,
+        return check([net], input_shape, backends=backends, weights=weights,
                      memory=memory, reduce=alone)[0]
     except ResourceError as e:
         if not alone:
@@ -105,12 +105,15 @@ def check_one(name: str, memory: int | None = None, alone: bool = True,
         return str(e)
 
 
-def compare_size(name: str, backends: int) -> int:
-    """The bytes comparing catalog network ``name`` in ``backends`` is expected to need,
-    from its parameter count (the activations of a check's small input are left out)."""
+def compare_size(name: str, backends: int | None = None) -> int:
+    """The bytes comparing catalog network ``name`` in ``backends`` (default: every
+    available one) is expected to need, from its parameter count (the activations of a
+    check's small input are left out)."""
     from netir.architectures import build, get_architecture
+    from netir.emitters.compare import list_backends
     from netir.ir.limits import compare_bytes
 
+    backends = len(list_backends()) if backends is None else backends
     params = get_architecture(name).params
     if params is None:
         params = sum(build(name).count_params())

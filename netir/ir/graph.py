@@ -20,6 +20,8 @@ from typing import Any
 
 import networkx as nx
 
+from netir.ir.accounting import Accounting
+from netir.ir.documents import Documents
 from netir.ir.errors import (
     ArityError,
     AttributeValueError,
@@ -28,9 +30,8 @@ from netir.ir.errors import (
     ShapeError,
     UnknownOpError,
 )
-from netir.ir.layout import TensorType
 from netir.ir.node import Node, Tensor
-from netir.ir.registry import Shape, get_op
+from netir.ir.registry import get_op
 
 _NAME = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\Z")
 NAME_RULE = "dot-separated words of letters, digits, _ and -"
@@ -67,7 +68,7 @@ def _read_only(*args: Any, **kwargs: Any) -> None:
 __all__ = ["Graph", "Node", "Tensor"]
 
 
-class Graph:
+class Graph(Accounting, Documents):
     """A network as a DAG of typed layer nodes.
 
     Build it with one method per registered op; each call validates attributes,
@@ -319,45 +320,6 @@ class Graph:
         build.__doc__ = spec.doc
         return build
 
-    # -- analysis ---------------------------------------------------------------------
-    def input_shapes(self, node: Node | str) -> list[TensorType]:
-        """The shapes of a node's inputs, each with its layout (tuples of ints)."""
-        node = self[node] if isinstance(node, str) else node
-        return [self[n].type for n in node.inputs]
-
-    def param_shapes(self, node: Node | str) -> tuple[dict[str, Shape], dict[str, Shape]]:
-        """``(trainable, buffers)`` of one node as ``{name: shape}``, neutral layout."""
-        node = self[node] if isinstance(node, str) else node
-        return node.spec.params(node.attrs, self.input_shapes(node))
-
-    def node_params(self, node: Node | str) -> tuple[int, int]:
-        node = self[node] if isinstance(node, str) else node
-        return node.spec.count_params(node.attrs, self.input_shapes(node))
-
-    def node_macs(self, node: Node | str) -> int:
-        node = self[node] if isinstance(node, str) else node
-        return int(node.spec.macs(node.attrs, self.input_shapes(node), node.shape))
-
-    def count_params(self) -> tuple[int, int]:
-        """``(trainable parameters, buffers)``; buffers are running statistics."""
-        t = b = 0
-        for node in self.nodes:
-            nt, nb = self.node_params(node)
-            t, b = t + nt, b + nb
-        return t, b
-
-    def count_macs(self) -> int:
-        """Multiply-accumulates of conv and dense layers for one sample (FLOPs = 2×)."""
-        return sum(self.node_macs(n) for n in self.nodes)
-
-    def depth(self) -> int:
-        """Weighted layers (conv and dense) on the longest path."""
-        best: dict[str, int] = {}
-        for node in self.nodes:
-            own = 1 if node.spec.category in ("conv", "dense") else 0
-            best[node.name] = own + max((best[i] for i in node.inputs), default=0)
-        return max(best.values(), default=0)
-
     def lint(self) -> None:
         """Check well-formedness: acyclic, edges match inputs, ports complete."""
         if not nx.is_directed_acyclic_graph(self.nx):
@@ -369,38 +331,6 @@ class Graph:
             if ports != list(range(len(node.inputs))):
                 raise GraphError("edge ports do not match the node's inputs", ports,
                                  node=node.name, op=node.op)
-
-    # -- serialisation and display (thin wrappers) ---------------------------------------
-    def to_json(self) -> str:
-        from netir.ir.serialize import graph_to_json
-
-        return graph_to_json(self)
-
-    @classmethod
-    def from_json(cls, text: str | bytes) -> Graph:
-        from netir.ir.serialize import graph_from_json
-
-        return graph_from_json(text)
-
-    def save(self, path) -> None:
-        from netir.ir.serialize import save_graph
-
-        save_graph(self, path)
-
-    @classmethod
-    def load(cls, path) -> Graph:
-        from netir.ir.serialize import load_graph
-
-        return load_graph(path)
-
-    def summary(self, *, print_fn=print) -> str:
-        """Print and return a per-node table: name, op, output shape, params, MACs."""
-        from netir.ir.summary import summary_text
-
-        text = summary_text(self)
-        if print_fn is not None:
-            print_fn(text)
-        return text
 
 
 def _digraph(graph: Graph) -> nx.DiGraph:

@@ -74,7 +74,10 @@ def graph_stub() -> str:
     """The text of ``graph.pyi`` for the ops registered now."""
     lines = [_HEADER, "class Graph:", f'    """{inspect.getdoc(Graph).splitlines()[0]}"""',
              "    name: str"]
-    for name, member in sorted(vars(Graph).items()):
+    members: dict = {}
+    for klass in reversed(Graph.__mro__[:-1]):  # the mixins' methods too
+        members.update(vars(klass))
+    for name, member in sorted(members.items()):
         if name.startswith("_") and name not in ("__init__", "__getitem__", "__len__",
                                                  "__iter__", "__contains__"):
             continue

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import netir
 from netir.architectures import build, list_architectures
+from netir.emitters.check import compare_size
 from netir.ir.files import write_atomic
 from netir.progress import Bar
 from netir.renderers.charts import ChartPoint, write_charts
@@ -80,7 +81,7 @@ def build_gallery(out_dir: str | Path, names: list[str] | None = None, check: bo
         else:
             records[name] = record
             bar.done(name)
-    size = _size if check else None
+    size = compare_size if check else None
     for name, record in run_all(build_network, todo, jobs=jobs, size=size, bar=bar,
                                 op="gallery", out=out, langs=langs, primary=lang,
                                 check=check):
@@ -90,14 +91,6 @@ def build_gallery(out_dir: str | Path, names: list[str] | None = None, check: bo
     for language in langs:
         _write_index(out, ordered, language, lang)
     return out / "index.html"
-
-
-def _size(name: str) -> int:
-    """The bytes checking ``name`` in every backend is expected to need."""
-    from netir.emitters.check import compare_size
-    from netir.emitters.compare import list_backends
-
-    return compare_size(name, len(list_backends()))
 
 
 def _finish(out: Path, name: str, key: str, record: dict) -> dict:

@@ -11,7 +11,7 @@ import torch.fx as fx
 from torch import nn
 
 from netir.emitters.pytorch.lowerings import LOWERINGS, PLACEHOLDER, BareParameter
-from netir.emitters.pytorch.modules import (
+from netir.emitters.pytorch.naming import (
     ExactNames,
     Scope,
     attribute_name,
