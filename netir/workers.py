@@ -10,6 +10,13 @@ fall back, for instance to a reduced width). A worker whose resident memory has 
 past :data:`RECYCLE_BYTES` is replaced, so the memory the frameworks keep after the
 models they ran is returned to the machine.
 
+The CPUs are shared out the same way: each of ``jobs`` workers gets ``CPUs // jobs``
+threads, a network run alone gets them all. The limit is set in the environment a worker
+is started with (:data:`THREAD_VARIABLES`), since OpenBLAS, OpenMP and TensorFlow read
+it once, when they load. Without it every worker's NumPy, torch, TensorFlow and ONNX
+Runtime each start a thread per CPU, and on two CPUs two workers ran a check up to 15×
+slower than one: the BLAS threads of one process spin while the other's run.
+
 Each worker is a one-process ``ProcessPoolExecutor`` of its own, replaced when it grows:
 the executor's ``max_tasks_per_child`` does not exist before Python 3.11 and can leave a
 pool without workers (CPython gh-115634), which hung the gallery.
@@ -21,6 +28,7 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from multiprocessing import get_context
 from typing import Any
 
@@ -29,6 +37,10 @@ from netir.ir.limits import available_memory
 from netir.progress import Bar
 
 RECYCLE_BYTES = 3 * 2**30
+#: The variables that bound a worker's threads: OpenMP (torch), OpenBLAS and MKL (NumPy),
+#: TensorFlow's two pools and ``NETIR_THREADS`` (netir's ONNX Runtime sessions).
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                    "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "NETIR_THREADS")
 
 
 def cpu_count() -> int:
@@ -46,6 +58,30 @@ def resident_bytes() -> int:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
+
+
+def thread_limit() -> int:
+    """The threads this process may use: ``NETIR_THREADS`` when a worker pool set it,
+    else 0 (the libraries' own choice, a thread per CPU)."""
+    try:
+        return max(0, int(os.environ.get("NETIR_THREADS", "0")))
+    except ValueError:
+        return 0
+
+
+@contextmanager
+def _threads(count: int) -> Iterator[None]:
+    """While a worker is started: its environment limits it to ``count`` threads."""
+    saved = {v: os.environ.get(v) for v in THREAD_VARIABLES}
+    os.environ.update({v: str(count) for v in THREAD_VARIABLES})
+    try:
+        yield
+    finally:
+        for variable, value in saved.items():
+            if value is None:
+                os.environ.pop(variable, None)
+            else:
+                os.environ[variable] = value
 
 
 def _work(fn: Callable[..., Any], name: str, memory: int | None, alone: bool,
@@ -97,6 +133,7 @@ def _pool(fn: Callable[..., Any], names: list[str], jobs: int, memory: int | Non
           alone: bool, bar: Bar, op: str,
           kwargs: dict[str, Any]) -> Iterator[tuple[str, tuple[bool, Any]]]:
     pending = list(names)
+    threads = max(1, cpu_count() // jobs)
     workers: list[ProcessPoolExecutor | None] = [None] * jobs
     running: dict[Future, tuple[int, str]] = {}
     context = get_context("spawn")
@@ -106,12 +143,13 @@ def _pool(fn: Callable[..., Any], names: list[str], jobs: int, memory: int | Non
             for slot in range(jobs):
                 if not pending or slot in busy:
                     continue
-                if workers[slot] is None:
-                    workers[slot] = ProcessPoolExecutor(1, mp_context=context)
                 name = pending.pop(0)
                 bar.working(name)
-                running[workers[slot].submit(_work, fn, name, memory, alone, kwargs)] = \
-                    (slot, name)
+                with _threads(threads):  # a new worker starts at its first submit
+                    if workers[slot] is None:
+                        workers[slot] = ProcessPoolExecutor(1, mp_context=context)
+                    future = workers[slot].submit(_work, fn, name, memory, alone, kwargs)
+                running[future] = (slot, name)
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 slot, name = running.pop(future)

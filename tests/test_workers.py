@@ -61,3 +61,25 @@ def test_an_error_in_a_worker_reaches_the_caller():
 
 def divide(name, memory=None, alone=True):
     return 1 / int(name)
+
+
+def threads_seen(name, memory=None, alone=True, big=()):
+    """A task that reports the thread limits its worker was started with."""
+    if name in big and not alone:
+        raise ResourceError("too large to share the machine", name, node=name, op="test")
+    return {v: os.environ.get(v) for v in workers.THREAD_VARIABLES}
+
+
+def test_workers_share_the_cpus_and_a_network_alone_gets_them_all(monkeypatch):
+    monkeypatch.setattr(workers, "cpu_count", lambda: 4)
+    for variable in workers.THREAD_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    got = dict(run_all(threads_seen, ["a", "b", "c"], jobs=2, big=("c",)))
+    assert all(got[n] == dict.fromkeys(workers.THREAD_VARIABLES, "2") for n in "ab")
+    assert got["c"] == dict.fromkeys(workers.THREAD_VARIABLES, "4")
+    # the parent's own environment is as it was
+    assert not any(v in os.environ for v in workers.THREAD_VARIABLES)
+    monkeypatch.setenv("NETIR_THREADS", "3")
+    assert workers.thread_limit() == 3
+    monkeypatch.setenv("NETIR_THREADS", "many")
+    assert workers.thread_limit() == 0

@@ -14,13 +14,16 @@ from netir.emitters.onnx.files import PROTOBUF_LIMIT, model_bytes, save
 
 def session_options(threads: int = 0):
     """Deterministic CPU settings: deterministic kernels, one inter-op thread, full
-    graph optimisation, warnings only. ``threads`` = 0 lets onnxruntime pick."""
+    graph optimisation, warnings only. ``threads`` = 0: the worker's share of the CPUs
+    (:func:`netir.workers.thread_limit`), or onnxruntime's choice outside a worker."""
     import onnxruntime as ort
+
+    from netir.workers import thread_limit
 
     options = ort.SessionOptions()
     options.use_deterministic_compute = True
     options.inter_op_num_threads = 1
-    options.intra_op_num_threads = threads
+    options.intra_op_num_threads = threads or thread_limit()
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3
