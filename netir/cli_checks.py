@@ -73,7 +73,7 @@ def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None,
     import json
 
     from netir.architectures import get_architecture, list_architectures
-    from netir.emitters.check import check_one, compare_size, node_listing, report_table
+    from netir.emitters.check import check_cost, check_one, compare_size, node_listing, report_table
     from netir.emitters.compare import CATALOG_TOLERANCE, list_backends
     from netir.ir.files import write_atomic
     from netir.progress import progress_bar
@@ -93,7 +93,8 @@ def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None,
     with progress_bar(len(names), "check") as bar:
         catalog = [get_architecture(n).name for n in names if n not in files]
         found.update(run_all(check_one, catalog, jobs=jobs, bar=bar, op="check",
-                             size=lambda n: compare_size(n, count), input_shape=shape,
+                             size=lambda n: compare_size(n, count), cost=check_cost,
+                             input_shape=shape,
                              backends=chosen, weights=weights))
         for name, graph in files.items():
             bar.working(graph.name)

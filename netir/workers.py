@@ -33,7 +33,7 @@ from multiprocessing import get_context
 from typing import Any
 
 from netir.ir.errors import ResourceError
-from netir.ir.limits import available_memory
+from netir.ir.limits import available_memory, release_memory
 from netir.progress import Bar
 
 RECYCLE_BYTES = 3 * 2**30
@@ -93,18 +93,30 @@ def _work(fn: Callable[..., Any], name: str, memory: int | None, alone: bool,
     except ResourceError:
         if alone:
             raise
-        return False, None, resident_bytes()
-    return True, result, resident_bytes()
+        return False, None, _released()
+    return True, result, _released()
+
+
+def _released() -> int:
+    """Resident bytes once what the last network freed is given back
+    (:func:`~netir.ir.limits.release_memory`), so a worker is replaced for what it holds,
+    not what it held: replacing one costs a fresh start, ~10 s of importing frameworks."""
+    release_memory()
+    return resident_bytes()
 
 
 def run_all(fn: Callable[..., Any], names: list[str], *, jobs: int | None = None,
-            size: Callable[[str], int] | None = None, bar: Bar | None = None,
+            size: Callable[[str], int] | None = None,
+            cost: Callable[[str], float] | None = None, bar: Bar | None = None,
             op: str = "run", **kwargs: Any) -> Iterator[tuple[str, Any]]:
     """Yield ``(name, fn(name, memory=..., alone=..., **kwargs))`` for every name, in the
     order they finish; ``fn`` must be importable by name (workers are spawned). ``jobs``
     defaults to the CPUs available; with one job ``fn`` runs in this process, alone.
-    ``size(name)``: the bytes a network is expected to need. ResourceError naming the
-    network when its worker is killed (the machine ran out of memory)."""
+    ``size(name)``: the bytes a network is expected to need; ``cost(name)``: its
+    expected work, in any unit: the workers take the costliest first, so that the last
+    to finish are short ones and no CPU waits long on the others (the names keep their
+    order without it). ResourceError naming the network when its worker is killed (the
+    machine ran out of memory)."""
     bar = bar or Bar()
     names = list(names)
     jobs = max(1, min(jobs or cpu_count(), len(names) or 1))
@@ -114,6 +126,9 @@ def run_all(fn: Callable[..., Any], names: list[str], *, jobs: int | None = None
             yield name, fn(name, memory=None, alone=True, **kwargs)
             bar.done(name)
         return
+    if cost is not None:
+        work = {n: cost(n) for n in names}
+        names.sort(key=lambda n: -work[n])  # stable: equal costs keep their order
     share = (available_memory() or 0) // jobs or None
     big = [n for n in names if share is not None and size is not None and size(n) > share]
     later = []

@@ -83,3 +83,21 @@ def test_workers_share_the_cpus_and_a_network_alone_gets_them_all(monkeypatch):
     assert workers.thread_limit() == 3
     monkeypatch.setenv("NETIR_THREADS", "many")
     assert workers.thread_limit() == 0
+
+
+_TAKEN: list[str] = []
+
+
+def taken(name, memory=None, alone=True):
+    """A task that reports the tasks its worker process has taken so far."""
+    _TAKEN.append(name)
+    return list(_TAKEN)
+
+
+def test_the_costliest_networks_start_first():
+    costs = {"a": 1.0, "b": 4.0, "c": 3.0, "d": 2.0, "e": 0.5}
+    got = dict(run_all(taken, list(costs), jobs=2, cost=costs.get))
+    assert sorted(got) == sorted(costs)
+    assert {n for n, seen in got.items() if seen == [n]} == {"b", "c"}  # each worker's first
+    later = {n: seen.index(n) for n, seen in got.items()}
+    assert later["e"] >= 1 and later["a"] >= 1 and later["d"] >= 1

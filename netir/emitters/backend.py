@@ -40,6 +40,10 @@ nothing else branches on the framework.
 ``emit_loaded(graph, outputs, weights) -> model``
     Not abstract: ``emit`` then ``import_weights``, what a check runs. The ONNX and
     reference backends override it to emit with the weights at once.
+``narrow(model, nodes, outputs) -> model or None``
+    Not abstract: a model emitted for ``nodes``, reduced to return only ``outputs``
+    over its own layers, or None (the default: a check then emits the model as users
+    run it anew). The Keras backend overrides it (see :meth:`Backend.narrow`).
 
 A new backend subclasses :class:`Backend`, fills its ``lowerings`` with
 ``@lowerings.register("op")`` and registers an instance with
@@ -132,6 +136,17 @@ class Backend(ABC):
         model = self.emit(graph, outputs)
         self.import_weights(model, weights)
         return model
+
+    def narrow(self, model: Any, nodes: Sequence[str], outputs: Sequence[str]) -> Any:
+        """``model``, emitted for ``nodes``, returning only ``outputs`` (node names among
+        ``nodes``) over the same layers; None when this backend cannot say that such a
+        model is the one ``emit(graph, outputs)`` gives. A check runs the model users
+        run: from this when it is not None, else emitted anew, since a runtime may
+        compute differently when fewer values are asked of it (ONNX Runtime fuses). A
+        backend whose ``emit`` builds the same layers, wired the same way, whatever the
+        outputs (a Keras functional model) overrides it and saves building them twice.
+        """
+        return None
 
     def __repr__(self) -> str:
         return f"<netir backend {self.name!r}>"

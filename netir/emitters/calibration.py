@@ -57,7 +57,7 @@ def calibrated_weights(graph: Graph, seed: int = 0,
 
     Raises NetIRError when ``inputs`` do not fit the graph.
     """
-    from netir.emitters.reference import Run, execute, export_weights, to_reference
+    from netir.emitters.reference import Run, execute, to_reference
 
     inputs = calibration_inputs(graph, seed=seed) if inputs is None else inputs
     model = to_reference(graph, outputs=[], dtype=np.float32,
@@ -69,8 +69,8 @@ def calibrated_weights(graph: Graph, seed: int = 0,
         std = float(value.std())
         if not np.isfinite(std) or std == 0.0:
             return value
-        for param in model.weights.get(node.name, {}):
-            model.weights[node.name][param] = model.weights[node.name][param] / std
+        for array in model.weights.get(node.name, {}).values():
+            array /= std  # in place: the drawn arrays are this model's own
         return value / std
 
     drawn = {name: dict(params) for name, params in model.weights.items()}
@@ -80,7 +80,9 @@ def calibrated_weights(graph: Graph, seed: int = 0,
         dead = stats["var"] <= DEAD * np.square(stats["mean"])
         for param, observed in (("running_mean", stats["mean"]), ("running_var", stats["var"])):
             model.weights[name][param] = np.where(dead, drawn[name][param], observed)
-    return export_weights(model)
+    # the model's own arrays, not export_weights' copies: nothing else holds them
+    return {n: {p: np.asarray(v, dtype=np.float32) for p, v in params.items()}
+            for n, params in model.weights.items()}
 
 
 def check_calibration(inputs: Sequence[np.ndarray], extra: int = 2,

@@ -33,7 +33,7 @@ from netir.emitters.registry import available, get_backend
 from netir.emitters.registry import list_backends as registered_backends
 from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
-from netir.ir.limits import check_compare_memory
+from netir.ir.limits import check_compare_memory, release_memory
 from netir.ir.summary import format_shape as shp
 
 # DESIGN.md's limits; the measured local errors on the calibrated catalog are far below
@@ -264,8 +264,16 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
     index = {n: i for i, n in enumerate(names)}
     values, results = {}, []
     for b in backends:
-        got, params = run_backend(b, graph, shared, inputs, names)
-        emitted, _ = run_backend(b, graph, shared, inputs, out_names)
+        chosen = get_backend(b)
+        per_node = chosen.emit_loaded(graph, names, shared)
+        got, params = chosen.run(per_node, inputs), chosen.count(per_node)
+        model = chosen.narrow(per_node, names, out_names)
+        del per_node  # one model at a time: the memory estimate counts one
+        if model is None:
+            model = chosen.emit_loaded(graph, out_names, shared)
+        emitted = chosen.run(model, inputs)
+        del model
+        release_memory()  # the next backend's peak does not stack on this one's
         values[b] = got
         for node, t, v, (local, size) in zip(nodes, truth, got, _local(reference, got)):
             node.max_abs[b], node.local[b], node.local_scale[b] = _max_abs(t, v), local, size

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import suppress
 from math import prod
 
 from netir.ir.errors import ResourceError
@@ -64,6 +65,19 @@ def available_memory() -> int | None:
     return found if limit is None else min(found, limit)
 
 
+def release_memory() -> None:
+    """Give what this process freed back to the machine: collect cycles, then trim the C
+    heap (glibc keeps freed blocks below its mmap threshold, which grows to 32 MiB, for
+    reuse; a framework's freed model stays resident until trimmed). A no-op beyond
+    collecting where the C library is not glibc."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    with suppress(OSError, AttributeError):  # AttributeError: no malloc_trim
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def node_bytes(graph, node, batch: int = 1) -> int:
     """Parameters and buffers of one node, plus twice its output, in bytes (float32).
 
@@ -113,10 +127,11 @@ def ensure_recursion_limit(frames: int, what: str) -> None:
 
 #: Copies of the float32 parameters a comparison holds at its peak: the shared and
 #: calibrated weights, the float64 reference (two), and the backend being run with its
-#: conversions. Measured: RegNet Y-128GF (2.58 GB of parameters) peaked at 22.0 GB
-#: resident (8.5 copies) before the machine ran out; ViT-L/16 (1.22 GB) at 12.9 GB
-#: (10.6 copies) in a gallery build.
-COMPARE_COPIES = 11
+#: conversions (ONNX Runtime's session, the model and its serialized bytes at once);
+#: what each backend freed is trimmed before the next. Measured (2026-11-28, with the
+#: frameworks' 0.83 GB of code and state): ViT-L/16 (1.22 GB of parameters) peaked at
+#: 10.4 GB resident, 8.6 copies; ViT-B/16 at 10.4 copies of its 0.35 GB.
+COMPARE_COPIES = 9
 
 
 def compare_bytes(parameters: int, values: int, backends: int) -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import netir
 from netir.architectures import build, list_architectures
-from netir.emitters.check import compare_size
+from netir.emitters.check import check_cost, compare_size
 from netir.ir.files import write_atomic
 from netir.progress import Bar
 from netir.renderers.charts import ChartPoint, write_charts
@@ -81,8 +81,8 @@ def build_gallery(out_dir: str | Path, names: list[str] | None = None, check: bo
         else:
             records[name] = record
             bar.done(name)
-    size = compare_size if check else None
-    for name, record in run_all(build_network, todo, jobs=jobs, size=size, bar=bar,
+    size, cost = (compare_size, check_cost) if check else (None, None)
+    for name, record in run_all(build_network, todo, jobs=jobs, size=size, cost=cost, bar=bar,
                                 op="gallery", out=out, langs=langs, primary=lang,
                                 check=check):
         records[name] = _finish(out, name, keys[name], record)

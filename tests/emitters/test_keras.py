@@ -107,3 +107,26 @@ def test_helper_layers_work_inside_tensorflow_graphs():
     history = model.fit(x, np.ones((4, 3), np.float32), epochs=1, verbose=0)
     assert np.isfinite(history.history["loss"][0])
     assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+
+
+def test_a_narrowed_model_is_the_emitted_model_over_the_per_node_layers():
+    # A check runs Keras' per-node model and, for the model users run, the same layers
+    # with fewer outputs: it must compute what a fresh to_keras(graph, outputs) does.
+    from netir.emitters.registry import get_backend
+
+    g = _every_custom_layer()
+    names, outs = [n.name for n in g.nodes], ["fc", "lrn"]
+    weights = random_weights(g, seed=3)
+    keras_backend = get_backend("keras")
+    per_node = keras_backend.emit_loaded(g, names, weights)
+    narrowed = keras_backend.narrow(per_node, names, outs)
+    fresh = keras_backend.emit_loaded(g, outs, weights)
+    x = np.random.default_rng(0).standard_normal((2, 4, 9, 9)).astype(np.float32)
+    got, expected = keras_backend.run(narrowed, [x]), keras_backend.run(fresh, [x])
+    assert [a.shape for a in got] == [(2, 5), (2, 4, 3, 3)]  # logical layouts kept
+    for a, b in zip(got, expected):
+        np.testing.assert_array_equal(a, b)
+    assert {id(layer) for layer in narrowed.layers} <= {id(layer) for layer in per_node.layers}
+    assert keras_backend.export_weights(narrowed).keys() == {"grouped", "dilated", "fc"}
+    # a backend that cannot say so leaves it to the check to emit anew
+    assert get_backend("onnx").narrow(object(), names, outs) is None

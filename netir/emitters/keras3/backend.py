@@ -26,6 +26,12 @@ class KerasBackend(Backend):
     def emit(self, graph, outputs: Sequence[str] | None = None, **options) -> keras.Model:
         return E.to_keras(graph, outputs, **options)
 
+    def narrow(self, model, nodes, outputs) -> keras.Model:
+        """``to_keras`` builds the same layers, wired the same way, whatever outputs it
+        is asked for, so the model with fewer outputs is a functional model over the
+        same layers (building a deep network's layers is most of a Keras check)."""
+        return E.narrow(model, list(nodes), list(outputs))
+
     def export_weights(self, model):
         return W.export_weights(model)
 

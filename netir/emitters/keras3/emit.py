@@ -42,6 +42,21 @@ def to_keras(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
     return model
 
 
+def narrow(model: keras.Model, nodes: Sequence[str], outputs: Sequence[str]) -> keras.Model:
+    """The model, emitted for ``nodes``, returning only ``outputs`` (a subset of
+    ``nodes``): the same layers, not copies, as ``to_keras(graph, outputs)`` would
+    build them."""
+    graph = model.netir_graph
+    index = {n: i for i, n in enumerate(nodes)}
+    outs = [model.outputs[index[graph[n].name]] for n in outputs]
+    inputs = model.inputs
+    narrowed = keras.Model(inputs[0] if len(inputs) == 1 else inputs,
+                           outs[0] if len(outs) == 1 else outs, name=model.name)
+    narrowed.netir_graph = graph
+    narrowed.netir_layouts = (model.netir_layouts[0], [graph[n].layout for n in outputs])
+    return narrowed
+
+
 def record_layouts(model: keras.Model, graph: Graph) -> None:
     """Record the logical layouts of a loaded model's inputs and outputs from its graph
     (the layers of a model's outputs are named after their nodes)."""
