@@ -67,18 +67,21 @@ def threads_seen(name, memory=None, alone=True, big=()):
     """A task that reports the thread limits its worker was started with."""
     if name in big and not alone:
         raise ResourceError("too large to share the machine", name, node=name, op="test")
-    return {v: os.environ.get(v) for v in workers.THREAD_VARIABLES}
+    return {v: os.environ.get(v) for v in (*workers.THREAD_VARIABLES,
+                                            *workers.WORKER_ENVIRONMENT)}
 
 
 def test_workers_share_the_cpus_and_a_network_alone_gets_them_all(monkeypatch):
     monkeypatch.setattr(workers, "cpu_count", lambda: 4)
-    for variable in workers.THREAD_VARIABLES:
+    for variable in (*workers.THREAD_VARIABLES, *workers.WORKER_ENVIRONMENT):
         monkeypatch.delenv(variable, raising=False)
     got = dict(run_all(threads_seen, ["a", "b", "c"], jobs=2, big=("c",)))
-    assert all(got[n] == dict.fromkeys(workers.THREAD_VARIABLES, "2") for n in "ab")
-    assert got["c"] == dict.fromkeys(workers.THREAD_VARIABLES, "4")
+    assert all(got[n] == dict.fromkeys(workers.THREAD_VARIABLES, "2")
+               | workers.WORKER_ENVIRONMENT for n in "ab")
+    assert got["c"] == dict.fromkeys(workers.THREAD_VARIABLES, "4") | workers.WORKER_ENVIRONMENT
     # the parent's own environment is as it was
-    assert not any(v in os.environ for v in workers.THREAD_VARIABLES)
+    assert not any(v in os.environ for v in (*workers.THREAD_VARIABLES,
+                                             *workers.WORKER_ENVIRONMENT))
     monkeypatch.setenv("NETIR_THREADS", "3")
     assert workers.thread_limit() == 3
     monkeypatch.setenv("NETIR_THREADS", "many")

@@ -242,3 +242,25 @@ def test_catalog_outputs_agree_with_torch(name):
     assert ours.shape == theirs.shape == (2, *g.outputs[0].shape)
     scale = max(1.0, float(np.abs(theirs).max()))
     assert float(np.abs(ours - theirs).max()) <= CATALOG_TOLERANCE * scale
+
+
+def test_a_checks_per_node_model_opens_with_basic_optimizations_and_the_users_with_all():
+    from netir.emitters.onnx.runtime import LEVEL_KEY
+    from netir.emitters.registry import get_backend
+    from netir.emitters.weights import random_weights
+
+    g = netir.build("resnet18", input_size=32)
+    weights = random_weights(g)
+    backend = get_backend("onnx")
+    names = [n.name for n in g.nodes]
+    per_node = backend.emit_loaded(g, names, weights)
+    users = backend.emit_loaded(g, ["fc"], weights)
+
+    def level(model):
+        return {p.key: p.value for p in model.metadata_props}.get(LEVEL_KEY)
+
+    assert level(per_node) == "basic" and level(users) is None
+    assert level(backend.emit(g)) is None  # what users emit is never marked
+    x = np.random.default_rng(0).standard_normal((2, 3, 32, 32)).astype(np.float32)
+    every, (out,) = backend.run(per_node, [x]), backend.run(users, [x])
+    assert np.max(np.abs(every[names.index("fc")] - out)) <= 1e-5 * np.max(np.abs(out))

@@ -185,3 +185,26 @@ def test_torch_compile_matches_eager(make, size):
     compiled = torch.compile(m, backend="aot_eager")
     with torch.no_grad():
         torch.testing.assert_close(compiled(x), m(x), rtol=1e-5, atol=1e-5)
+
+
+def test_emitting_with_weights_draws_none_and_loads_every_one_exactly():
+    from netir.emitters.weights import random_weights
+
+    g = build("mobilenet_v3_small", input_size=32)
+    weights = random_weights(g, seed=5)
+    before = {name: getattr(torch.nn.init, name) for name in ("uniform_", "kaiming_uniform_")}
+    torch.manual_seed(0)
+    drawn = torch.rand(3)
+    model = to_torch(g, weights=weights)
+    torch.manual_seed(0)
+    np.testing.assert_array_equal(torch.rand(3), drawn)  # no random draw in between
+    assert {name: getattr(torch.nn.init, name) for name in before} == before  # restored
+    got = netir.export_weights(model)
+    assert got.keys() == weights.keys()
+    for node, params in weights.items():
+        for param, value in params.items():
+            np.testing.assert_array_equal(got[node][param], value, err_msg=f"{node}.{param}")
+    # without weights, modules draw their own as torch does
+    plain = to_torch(g)
+    assert not np.array_equal(netir.export_weights(plain)["features.0.0"]["weight"],
+                              weights["features.0.0"]["weight"])

@@ -11,10 +11,15 @@ import onnx
 
 from netir.emitters.onnx.files import PROTOBUF_LIMIT, model_bytes, save
 
+#: A model's metadata key naming the optimization level its sessions use
+#: (``"basic"``); set by the ONNX backend on a check's per-node model.
+LEVEL_KEY = "netir.optimization_level"
 
-def session_options(threads: int = 0):
-    """Deterministic CPU settings: deterministic kernels, one inter-op thread, full
-    graph optimisation, warnings only. ``threads`` = 0: the worker's share of the CPUs
+
+def session_options(threads: int = 0, level: str = "all"):
+    """Deterministic CPU settings: deterministic kernels, one inter-op thread, graph
+    optimisation at ``level`` ("all", onnxruntime's default, or "basic"), warnings
+    only. ``threads`` = 0: the worker's share of the CPUs
     (:func:`netir.workers.thread_limit`), or onnxruntime's choice outside a worker."""
     import onnxruntime as ort
 
@@ -25,7 +30,9 @@ def session_options(threads: int = 0):
     options.inter_op_num_threads = 1
     options.intra_op_num_threads = threads or thread_limit()
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.graph_optimization_level = {
+        "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
+        "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC}[level]
     options.log_severity_level = 3
     return options
 
@@ -36,12 +43,15 @@ def session(model: onnx.ModelProto | str | Path, threads: int = 0):
     external data."""
     import onnxruntime as ort
 
+    if isinstance(model, (str, Path)):
+        return ort.InferenceSession(str(model), sess_options=session_options(threads),
+                                    providers=["CPUExecutionProvider"])
+    level = {p.key: p.value for p in model.metadata_props}.get(LEVEL_KEY, "all")
+
     def open_(source):
-        return ort.InferenceSession(source, sess_options=session_options(threads),
+        return ort.InferenceSession(source, sess_options=session_options(threads, level),
                                     providers=["CPUExecutionProvider"])
 
-    if isinstance(model, (str, Path)):
-        return open_(str(model))
     if model_bytes(model) <= PROTOBUF_LIMIT:
         return open_(model.SerializeToString())
     with tempfile.TemporaryDirectory(prefix="netir-onnx-") as tmp:

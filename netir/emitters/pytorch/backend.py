@@ -23,6 +23,13 @@ class TorchBackend(Backend):
     def emit(self, graph, outputs: Sequence[str] | None = None, **options) -> torch.nn.Module:
         return E.to_torch(graph, outputs, **options)
 
+    def emit_loaded(self, graph, outputs, weights) -> torch.nn.Module:
+        # built without drawing initial weights, since the import replaces them all
+        with E.no_initial_weights():
+            model = self.emit(graph, outputs)
+        self.import_weights(model, weights)
+        return model
+
     def export_weights(self, model):
         return E.export_weights(model)
 

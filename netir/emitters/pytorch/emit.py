@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import builtins
 import keyword
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 
 import torch
 import torch.fx as fx
@@ -101,6 +102,44 @@ def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
     ensure_recursion_limit(4 * max((n.name.count(".") for n in graph.nodes), default=0),
                            "the deepest scope of a node name (torch walks module trees "
                            "recursively)")
+    with nullcontext() if weights is None else no_initial_weights():
+        module = _lower(graph, names)
+    if memory_format != "contiguous":
+        module.to(memory_format=_MEMORY_FORMATS[memory_format])
+    if weights is not None:
+        import_weights(module, weights)
+    return module.eval()
+
+
+#: ``torch.nn.init``'s in-place initializers, which a module's constructor calls.
+_INITIALIZERS = ("uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_",
+                 "eye_", "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
+                 "kaiming_normal_", "orthogonal_", "sparse_")
+
+
+@contextmanager
+def no_initial_weights() -> Iterator[None]:
+    """Modules built here draw no initial weights (their tensors hold whatever memory
+    they were given), for weights that are loaded straight after, strictly: every
+    parameter and buffer of the state dict. Drawing them costs as much as the load (a
+    second of uniform draws for VGG's 138M parameters)."""
+    saved = {name: getattr(nn.init, name) for name in _INITIALIZERS}
+    for name in _INITIALIZERS:
+        setattr(nn.init, name, _unchanged)
+    try:
+        yield
+    finally:
+        for name, function in saved.items():
+            setattr(nn.init, name, function)
+
+
+def _unchanged(tensor, *args, **kwargs):
+    return tensor
+
+
+def _lower(graph: Graph, names: list[str]) -> NetirGraphModule:
+    """The module of ``graph`` returning ``names``, in the contiguous format, eval mode
+    and weights as its modules drew them."""
     root = Scope()
     fxg = fx.Graph()
     env: dict[str, fx.Node] = {}
@@ -135,12 +174,8 @@ def to_torch(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
         if attribute_name(key) != key:
             module.__dict__[attribute_name(key)] = child
     module.netir_graph = graph
-    if memory_format != "contiguous":
-        module.to(memory_format=_MEMORY_FORMATS[memory_format])
     module.netir_bare = frozenset(bare)
-    if weights is not None:
-        import_weights(module, weights)
-    return module.eval()
+    return module
 
 
 def _plan_inplace(graph: Graph, modules: dict[str, nn.Module], keep: set[str]) -> None:
