@@ -268,8 +268,11 @@ def render(network: str, path: str, level: str, fmt: str | None, direction: str,
               help="Language of index.html; the other language is written beside it.")
 @click.option("--jobs", type=click.IntRange(min=1),
               help="Networks built in parallel (default: the CPUs available).")
+@click.option("--full-width", is_flag=True,
+              help="Check every network at full width where the memory allows (by "
+                   "default one of more than 200M parameters is checked at half width).")
 @click.argument("names", nargs=-1)
-def gallery(out_dir: str, no_check: bool, lang: str, jobs: int | None,
+def gallery(out_dir: str, no_check: bool, lang: str, jobs: int | None, full_width: bool,
             names: tuple[str, ...]) -> None:
     """Write the static gallery site (every catalog network unless NAMES are given).
 
@@ -278,12 +281,14 @@ def gallery(out_dir: str, no_check: bool, lang: str, jobs: int | None,
     from netir.architectures import get_architecture, list_architectures
     from netir.progress import progress_bar
     from netir.renderers.gallery import build_gallery
+    from netir.renderers.network_page import GALLERY_MAX_PARAMS
 
     todo = list(names) or list_architectures()
     for name in todo:
         get_architecture(name)  # an unknown name fails before any work
     with progress_bar(len(todo), "gallery") as bar:
-        index = build_gallery(out_dir, todo, check=not no_check, lang=lang, jobs=jobs, bar=bar)
+        index = build_gallery(out_dir, todo, check=not no_check, lang=lang, jobs=jobs, bar=bar,
+                              max_params=None if full_width else GALLERY_MAX_PARAMS)
     click.echo(f"wrote {index}")
 
 

@@ -48,7 +48,8 @@ def check_input(name: str, size: int = CHECK_SIZE) -> tuple[int, int]:
 def check(networks: Iterable[str | Graph], input_shape: tuple[int, int, int] | None = None,
           tolerance: float = CATALOG_TOLERANCE, backends: Sequence[str] | None = None,
           weights: str = "calibrated", progress: Callable[[str], None] | None = None,
-          memory: int | None = None, reduce: bool = True) -> list[CompareReport]:
+          memory: int | None = None, reduce: bool = True,
+          max_params: int | None = None) -> list[CompareReport]:
     """Compare each network in ``backends`` (default: all) against the reference, node by
     node; returns one report per network.
 
@@ -58,7 +59,9 @@ def check(networks: Iterable[str | Graph], input_shape: tuple[int, int, int] | N
     what the machine can spare) is checked, with ``reduce``, at the first of
     :data:`REDUCED_WIDTHS` that fits, if its builder takes ``width_mult`` (the same depth
     and wiring, narrower; the report's ``reduced`` says so); otherwise ResourceError,
-    before any work on it.
+    before any work on it. A catalog network of more than ``max_params`` parameters
+    and buffers (default: no limit) is checked the same way at the first reduced width
+    within it, where its builder takes ``width_mult`` (the gallery's time budget).
     """
     reports = []
     for net in networks:
@@ -66,15 +69,20 @@ def check(networks: Iterable[str | Graph], input_shape: tuple[int, int, int] | N
         if progress:
             progress(name)
         graph = _graph(net, input_shape)
-        try:
-            reports.append(compare(graph, tolerance=tolerance, backends=backends,
-                                   weights=weights, memory=memory))
-            continue
-        except ResourceError:
-            if not (reduce and isinstance(net, str) and _default_width(net) is not None):
-                raise
+        narrows = isinstance(net, str) and _default_width(net) is not None
+        if not (narrows and max_params is not None
+                and sum(graph.count_params()) > max_params):
+            try:
+                reports.append(compare(graph, tolerance=tolerance, backends=backends,
+                                       weights=weights, memory=memory))
+                continue
+            except ResourceError:
+                if not (reduce and narrows):
+                    raise
         for factor in REDUCED_WIDTHS:
             narrow = _graph(net, input_shape, _default_width(net) * factor)
+            if max_params is not None and sum(narrow.count_params()) > max_params:
+                continue
             try:
                 report = compare(narrow, tolerance=tolerance, backends=backends,
                                  weights=weights, memory=memory)
@@ -105,10 +113,12 @@ def check_one(net: str | Graph, memory: int | None = None, alone: bool = True,
         return str(e)
 
 
-def compare_size(name: str, backends: int | None = None) -> int:
+def compare_size(name: str, backends: int | None = None,
+                 max_params: int | None = None) -> int:
     """The bytes comparing catalog network ``name`` in ``backends`` (default: every
     available one) is expected to need, from its parameter count (the activations of a
-    check's small input are left out)."""
+    check's small input are left out), at the width :func:`check` with ``max_params``
+    takes it."""
     from netir.architectures import build, get_architecture
     from netir.emitters.compare import list_backends
     from netir.ir.limits import compare_bytes
@@ -117,6 +127,11 @@ def compare_size(name: str, backends: int | None = None) -> int:
     params = get_architecture(name).params
     if params is None:
         params = sum(build(name).count_params())
+    if max_params is not None and params > max_params and _default_width(name) is not None:
+        for factor in REDUCED_WIDTHS:
+            params = sum(build(name, width_mult=_default_width(name) * factor).count_params())
+            if params <= max_params:
+                break
     return compare_bytes(params, 0, backends)
 
 

@@ -262,7 +262,7 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
     scales = [float(np.max(np.abs(v))) if v.size else 0.0 for v in truth]
     nodes = [NodeAgreement(n.name, n.op, s, {}, {}, {}) for n, s in zip(graph.nodes, scales)]
     index = {n: i for i, n in enumerate(names)}
-    values, results = {}, []
+    values, emitted_by = {}, {}
     for b in backends:
         chosen = get_backend(b)
         per_node = chosen.emit_loaded(graph, names, shared)
@@ -271,11 +271,14 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
         del per_node  # one model at a time: the memory estimate counts one
         if model is None:
             model = chosen.emit_loaded(graph, out_names, shared)
-        emitted = chosen.run(model, inputs)
+        emitted_by[b] = (chosen.run(model, inputs), params)
         del model
         release_memory()  # the next backend's peak does not stack on this one's
         values[b] = got
-        for node, t, v, (local, size) in zip(nodes, truth, got, _local(reference, got)):
+    results = []
+    for b, errors in _local(reference, values).items():
+        got, (emitted, params) = values[b], emitted_by[b]
+        for node, t, v, (local, size) in zip(nodes, truth, got, errors):
             node.max_abs[b], node.local[b], node.local_scale[b] = _max_abs(t, v), local, size
         emitted_abs = max(_max_abs(got[index[n]], e) for n, e in zip(out_names, emitted))
         emitted_truth = max(_max_abs(truth[index[n]], e) for n, e in zip(out_names, emitted))
@@ -296,29 +299,46 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
     return report
 
 
-def _local(reference, got: list[np.ndarray]) -> list[tuple[float, float]]:
-    """Per node, ``max |got - expected|`` and the node's scale, where ``expected`` is the
-    reference kernel applied (float64) to got's inputs; inputs are compared as they are.
-    The scale is ``max |expected|``, or the largest input where the node cancels its
-    inputs to less: float32 rounding is relative to the values combined, and the mean of
-    instance-normalised values is 0 up to that rounding."""
+def _local(reference, values: dict[str, list[np.ndarray]]
+           ) -> dict[str, list[tuple[float, float]]]:
+    """Per backend and node, ``max |got - expected|`` and the node's scale, where
+    ``expected`` is the reference kernel applied (float64) to that backend's values of
+    the node's inputs; inputs are compared as they are. The scale is ``max |expected|``,
+    or the largest input where the node cancels its inputs to less: float32 rounding is
+    relative to the values combined, and the mean of instance-normalised values is 0 up
+    to that rounding.
+
+    The backends' inputs of a node are stacked on the batch axis and the kernel runs
+    once (inference kernels treat each sample alone): a kernel's weights are read once
+    instead of once per backend."""
     from netir.emitters.reference import Run
 
     graph = reference.graph
-    own = {n.name: v for n, v in zip(graph.nodes, got)}
-    errors = []
-    for node, value in zip(graph.nodes, got):
+    errors: dict[str, list[tuple[float, float]]] = {b: [] for b in values}
+    own = {b: dict(zip((n.name for n in graph.nodes), got)) for b, got in values.items()}
+    for position, node in enumerate(graph.nodes):
         if not node.inputs:
-            errors.append((0.0, 0.0))
+            for b in values:
+                errors[b].append((0.0, 0.0))
             continue
-        args = [own[i].astype(np.float64) for i in node.inputs]
-        if any(a.shape[1:] != graph[i].shape for a, i in zip(args, node.inputs)):
-            errors.append((float("inf"), 0.0))  # wrong shapes upstream: cannot recompute
+        fit = [b for b in values if all(own[b][i].shape[1:] == graph[i].shape
+                                        for i in node.inputs)]
+        for b in values:
+            if b not in fit:
+                errors[b].append((float("inf"), 0.0))  # wrong shapes upstream
+        if not fit:
             continue
+        sizes = [own[b][node.inputs[0]].shape[0] for b in fit]
+        args = [np.concatenate([own[b][i] for b in fit]).astype(np.float64)
+                for i in node.inputs]
         expected = get_backend("reference").lowerings.lookup(node)(
             node, args, reference.weights.get(node.name, {}), Run(graph=graph))
-        size = max([float(np.max(np.abs(v))) for v in (expected, *args) if v.size] or [0.0])
-        errors.append((_max_abs(expected, value), size))
+        starts = np.cumsum([0, *sizes])
+        for k, b in enumerate(fit):
+            part = slice(starts[k], starts[k + 1])
+            mine = [expected[part], *(a[part] for a in args)]
+            size = max([float(np.max(np.abs(v))) for v in mine if v.size] or [0.0])
+            errors[b].append((_max_abs(mine[0], values[b][position]), size))
     return errors
 
 

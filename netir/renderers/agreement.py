@@ -65,13 +65,16 @@ def agreement_from_report(report) -> Agreement:
                      report.ir_params[0])
 
 
-def run_agreement(name: str, memory: int | None = None, reduce: bool = True) -> Agreement:
+def run_agreement(name: str, memory: int | None = None, reduce: bool = True,
+                  max_params: int | None = None) -> Agreement:
     """Check catalog network ``name`` node by node (64×64 or its smallest input), with
-    ``reduce`` at a reduced width if it needs more than ``memory`` bytes; ResourceError
-    if it does not fit even so."""
+    ``reduce`` at a reduced width if it needs more than ``memory`` bytes, and at one
+    within ``max_params`` parameters if it has more; ResourceError if it does not fit
+    even so."""
     from netir.emitters.check import check
 
-    return agreement_from_report(check([name], memory=memory, reduce=reduce)[0])
+    return agreement_from_report(check([name], memory=memory, reduce=reduce,
+                                       max_params=max_params)[0])
 
 
 def agreement_dot(graph: Graph, agreement: Agreement, fontname: str | None = None,

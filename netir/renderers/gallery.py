@@ -22,21 +22,22 @@ from netir.ir.files import write_atomic
 from netir.progress import Bar
 from netir.renderers.charts import ChartPoint, write_charts
 from netir.renderers.lang import LANGUAGES, note, words
-from netir.renderers.network_page import build_network
+from netir.renderers.network_page import GALLERY_MAX_PARAMS, build_network
 from netir.renderers.site import CSS, page_file, page_html
 from netir.workers import run_all
 
-FORMAT = 3  # the page format: part of every network's key, bumped when pages change
+FORMAT = 4  # the page format: part of every network's key, bumped when pages change
 CACHE = ".netir-cache"
 #: Extra site pages, ``"module:function"``; called as ``fn(out_dir=..., lang=...,
 #: primary=...)``, returning ``(file name, link text)`` of the page it wrote, or None.
 SITE_PAGES: tuple[str, ...] = ("netir.renderers.tutorial_page:write_page",)
 
 
-def rebuild_key(name: str, langs: tuple[str, ...], primary: str, check: bool) -> str:
+def rebuild_key(name: str, langs: tuple[str, ...], primary: str, check: bool,
+                max_params: int | None = None) -> str:
     """The hash that decides whether ``name``'s pages are current."""
     text = "\n".join([build(name).to_json(), netir.__version__, str(FORMAT), ",".join(langs),
-                      primary, str(check)])
+                      primary, str(check), str(max_params)])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -58,20 +59,24 @@ def _languages(primary: str) -> tuple[str, ...]:
 
 
 def build_gallery(out_dir: str | Path, names: list[str] | None = None, check: bool = True,
-                  lang: str = "en", jobs: int | None = None, bar: Bar | None = None) -> Path:
+                  lang: str = "en", jobs: int | None = None, bar: Bar | None = None,
+                  max_params: int | None = GALLERY_MAX_PARAMS) -> Path:
     """Write the gallery to ``out_dir``; returns the index path.
 
     Every language is written; ``lang`` is the one at ``index.html`` (the others are
     ``index.<lang>.html``). ``jobs`` processes build networks in parallel (default: the
     CPUs available). With ``check`` each network is run in every backend node by node
-    (needs the torch and keras extras). Raises RenderError for an unknown language.
+    (needs the torch and keras extras); a network of more than ``max_params``
+    parameters is checked at a reduced width where its builder has one (None: every
+    network at full width where the memory allows). Raises RenderError for an unknown
+    language.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     names = list(names or list_architectures())
     langs = _languages(lang)
     bar = bar or Bar()
-    keys = {n: rebuild_key(n, langs, lang, check) for n in names}
+    keys = {n: rebuild_key(n, langs, lang, check, max_params) for n in names}
     records: dict[str, dict] = {}
     todo = []
     for name in names:
@@ -81,10 +86,11 @@ def build_gallery(out_dir: str | Path, names: list[str] | None = None, check: bo
         else:
             records[name] = record
             bar.done(name)
-    size, cost = (compare_size, check_cost) if check else (None, None)
+    size, cost = ((lambda n: compare_size(n, max_params=max_params)), check_cost) \
+        if check else (None, None)
     for name, record in run_all(build_network, todo, jobs=jobs, size=size, cost=cost, bar=bar,
                                 op="gallery", out=out, langs=langs, primary=lang,
-                                check=check):
+                                check=check, max_params=max_params):
         records[name] = _finish(out, name, keys[name], record)
     ordered = [records[n] for n in names]
     write_atomic(out / "style.css", CSS)

@@ -28,6 +28,11 @@ from netir.renderers.tutorial_page import tutorial_link
 
 #: Layer-level diagrams up to this many nodes are shown on the page, larger ones linked.
 EMBED_LAYERS_UP_TO = 120
+#: The gallery checks a network of more parameters than this at a reduced width where
+#: its builder has one (half: 163M for RegNet Y-128GF and 159M for ViT-H/14, 76M and 77M
+#: for ViT-L/16 and /32): the same depth, names and wiring, in a fraction of the
+#: time. ``netir check NAME`` checks them at full width where the memory allows.
+GALLERY_MAX_PARAMS = 200_000_000
 #: Extra page sections, ``"module:function"``; the function is called as
 #: ``fn(name=..., out_dir=..., lang=...)`` and returns an HTML fragment or None (nothing
 #: to show). A module that is not installed is skipped.
@@ -116,7 +121,9 @@ def _check_html(g, agreement: Agreement | None, ui: dict, unchecked: dict | None
     if agreement.reduced:
         intro += " " + ui["reduced"].format(width=f"1/{round(1 / agreement.reduced)}",
                                             params=f"{agreement.params:,}",
-                                            full=f"{g.count_params()[0]:,}")
+                                            full=f"{g.count_params()[0]:,}",
+                                            limit=f"{GALLERY_MAX_PARAMS / 1e6:,.0f}M",
+                                            name=g.name)
     return (f"<p>{html.escape(intro)}</p><table><thead><tr><th>{ui['pair']}</th>"
             f"<th>{ui['max_rel']}</th><th>{ui['verdict']}</th></tr></thead><tbody>{rows}"
             f"</tbody></table><h3>{html.escape(ui['agreement'])}</h3>"
@@ -136,20 +143,23 @@ def network_record(name: str) -> dict:
 
 
 def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
-                  check: bool, memory: int | None = None, alone: bool = True) -> dict:
+                  check: bool, memory: int | None = None, alone: bool = True,
+                  max_params: int | None = None) -> dict:
     """Write ``name``'s pages and pictures under ``out``; returns its record, with the
     check's result (``agreement``, None when not checked), why a network was too large
     to check within ``memory`` bytes (``unchecked``: the bytes needed and available) and
     the files written (``files``). Only a network built ``alone`` is checked at a
     reduced width or not at all when it does not fit; sharing the machine, the
-    ResourceError goes up (:func:`netir.workers.run_all` runs it again alone)."""
+    ResourceError goes up (:func:`netir.workers.run_all` runs it again alone). A
+    network of more than ``max_params`` parameters is checked at a reduced width where
+    its builder has one (:func:`netir.emitters.check.check`)."""
     out = Path(out)
     g = build(name)
     record = network_record(name)
     agreement = unchecked = None
     if check:
         try:
-            agreement = run_agreement(name, memory, reduce=alone)
+            agreement = run_agreement(name, memory, reduce=alone, max_params=max_params)
         except ResourceError as e:  # the page says so; nothing is claimed
             if not alone:
                 raise

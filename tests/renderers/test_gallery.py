@@ -204,3 +204,26 @@ def test_a_network_too_large_for_the_machine_is_checked_narrower_and_says_so(tmp
     with pytest.raises(ResourceError):
         build_network("regnet_x_400mf", tmp_path, ("en",), "en", check=True,
                       memory=100_000_000, alone=False)
+
+
+def test_the_gallerys_parameter_budget_narrows_only_networks_with_a_width_knob(tmp_path):
+    from netir.emitters.check import check, compare_size
+    from netir.ir.limits import compare_bytes
+    from netir.renderers.network_page import build_network
+
+    half = sum(build("regnet_x_400mf", width_mult=0.5).count_params())
+    full = sum(build("regnet_x_400mf").count_params())
+    budget = (half + full) // 2
+    # the width is the first reduced one within the budget, and the size estimate agrees
+    assert compare_size("regnet_x_400mf", 4, max_params=budget) == compare_bytes(half, 0, 4)
+    assert compare_size("regnet_x_400mf", 4) > 2 * compare_bytes(half, 0, 4)
+    record = build_network("regnet_x_400mf", tmp_path, ("en", "zh"), "en", check=True,
+                           max_params=budget)
+    assert record["agreement"]["reduced"] == 0.5 and record["agreement"]["passed"]
+    page = (tmp_path / "regnet_x_400mf.html").read_text()
+    assert "The gallery checks a network of more than 200M parameters so" in page
+    assert "netir check regnet_x_400mf" in page
+    assert "画廊对参数超过 200M 的网络这样检查" in (tmp_path / "regnet_x_400mf.zh.html").read_text()
+    # a network with no width knob is checked whole, whatever the budget
+    (lenet,) = check(["lenet5"], max_params=1000)
+    assert lenet.reduced is None and lenet.passed

@@ -43,8 +43,11 @@ UI = {
     "reduced_short": "at {width} width",
     "too_large_other": "Not checked on this machine: {reason}",
     "reduced": ("Checked at {width} of the catalog's width ({params} parameters instead "
-                "of {full}): the same depth and wiring with narrower layers, because the "
-                "full network needs more memory than this machine can spare."),
+                "of {full}): the same depth and wiring with narrower layers. The gallery "
+                "checks a network of more than {limit} parameters so, to build in "
+                "minutes, as it does any network whose check needs more memory than this "
+                "machine can spare; `netir check {name}` checks it at full width where "
+                "the memory allows."),
     "summary_header": ["name", "op", "output", "params", "buffers", "MACs"],
     "total": "total",
     "mac_note": ("MACs: multiply-accumulates of conv and dense layers for one sample; "
