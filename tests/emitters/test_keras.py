@@ -130,3 +130,20 @@ def test_a_narrowed_model_is_the_emitted_model_over_the_per_node_layers():
     assert keras_backend.export_weights(narrowed).keys() == {"grouped", "dilated", "fc"}
     # a backend that cannot say so leaves it to the check to emit anew
     assert get_backend("onnx").narrow(object(), names, outs) is None
+
+
+def test_a_model_emitted_for_loaded_weights_draws_none_and_holds_exactly_them():
+    from netir.emitters.keras3.emit import no_initial_weights
+    from netir.emitters.registry import get_backend
+
+    with no_initial_weights():
+        assert not np.any(keras.ops.convert_to_numpy(keras.initializers.HeNormal()((4, 4))))
+    assert np.any(keras.ops.convert_to_numpy(keras.initializers.HeNormal()((4, 4))))  # restored
+    g = _every_custom_layer()
+    weights = random_weights(g, seed=9)
+    keras_backend = get_backend("keras")
+    got = keras_backend.export_weights(keras_backend.emit_loaded(g, None, weights))
+    assert got.keys() == weights.keys()
+    for node, params in weights.items():
+        for param, value in params.items():
+            np.testing.assert_array_equal(got[node][param], value, err_msg=f"{node}.{param}")

@@ -26,6 +26,13 @@ class KerasBackend(Backend):
     def emit(self, graph, outputs: Sequence[str] | None = None, **options) -> keras.Model:
         return E.to_keras(graph, outputs, **options)
 
+    def emit_loaded(self, graph, outputs, weights) -> keras.Model:
+        # layers start from zeros, not random draws, since the import replaces them all
+        with E.no_initial_weights():
+            model = self.emit(graph, outputs)
+        self.import_weights(model, weights)
+        return model
+
     def narrow(self, model, nodes, outputs) -> keras.Model:
         """``to_keras`` builds the same layers, wired the same way, whatever outputs it
         is asked for, so the model with fewer outputs is a functional model over the

@@ -178,10 +178,21 @@ class OpsCall(keras.layers.Layer):
     default (``keras.ops.gelu`` defaults to the tanh form)."""
 
     def __init__(self, function: str, arguments: dict | None = None,
-                 constant: float | None = None, **kwargs) -> None:
+                 constant: float | None = None, elementwise: bool = False,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.function, self.arguments = function, dict(arguments or {})
         self.constant = None if constant is None else float(constant)
+        self.elementwise = bool(elementwise)
+
+    def compute_output_spec(self, inputs):
+        """An element-wise function's output has its inputs' broadcast shape; saying
+        so spares Keras tracing the call in a TensorFlow graph to find out (a fifth of
+        building an EfficientNet). Other functions are traced."""
+        if not self.elementwise:
+            return super().compute_output_spec(inputs)
+        xs = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        return keras.KerasTensor(_broadcast([tuple(x.shape) for x in xs]), dtype=xs[0].dtype)
 
     def call(self, inputs):
         module, _, name = self.function.rpartition(".")
@@ -194,7 +205,20 @@ class OpsCall(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "function": self.function,
-                "arguments": self.arguments, "constant": self.constant}
+                "arguments": self.arguments, "constant": self.constant,
+                "elementwise": self.elementwise}
+
+
+def _broadcast(shapes: list[tuple]) -> tuple:
+    """NumPy's broadcast of shapes whose sizes may be None (unknown, as the batch)."""
+    rank = max(len(s) for s in shapes)
+    out = []
+    for sizes in zip(*((1,) * (rank - len(s)) + tuple(s) for s in shapes)):
+        known = {d for d in sizes if d is not None and d != 1}
+        if len(known) > 1:
+            raise ValueError(f"shapes {shapes} do not broadcast")
+        out.append(known.pop() if known else (None if None in sizes else 1))
+    return tuple(out)
 
 
 @_register

@@ -111,10 +111,12 @@ def _batch_norm(node, graph, inputs):
                      name=_n(node))(inputs[0])
 
 
-def _ops_call(node, inputs, function: str, constant: float | None = None, **arguments):
-    """One ``keras.ops`` function, every argument explicit (:class:`L.OpsCall`)."""
+def _ops_call(node, inputs, function: str, constant: float | None = None,
+              elementwise: bool = False, **arguments):
+    """One ``keras.ops`` function, every argument explicit (:class:`L.OpsCall`);
+    ``elementwise``: its output has its inputs' broadcast shape."""
     x = list(inputs) if len(inputs) > 1 else inputs[0]
-    return L.OpsCall(function, arguments, constant, name=_n(node))(x)
+    return L.OpsCall(function, arguments, constant, elementwise, name=_n(node))(x)
 
 
 def _activation(kind: str):
@@ -129,7 +131,7 @@ for _op in ("relu", "tanh", "sigmoid"):
 def _hardtanh(node, graph, inputs):
     """``keras.ops.clip``: exact (a shifted capped ReLU would round the shift)."""
     return _ops_call(node, inputs, "clip", x_min=node.attrs["min_val"],
-                     x_max=node.attrs["max_val"])
+                     x_max=node.attrs["max_val"], elementwise=True)
 
 
 @_lower("softmax")
@@ -221,7 +223,8 @@ def _avg_pool(node, graph, inputs):
 
 # -- activations (relu6 ... prelu) ---------------------------------------------------------
 def _ops(function: str, **arguments):
-    return lambda node, graph, inputs: _ops_call(node, inputs, function, **arguments)
+    return lambda node, graph, inputs: _ops_call(node, inputs, function, elementwise=True,
+                                                 **arguments)
 
 
 for _op, _function in (("relu6", "relu6"), ("silu", "silu"), ("hardswish", "hard_silu"),
@@ -235,9 +238,9 @@ def _clip(node, graph, inputs):
     """``keras.ops.maximum`` / ``minimum`` with the bounds given: exact, as torch.clamp."""
     low, high = node.attrs["min"], node.attrs["max"]
     if low is not None and high is not None:
-        return _ops_call(node, inputs, "clip", x_min=low, x_max=high)
+        return _ops_call(node, inputs, "clip", x_min=low, x_max=high, elementwise=True)
     return _ops_call(node, inputs, "maximum" if high is None else "minimum",
-                     constant=low if high is None else high)
+                     constant=low if high is None else high, elementwise=True)
 
 
 @_lower("leaky_relu")
@@ -247,7 +250,7 @@ def _leaky_relu(node, graph, inputs):
 
 @_lower("elu")
 def _elu(node, graph, inputs):
-    return _ops_call(node, inputs, "elu", alpha=node.attrs["alpha"])
+    return _ops_call(node, inputs, "elu", alpha=node.attrs["alpha"], elementwise=True)
 
 
 @_lower("gelu")
@@ -266,7 +269,8 @@ def _prelu(node, graph, inputs):
 # the same axes as their logical shapes.
 def _arithmetic(function: str):
     return lambda node, graph, inputs: _ops_call(node, inputs, function,
-                                                 constant=node.attrs["scalar"])
+                                                 constant=node.attrs["scalar"],
+                                                 elementwise=True)
 
 
 for _op, _function in (("mul", "multiply"), ("sub", "subtract"), ("div", "divide"),
