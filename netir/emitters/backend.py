@@ -43,7 +43,7 @@ nothing else branches on the framework.
 ``narrow(model, nodes, outputs) -> model or None``
     Not abstract: a model emitted for ``nodes``, reduced to return only ``outputs``
     over its own layers, or None (the default: a check then emits the model as users
-    run it anew). The Keras backend overrides it (see :meth:`Backend.narrow`).
+    run it anew). The Keras and ONNX backends override it (see :meth:`Backend.narrow`).
 
 A new backend subclasses :class:`Backend`, fills its ``lowerings`` with
 ``@lowerings.register("op")`` and registers an instance with

@@ -264,3 +264,18 @@ def test_a_checks_per_node_model_opens_with_basic_optimizations_and_the_users_wi
     x = np.random.default_rng(0).standard_normal((2, 3, 32, 32)).astype(np.float32)
     every, (out,) = backend.run(per_node, [x]), backend.run(users, [x])
     assert np.max(np.abs(every[names.index("fc")] - out)) <= 1e-5 * np.max(np.abs(out))
+
+
+def test_a_narrowed_per_node_model_is_byte_for_byte_the_users_model():
+    from netir.emitters.registry import get_backend
+    from netir.emitters.weights import random_weights
+
+    g = netir.build("googlenet", input_size=64)  # several outputs' worth of branches
+    weights = random_weights(g, seed=2)
+    backend = get_backend("onnx")
+    names = [n.name for n in g.nodes]
+    outs = ["fc", "inception4a.branch1.conv"]
+    narrowed = backend.narrow(backend.emit_loaded(g, names, weights), names, outs)
+    assert narrowed.SerializeToString() == \
+        backend.emit(g, outs, weights=weights).SerializeToString()
+    assert runtime.LEVEL_KEY not in {p.key for p in narrowed.metadata_props}

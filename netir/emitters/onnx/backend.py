@@ -38,6 +38,25 @@ class OnnxBackend(Backend):
             model.metadata_props.add(key=runtime.LEVEL_KEY, value="basic")
         return model
 
+    def narrow(self, model, nodes, outputs) -> onnx.ModelProto:
+        """The emitter writes every node of the graph whatever its outputs, so the model
+        of ``outputs`` is ``model`` with its other graph outputs (and the per-node mark)
+        removed: the same bytes as ``emit(graph, outputs, weights=weights)``, what users
+        run, without copying the weights into a second model. ``model`` itself is
+        changed and returned (a check does not use the per-node model again)."""
+        wanted = list(outputs)
+        by_name = {o.name: o for o in model.graph.output}
+        kept = [type(by_name[n])() for n in wanted]
+        for copy, name in zip(kept, wanted):
+            copy.CopyFrom(by_name[name])
+        del model.graph.output[:]
+        model.graph.output.extend(kept)
+        props = [(p.key, p.value) for p in model.metadata_props if p.key != runtime.LEVEL_KEY]
+        del model.metadata_props[:]
+        for key, value in props:
+            model.metadata_props.add(key=key, value=value)
+        return model
+
     def export_weights(self, model):
         return W.export_weights(model)
 
