@@ -135,16 +135,16 @@ def compare_size(name: str, backends: int | None = None,
     return compare_bytes(params, 0, backends)
 
 
-def check_cost(name: str) -> float:
+def check_cost(name: str, graph: Graph | None = None) -> float:
     """The expected seconds of checking catalog network ``name`` in the four built-in
     backends on one thread, from its parameters and nodes: each million parameters
     costs ~0.15 s (drawing, calibrating and converting weights), each node ~15 ms
     (building a Keras layer and its variables is most of it). Fitted on VGG-16,
     EfficientNetV2-M, ConvNeXt-S, ViT-B/16 and DenseNet-201 (within 35 %); the workers
-    use it to start the longest first."""
+    use it to start the longest first. ``graph``: the network, when already built."""
     from netir.architectures import build
 
-    graph = build(name)
+    graph = build(name) if graph is None else graph
     return 0.15e-6 * sum(graph.count_params()) + 0.015 * len(graph) + 1.0
 
 

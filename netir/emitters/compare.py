@@ -33,7 +33,7 @@ from netir.emitters.registry import available, get_backend
 from netir.emitters.registry import list_backends as registered_backends
 from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
-from netir.ir.limits import check_compare_memory, release_memory
+from netir.ir.limits import BYTES_PER_ELEMENT, check_compare_memory, release_memory
 from netir.ir.summary import format_shape as shp
 
 # DESIGN.md's limits; the measured local errors on the calibrated catalog are far below
@@ -41,6 +41,7 @@ from netir.ir.summary import format_shape as shp
 CATALOG_TOLERANCE = 1e-4  # networks: every node's local error, relative to its scale
 OP_TOLERANCE = 1e-5       # single ops
 TRUTH = "reference (float64)"
+TRIM_ABOVE = 256 * 2**20  # parameter bytes above which memory is trimmed between backends
 
 
 @dataclass
@@ -262,6 +263,9 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
     scales = [float(np.max(np.abs(v))) if v.size else 0.0 for v in truth]
     nodes = [NodeAgreement(n.name, n.op, s, {}, {}, {}) for n, s in zip(graph.nodes, scales)]
     index = {n: i for i, n in enumerate(names)}
+    # trimming returns memory the next backend faults in again: worth it only where the
+    # weights are large enough for the peaks to matter
+    big = BYTES_PER_ELEMENT * sum(graph.count_params()) > TRIM_ABOVE
     values, emitted_by = {}, {}
     for b in backends:
         chosen = get_backend(b)
@@ -273,7 +277,8 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
             model = chosen.emit_loaded(graph, out_names, shared)
         emitted_by[b] = (chosen.run(model, inputs), params)
         del model
-        release_memory()  # the next backend's peak does not stack on this one's
+        if big:  # the next backend's peak does not stack on this one's
+            release_memory()
         values[b] = got
     results = []
     for b, errors in _local(reference, values).items():

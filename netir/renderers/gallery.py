@@ -35,9 +35,11 @@ SITE_PAGES: tuple[str, ...] = ("netir.renderers.tutorial_page:write_page",)
 
 
 def rebuild_key(name: str, langs: tuple[str, ...], primary: str, check: bool,
-                max_params: int | None = None) -> str:
-    """The hash that decides whether ``name``'s pages are current."""
-    text = "\n".join([build(name).to_json(), netir.__version__, str(FORMAT), ",".join(langs),
+                max_params: int | None = None, graph=None) -> str:
+    """The hash that decides whether ``name``'s pages are current (``graph``: the
+    network, when already built)."""
+    graph = build(name) if graph is None else graph
+    text = "\n".join([graph.to_json(), netir.__version__, str(FORMAT), ",".join(langs),
                       primary, str(check), str(max_params)])
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -77,7 +79,8 @@ def build_gallery(out_dir: str | Path, names: list[str] | None = None, check: bo
     names = list(names or list_architectures())
     langs = _languages(lang)
     bar = bar or Bar()
-    keys = {n: rebuild_key(n, langs, lang, check, max_params) for n in names}
+    graphs = {n: build(n) for n in names}
+    keys = {n: rebuild_key(n, langs, lang, check, max_params, graphs[n]) for n in names}
     records: dict[str, dict] = {}
     todo = []
     for name in names:
@@ -87,8 +90,8 @@ def build_gallery(out_dir: str | Path, names: list[str] | None = None, check: bo
         else:
             records[name] = record
             bar.done(name)
-    size, cost = ((lambda n: compare_size(n, max_params=max_params)), check_cost) \
-        if check else (None, None)
+    size, cost = ((lambda n: compare_size(n, max_params=max_params)),
+                  (lambda n: check_cost(n, graphs[n]))) if check else (None, None)
     charts = _Charts(out, names, langs, lang) if todo else None
     for name, record in run_all(build_network, todo, jobs=jobs, size=size, cost=cost, bar=bar,
                                 op="gallery", out=out, langs=langs, primary=lang,
