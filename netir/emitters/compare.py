@@ -29,6 +29,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from netir.emitters.local import local_errors
+from netir.emitters.local import max_abs as _max_abs
 from netir.emitters.registry import available, get_backend
 from netir.emitters.registry import list_backends as registered_backends
 from netir.ir.errors import NetIRError
@@ -281,7 +283,7 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
             release_memory()
         values[b] = got
     results = []
-    for b, errors in _local(reference, values).items():
+    for b, errors in local_errors(reference, values).items():
         got, (emitted, params) = values[b], emitted_by[b]
         for node, t, v, (local, size) in zip(nodes, truth, got, errors):
             node.max_abs[b], node.local[b], node.local_scale[b] = _max_abs(t, v), local, size
@@ -302,55 +304,6 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
                         and r.params == report.ir_params for r in results)
     report.seconds = time.perf_counter() - start
     return report
-
-
-def _local(reference, values: dict[str, list[np.ndarray]]
-           ) -> dict[str, list[tuple[float, float]]]:
-    """Per backend and node, ``max |got - expected|`` and the node's scale, where
-    ``expected`` is the reference kernel applied (float64) to that backend's values of
-    the node's inputs; inputs are compared as they are. The scale is ``max |expected|``,
-    or the largest input where the node cancels its inputs to less: float32 rounding is
-    relative to the values combined, and the mean of instance-normalised values is 0 up
-    to that rounding.
-
-    The backends' inputs of a node are stacked on the batch axis and the kernel runs
-    once (inference kernels treat each sample alone): a kernel's weights are read once
-    instead of once per backend."""
-    from netir.emitters.reference import Run
-
-    graph = reference.graph
-    errors: dict[str, list[tuple[float, float]]] = {b: [] for b in values}
-    own = {b: dict(zip((n.name for n in graph.nodes), got)) for b, got in values.items()}
-    for position, node in enumerate(graph.nodes):
-        if not node.inputs:
-            for b in values:
-                errors[b].append((0.0, 0.0))
-            continue
-        fit = [b for b in values if all(own[b][i].shape[1:] == graph[i].shape
-                                        for i in node.inputs)]
-        for b in values:
-            if b not in fit:
-                errors[b].append((float("inf"), 0.0))  # wrong shapes upstream
-        if not fit:
-            continue
-        sizes = [own[b][node.inputs[0]].shape[0] for b in fit]
-        args = [np.concatenate([own[b][i] for b in fit]).astype(np.float64)
-                for i in node.inputs]
-        expected = get_backend("reference").lowerings.lookup(node)(
-            node, args, reference.weights.get(node.name, {}), Run(graph=graph))
-        starts = np.cumsum([0, *sizes])
-        for k, b in enumerate(fit):
-            part = slice(starts[k], starts[k + 1])
-            mine = [expected[part], *(a[part] for a in args)]
-            size = max([float(np.max(np.abs(v))) for v in mine if v.size] or [0.0])
-            errors[b].append((_max_abs(mine[0], values[b][position]), size))
-    return errors
-
-
-def _max_abs(a: np.ndarray, b: np.ndarray) -> float:
-    if a.shape != b.shape:
-        return float("inf")
-    return float(np.max(np.abs(a.astype(np.float64) - b))) if a.size else 0.0
 
 
 def _judge(backend: str, nodes: list[NodeAgreement], out_names: list[str],

@@ -1,0 +1,59 @@
+"""The local error of each backend at each node: the reference's float64 kernel applied
+to that backend's own values of the node's inputs, against the backend's value there
+(what :func:`netir.emitters.compare.compare` judges)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from netir.emitters.registry import get_backend
+
+
+def local_errors(reference, values: dict[str, list[np.ndarray]]
+                 ) -> dict[str, list[tuple[float, float]]]:
+    """Per backend and node, ``max |got - expected|`` and the node's scale, where
+    ``expected`` is the reference kernel applied (float64) to that backend's values of
+    the node's inputs; inputs are compared as they are. The scale is ``max |expected|``,
+    or the largest input where the node cancels its inputs to less: float32 rounding is
+    relative to the values combined, and the mean of instance-normalised values is 0 up
+    to that rounding.
+
+    The backends' inputs of a node are stacked on the batch axis and the kernel runs
+    once (inference kernels treat each sample alone): a kernel's weights are read once
+    instead of once per backend."""
+    from netir.emitters.reference import Run
+
+    graph = reference.graph
+    errors: dict[str, list[tuple[float, float]]] = {b: [] for b in values}
+    own = {b: dict(zip((n.name for n in graph.nodes), got)) for b, got in values.items()}
+    for position, node in enumerate(graph.nodes):
+        if not node.inputs:
+            for b in values:
+                errors[b].append((0.0, 0.0))
+            continue
+        fit = [b for b in values if all(own[b][i].shape[1:] == graph[i].shape
+                                        for i in node.inputs)]
+        for b in values:
+            if b not in fit:
+                errors[b].append((float("inf"), 0.0))  # wrong shapes upstream
+        if not fit:
+            continue
+        sizes = [own[b][node.inputs[0]].shape[0] for b in fit]
+        args = [np.concatenate([own[b][i] for b in fit]).astype(np.float64)
+                for i in node.inputs]
+        expected = get_backend("reference").lowerings.lookup(node)(
+            node, args, reference.weights.get(node.name, {}), Run(graph=graph))
+        starts = np.cumsum([0, *sizes])
+        for k, b in enumerate(fit):
+            part = slice(starts[k], starts[k + 1])
+            mine = [expected[part], *(a[part] for a in args)]
+            size = max([float(np.max(np.abs(v))) for v in mine if v.size] or [0.0])
+            errors[b].append((max_abs(mine[0], values[b][position]), size))
+    return errors
+
+
+def max_abs(a: np.ndarray, b: np.ndarray) -> float:
+    """``max |a - b|`` in float64; infinite when the shapes differ, 0 when empty."""
+    if a.shape != b.shape:
+        return float("inf")
+    return float(np.max(np.abs(a.astype(np.float64) - b))) if a.size else 0.0
