@@ -77,7 +77,7 @@ WORKER_ENVIRONMENT = {"NUMPY_MADVISE_HUGEPAGE": "0"}
 
 
 @contextmanager
-def _threads(count: int) -> Iterator[None]:
+def _environment(count: int) -> Iterator[None]:
     """While a worker is started: its environment limits it to ``count`` threads (and
     holds :data:`WORKER_ENVIRONMENT`)."""
     saved = {v: os.environ.get(v) for v in (*THREAD_VARIABLES, *WORKER_ENVIRONMENT)}
@@ -178,7 +178,7 @@ def _pool(fn: Callable[..., Any], names: list[str], jobs: int, memory: int | Non
                     continue
                 name = pending.pop(0)
                 bar.working(name)
-                with _threads(threads):  # a new worker starts at its first submit
+                with _environment(threads):  # a new worker starts at its first submit
                     if workers[slot] is None:
                         workers[slot] = ProcessPoolExecutor(1, mp_context=context)
                     future = workers[slot].submit(_work, fn, name, memory, alone, kwargs)
