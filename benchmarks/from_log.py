@@ -32,7 +32,7 @@ def _torch_row(m: re.Match) -> dict:
     words = m["ratios"].split()
     ratios = {k: float(v) for k, v in zip(words[::2], words[1::2])}
     return {"network": m["network"], "batch": int(m["batch"]),
-            "reference_s": float(m["ms"]) / 1e3, "ratios": {"reference": 1.0, **ratios},
+            "reference_s": float(m["ms"]) / 1e3, "ratios": ratios,
             "page_faults_per_call": {"netir": int(m["f_netir"]),
                                      "netir_optimized": int(m["f_opt"]),
                                      "reference": int(m["f_ref"])}}
