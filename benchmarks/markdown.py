@@ -1,8 +1,9 @@
-"""The README's benchmark tables from a results file.
+"""A results file's tables, as run.py prints them at the end of a run.
 
     .venv/bin/python benchmarks/markdown.py [benchmarks/results.json]
 
-run.py prints them at the end of a run; this script prints them again from the file.
+This script prints them again from the file. The tables of docs/benchmarks.md are written
+by benchmarks/docs_tables.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The README's lineage table is generated from the catalog and cannot fall behind it."""
+"""The lineage tables (the full one in docs/catalog.md, the compact one in the README) are
+generated from the catalog and cannot fall behind it."""
 
 import re
 from pathlib import Path
@@ -8,15 +9,41 @@ import pytest
 from netir import RenderError
 from netir.architectures import get_architecture, list_architectures
 from netir.renderers.lang import words
-from netir.renderers.lineage import END, START, lineage_markdown, with_lineage_table
+from netir.renderers.lineage import (
+    COMPACT_END,
+    COMPACT_START,
+    END,
+    START,
+    compact_lineage_markdown,
+    lineage_markdown,
+    with_lineage_table,
+)
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_readme_holds_the_current_lineage_table():
-    text = README.read_text(encoding="utf-8")
+@pytest.mark.parametrize("page, marker", [("README.md", COMPACT_START),
+                                          ("docs/catalog.md", START)])
+def test_the_docs_hold_the_current_lineage_tables(page, marker):
+    text = (ROOT / page).read_text(encoding="utf-8")
+    assert marker in text
     assert text == with_lineage_table(text), \
-        "README.md's lineage table is stale: run python -m netir.renderers.lineage README.md"
+        f"{page}'s lineage table is stale: run python -m netir.renderers.lineage " \
+        "README.md docs/catalog.md"
+
+
+def test_the_compact_table_names_every_network_once_in_its_family_row():
+    rows = [line.strip("| ").split(" | ") for line in
+            compact_lineage_markdown().splitlines()[2:]]
+    full = [line.split(" | ") for line in lineage_markdown().splitlines()[2:]]
+    assert [r[:2] for r in rows] == [[f[0].lstrip("| "), f[1]] for f in full]
+    members = [n for r in rows if "**not yet**" not in r[2]
+               for n in re.findall(r"`([^`]+)`", r[2])]
+    assert sorted(members) == sorted(list_architectures())
+    for family, _, names in rows:
+        if "**not yet**" not in names:
+            assert {get_architecture(n).family for n in re.findall(r"`([^`]+)`", names)} \
+                == {family}
 
 
 def test_every_network_sits_in_its_family_row_once():
@@ -41,6 +68,17 @@ def test_the_table_is_replaced_between_its_markers_only():
     assert "old rows" not in new and with_lineage_table(new) == new
     with pytest.raises(RenderError, match="markers"):
         with_lineage_table(f"{END}\n{START}\n")
+    with pytest.raises(RenderError, match="markers are missing"):
+        with_lineage_table("no table here\n")
+
+
+def test_a_page_may_hold_both_tables_each_between_its_own_markers():
+    text = f"{COMPACT_START}\nold\n{COMPACT_END}\nmiddle\n{START}\nold\n{END}\n"
+    new = with_lineage_table(text)
+    assert new == (f"{COMPACT_START}\n{compact_lineage_markdown()}{COMPACT_END}\nmiddle\n"
+                   f"{START}\n{lineage_markdown()}{END}\n")
+    with pytest.raises(RenderError, match="markers"):
+        with_lineage_table(f"{COMPACT_START}\nrows without an end\n")
 
 
 def test_families_not_yet_expressible_keep_a_row_naming_what_is_missing():

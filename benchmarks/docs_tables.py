@@ -1,0 +1,167 @@
+"""docs/benchmarks.md's tables, written from the committed results files, so that every
+number they show is a number a results file holds (a test compares the page with them).
+
+    python benchmarks/docs_tables.py docs/benchmarks.md     # rewrite the tables in place
+
+Each table sits between ``<!-- benchmark table NAME ... -->`` and
+``<!-- end of benchmark table NAME -->``; NAME picks the results file and the layout.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+NAMES = {"resnet50": "ResNet-50", "densenet121": "DenseNet-121", "vgg19": "VGG-19"}
+KERAS_NAMES = {"resnet50": "ResNet50", "densenet121": "DenseNet121", "vgg19": "VGG19"}
+TORCH_COLUMNS = (("netir", "emitted"), ("netir_optimized", "optimised, contiguous"),
+                 ("netir_channels_last", "emitted, channels_last"),
+                 ("netir_optimized_channels_last",
+                  "optimised, channels_last (the `optimize=True` default)"))
+SCALING_KEYS = ("build_infer_s", "build_infer_gc_paused_s", "json_round_trip_s", "dot_s")
+GRAPHS = {"chain": "chain of ReLUs", "dag": "scoped residual blocks (conv, BN, ReLU, add)"}
+
+
+def _rows(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def torch_variants(result: dict) -> str:
+    """Every PyTorch pair: the reference's time and each emitted variant's ratio to it."""
+    lines = ["| network | batch | reference | " + " | ".join(c for _, c in TORCH_COLUMNS)
+             + " |", "|---|---|---:|" + "---:|" * len(TORCH_COLUMNS)]
+    for r in result["torch_vs_reference"]:
+        ratios = " | ".join(f"{r['ratios'][k]:.3f}" for k, _ in TORCH_COLUMNS)
+        lines.append(f"| {NAMES[r['network']]} | {r['batch']} | "
+                     f"{r['reference_s'] * 1e3:.1f} ms | {ratios} |")
+    return _rows(lines)
+
+
+def _by_batch(rows: list[dict], key: str) -> dict[str, dict[int, float]]:
+    out: dict[str, dict[int, float]] = {}
+    for r in rows:
+        out.setdefault(r["network"], {})[r["batch"]] = r[key]
+    return out
+
+
+def keras_and_onnx(result: dict) -> str:
+    """Keras, emitted and optimised, against keras.applications; netir's ONNX against
+    torch.onnx.export of the same module."""
+    lines = ["| comparison | batch 1 | batch 8 |", "|---|---:|---:|"]
+    keras = result["keras_vs_applications"]
+    for label, key in (("emitted", "ratio"), ("optimised", "optimized_ratio")):
+        for network, by in _by_batch(keras, key).items():
+            lines.append(f"| {label} Keras / {KERAS_NAMES[network]} | {by[1]:.3f} | "
+                         f"{by[8]:.3f} |")
+    for network, by in _by_batch(result["onnx_vs_export"], "ratio").items():
+        lines.append(f"| netir ONNX / `torch.onnx.export`, {NAMES[network]} | {by[1]:.3f} | "
+                     f"{by[8]:.3f} |")
+    return _rows(lines)
+
+
+def full_run(result: dict) -> str:
+    """The emitted models of one full run against their references, with the targets."""
+    lines = ["| comparison | batch 1 | batch 8 | target | page faults per call at batch 8 "
+             "(emitted / reference) |", "|---|---:|---:|---:|---:|"]
+    torch_rows = result["torch_vs_reference"]
+    faults = _by_batch(torch_rows, "page_faults_per_call")
+    for network, by in _by_batch(torch_rows, "ratio").items():
+        f = faults[network][8]
+        lines.append(f"| emitted PyTorch / torchvision-style {NAMES[network]} | {by[1]:.3f} | "
+                     f"{by[8]:.3f} | ≤ 1.02 | {f['netir']:,.0f} / {f['reference']:,.0f} |")
+    for network, by in _by_batch(result["keras_vs_applications"], "ratio").items():
+        lines.append(f"| emitted Keras / `keras.applications.{KERAS_NAMES[network]}"
+                     f"(weights=None)` | {by[1]:.3f} | {by[8]:.3f} | ≤ 1.05 | |")
+    return _rows(lines)
+
+
+def ir_cost(result: dict) -> str:
+    """Per network: nodes, the IR's build and counts, and emitting each live model."""
+    lines = ["| network | nodes | build + counts | emit PyTorch | emit Keras |",
+             "|---|---:|---:|---:|---:|"]
+    for r in result["ir_cost"]:
+        keras = "" if r["keras_build_s"] is None else f"{r['keras_build_s']:.2f} s"
+        lines.append(f"| `{r['network']}` | {r['nodes']} | {r['ir_s'] * 1e3:.1f} ms | "
+                     f"{r['torch_build_s']:.2f} s | {keras} |")
+    return _rows(lines)
+
+
+def scaling(result: dict) -> str:
+    """Time per node at 10k and 100k nodes and t(100k)/t(10k) for each operation, and the
+    collector's full passes while building 100k nodes."""
+    lines = ["| synthetic graph, 10k → 100k nodes | build + shape inference | same, collector "
+             "paused | JSON round trip | DOT (layer level) | full collector passes at 100k |",
+             "|---|---|---|---|---|---|"]
+    rows = result["scaling"]
+    for big in (r for r in rows if r["nodes"] == 100_000):
+        small = next(r for r in rows if r["graph"] == big["graph"] and r["nodes"] == 10_000)
+        cells = [f"{small['us_per_node'][k]:.1f} → {big['us_per_node'][k]:.1f} µs "
+                 f"({10 * big['us_per_node'][k] / small['us_per_node'][k]:.1f}×)"
+                 for k in SCALING_KEYS]
+        passes = (f"{big['build_gc_full_passes']} ({big['build_gc_full_passes_s']:.2f} s of "
+                  f"{big['build_infer_s']:.2f} s)")
+        lines.append(f"| {GRAPHS[big['graph']]} | " + " | ".join(cells) + f" | {passes} |")
+    return _rows(lines)
+
+
+def rendering(result: dict) -> str:
+    """SVG through dot, per network and level."""
+    by: dict[str, dict[str, float]] = {}
+    for r in result["rendering"]:
+        by.setdefault(r["network"], {})[r["level"]] = r["svg_s"]
+    lines = ["| network | block level | layer level |", "|---|---:|---:|"]
+    lines += [f"| `{n}` | {t['block']:.2f} s | {t['layer']:.2f} s |" for n, t in by.items()]
+    return _rows(lines)
+
+
+# NAME -> (results file beside this script, table)
+TABLES = {"torch-2026-11-28": ("results-2026-11-28-torch.json", torch_variants),
+          "keras-onnx-2026-11-28": ("results-2026-11-28-keras-onnx.json", keras_and_onnx),
+          "full-run": ("results.json", full_run),
+          "ir-cost": ("results.json", ir_cost),
+          "scaling": ("results.json", scaling),
+          "scaling-2026-11-28": ("results-2026-11-28-scaling.json", scaling),
+          "rendering": ("results.json", rendering)}
+BLOCK = re.compile(r"(<!-- benchmark table (?P<name>[\w.-]+):[^\n]*-->\n)(?P<body>.*?)"
+                   r"(<!-- end of benchmark table (?P=name) -->)", re.S)
+
+
+def start_marker(name: str) -> str:
+    return (f"<!-- benchmark table {name}: generated from benchmarks/{TABLES[name][0]} by "
+            "`python benchmarks/docs_tables.py docs/benchmarks.md` -->")
+
+
+def table(name: str, results_dir: Path = HERE) -> str:
+    file, fn = TABLES[name]
+    return fn(json.loads((results_dir / file).read_text(encoding="utf-8")))
+
+
+def with_tables(text: str, results_dir: Path = HERE) -> str:
+    """``text`` with every marked table rewritten from its results file; ValueError for a
+    table name this script does not know."""
+    def replace(m: re.Match) -> str:
+        if m["name"] not in TABLES:
+            raise ValueError(f"unknown benchmark table {m['name']!r}; known: "
+                             f"{', '.join(TABLES)}")
+        return f"{start_marker(m['name'])}\n{table(m['name'], results_dir)}{m[4]}"
+
+    return BLOCK.sub(replace, text)
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print("usage: python benchmarks/docs_tables.py docs/benchmarks.md", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(HERE.parent))
+    from netir.ir.files import write_atomic
+
+    for path in argv:
+        write_atomic(path, with_tables(Path(path).read_text(encoding="utf-8")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
