@@ -152,7 +152,7 @@ def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
     reduced width or not at all when it does not fit; sharing the machine, the
     ResourceError goes up (:func:`netir.workers.run_all` runs it again alone). A
     network of more than ``max_params`` parameters is checked at a reduced width where
-    its builder has one (:func:`netir.emitters.check.check`)."""
+    its builder has one (:func:`netir.catalog_checks.check`)."""
     out = Path(out)
     g = build(name)
     record = network_record(name)
