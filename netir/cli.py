@@ -18,7 +18,9 @@ from netir.cli_arguments import (
 )
 from netir.commands_check import check_cmd, compare_cmd
 from netir.ir.errors import NetIRError
+from netir.renderers.diagram import FORMATS
 from netir.renderers.lang import LANGUAGES
+from netir.renderers.levels import LEVELS
 from netir.training.data import DATASETS
 from netir.training.trainers import TRAINERS
 
@@ -136,7 +138,7 @@ def list_cmd(pattern: str | None, tutorial: bool, as_json: bool) -> None:
 @click.option("--num-classes", type=click.IntRange(1, 2**31 - 1),
               help="Override the number of classes.")
 @click.option("--input", "input_shape", metavar="CxHxW", help="Override the input shape.")
-@click.option("--level", type=click.Choice(["layer", "block", "stage"]), default="layer",
+@click.option("--level", type=click.Choice(LEVELS), default="layer",
               show_default=True, help="Rows per node, per block or per stage.")
 @click.option("--markdown", is_flag=True, help="Print a Markdown table.")
 def summary(network: str, num_classes: int | None, input_shape: str | None, level: str,
@@ -185,9 +187,9 @@ def emit(network: str, backend: str, out_dir: str, num_classes: int | None,
 @click.argument("network")
 @click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False),
               callback=writable())
-@click.option("--level", type=click.Choice(["layer", "block", "stage"]), default="block",
+@click.option("--level", type=click.Choice(LEVELS), default="block",
               show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["svg", "png", "pdf", "dot"]),
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="Default: from the file's suffix.")
 @click.option("--direction", type=click.Choice(["TB", "LR"]), default="TB", show_default=True)
 @click.option("--edge-shapes", is_flag=True, help="Label edges with tensor shapes.")

@@ -126,13 +126,18 @@ def test_check_commands_are_defined_without_importing_the_group():
 
 def test_choices_are_the_tables_that_hold_them(tmp_path):
     from netir.emitters.calibration import WEIGHT_KINDS
+    from netir.renderers.diagram import FORMATS
     from netir.renderers.lang import LANGUAGES
+    from netir.renderers.levels import LEVELS
     from netir.training.data import DATASETS
 
     for args, table in ((["check", "lenet5", "--weights", "bogus"], WEIGHT_KINDS),
                         (["compare", "lenet5", "--weights", "bogus"], WEIGHT_KINDS),
                         (["gallery", "-o", str(tmp_path), "--lang", "bogus"], LANGUAGES),
-                        (["train", "lenet5", "-o", str(tmp_path), "--data", "bogus"], DATASETS)):
+                        (["train", "lenet5", "-o", str(tmp_path), "--data", "bogus"], DATASETS),
+                        (["summary", "lenet5", "--level", "bogus"], LEVELS),
+                        (["render", "lenet5", "-o", str(tmp_path / "d.svg"), "--format", "bogus"],
+                         FORMATS)):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 2, args
         assert all(f"'{name}'" in result.output for name in table), result.output
