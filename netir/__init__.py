@@ -47,7 +47,7 @@ _LAZY = {
     "random_weights": "netir.emitters.weights",
     "compare": "netir.emitters.compare",
     "optimize": "netir.ir.passes",
-    "check": "netir.emitters.check",
+    "check": "netir.catalog_checks",
     "render": "netir.renderers.diagram",
     "to_dot": "netir.renderers.dot",
     "save": "netir.emitters.saved",

@@ -1,57 +1,28 @@
-"""The ``netir`` command line."""
+"""The ``netir`` command line: its group (one-line errors, exit statuses) and the
+commands that build, list, emit, draw and train; the checking commands are defined in
+:mod:`netir.commands_check` and added here."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
 import netir
+from netir.cli_arguments import (
+    RegistryChoice,
+    load_network,
+    one_line,
+    registered_backends,
+    writable,
+)
+from netir.commands_check import check_cmd, compare_cmd
 from netir.ir.errors import NetIRError
-
-
-def parse_input(text: str | None) -> dict:
-    """``3x64x64`` -> ``{"in_channels": 3, "input_size": (64, 64)}``; BadParameter
-    (exit status 2) for anything but three positive integers."""
-    if not text:
-        return {}
-    from netir.ir.attrs import MAX_INT
-
-    parts = text.lower().replace("×", "x").split("x")
-    if len(parts) != 3 or not all(p.strip().isdigit() and len(p.strip()) <= 10 for p in parts):
-        raise click.BadParameter(f"expected CxHxW such as 3x224x224, got {text!r}",
-                                 param_hint="'--input'")
-    c, h, w = (int(p) for p in parts)
-    if not all(1 <= v <= MAX_INT for v in (c, h, w)):
-        raise click.BadParameter(f"sizes must lie in [1, {MAX_INT}], got {text!r}",
-                                 param_hint="'--input'")
-    return {"in_channels": c, "input_size": (h, w)}
-
-
-def is_file_argument(text: str) -> bool:
-    """A path rather than a catalog name: ends in .json, has a folder part, or names a
-    regular file (a catalog name never contains a slash)."""
-    return text.endswith(".json") or os.sep in text or Path(text).is_file()
-
-
-def load_network(name_or_file: str, num_classes: int | None = None,
-                 input_shape: str | None = None) -> netir.Graph:
-    """A catalog name (with overrides) or a netir JSON document."""
-    if is_file_argument(name_or_file):
-        if num_classes is not None or input_shape:
-            raise click.UsageError("--num-classes/--input apply to catalog names, not files")
-        return netir.Graph.load(name_or_file)
-    from netir.architectures import build
-
-    overrides = parse_input(input_shape)
-    if num_classes is not None:
-        overrides["num_classes"] = num_classes
-    return build(name_or_file, **overrides)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+from netir.renderers.diagram import FORMATS
+from netir.renderers.lang import LANGUAGES
+from netir.renderers.levels import LEVELS
+from netir.training.data import DATASETS
+from netir.training.trainers import TRAINERS
 
 
 class NetIRGroup(click.Group):
@@ -77,26 +48,15 @@ class NetIRGroup(click.Group):
             else:
                 message = (f"internal error {type(e).__name__}: {e} (rerun with --debug "
                            "for the traceback)")
-            click.echo(f"error: {_one_line(message)}", err=True)
+            click.echo(f"error: {one_line(message)}", err=True)
             ctx.exit(1)
 
-
-def writable(directory: bool = False):
-    """A click callback: check an output path before any work starts (FileError ->
-    exit status 2 with the reason)."""
-    from netir.ir.files import check_writable
-
-    def callback(ctx: click.Context, param: click.Parameter, value: str | None):
-        if value is None:
-            return value
-        try:
-            check_writable(value, directory=directory)
-        except NetIRError as e:
-            raise click.BadParameter(_one_line(f"{e.what}. Got: {e.got}."), ctx,
-                                     param) from None
-        return value
-
-    return callback
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The docstring, then the backends registered here (plugins included)."""
+        super().format_help_text(ctx, formatter)
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(f"Backends: {', '.join(registered_backends())}.")
 
 
 @click.group(cls=NetIRGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,7 +64,9 @@ def writable(directory: bool = False):
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
-    """Author a CNN once as a typed graph; emit PyTorch and Keras; check; draw."""
+    """A network authored once as a framework-neutral graph of typed ops, lowered to
+    PyTorch, Keras 3, ONNX and a NumPy reference, checked node by node against the
+    reference, and drawn."""
     ctx.ensure_object(dict)["debug"] = debug
 
 
@@ -176,7 +138,7 @@ def list_cmd(pattern: str | None, tutorial: bool, as_json: bool) -> None:
 @click.option("--num-classes", type=click.IntRange(1, 2**31 - 1),
               help="Override the number of classes.")
 @click.option("--input", "input_shape", metavar="CxHxW", help="Override the input shape.")
-@click.option("--level", type=click.Choice(["layer", "block", "stage"]), default="layer",
+@click.option("--level", type=click.Choice(LEVELS), default="layer",
               show_default=True, help="Rows per node, per block or per stage.")
 @click.option("--markdown", is_flag=True, help="Print a Markdown table.")
 def summary(network: str, num_classes: int | None, input_shape: str | None, level: str,
@@ -191,26 +153,9 @@ def summary(network: str, num_classes: int | None, input_shape: str | None, leve
     click.echo(summary_table(g, level=level, markdown=markdown))
 
 
-class BackendChoice(click.Choice):
-    """The registered backends (plugins included), looked up when the option is parsed."""
-
-    def __init__(self) -> None:
-        super().__init__(())
-
-    @property
-    def choices(self) -> tuple[str, ...]:
-        from netir.emitters.registry import list_backends
-
-        return tuple(list_backends())
-
-    @choices.setter
-    def choices(self, value) -> None:
-        pass  # always the registry's
-
-
 @main.command()
 @click.argument("network")
-@click.option("--backend", type=BackendChoice(), required=True)
+@click.option("--backend", type=RegistryChoice(registered_backends), required=True)
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True,
               callback=writable(directory=True),
               help="Directory for the graph JSON and its neutral weights.")
@@ -242,9 +187,9 @@ def emit(network: str, backend: str, out_dir: str, num_classes: int | None,
 @click.argument("network")
 @click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False),
               callback=writable())
-@click.option("--level", type=click.Choice(["layer", "block", "stage"]), default="block",
+@click.option("--level", type=click.Choice(LEVELS), default="block",
               show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["svg", "png", "pdf", "dot"]),
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="Default: from the file's suffix.")
 @click.option("--direction", type=click.Choice(["TB", "LR"]), default="TB", show_default=True)
 @click.option("--edge-shapes", is_flag=True, help="Label edges with tensor shapes.")
@@ -264,7 +209,7 @@ def render(network: str, path: str, level: str, fmt: str | None, direction: str,
 @click.option("-o", "--output", "out_dir", default="gallery", show_default=True,
               type=click.Path(file_okay=False), callback=writable(directory=True))
 @click.option("--no-check", is_flag=True, help="Skip the cross-backend check per network.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+@click.option("--lang", type=click.Choice(LANGUAGES), default=LANGUAGES[0], show_default=True,
               help="Language of index.html; the other language is written beside it.")
 @click.option("--jobs", type=click.IntRange(min=1),
               help="Networks built in parallel (default: the CPUs available).")
@@ -294,9 +239,10 @@ def gallery(out_dir: str, no_check: bool, lang: str, jobs: int | None, full_widt
 
 @main.command()
 @click.argument("network")
-@click.option("--data", type=click.Choice(["digits"]), default="digits", show_default=True)
+@click.option("--data", type=click.Choice(tuple(DATASETS)), default=next(iter(DATASETS)),
+              show_default=True)
 @click.option("--epochs", type=click.IntRange(1), default=10, show_default=True)
-@click.option("--backends", default="torch,keras", show_default=True,
+@click.option("--backends", default=",".join(TRAINERS), show_default=True,
               help="Comma-separated backends that train.")
 @click.option("--dtype", type=click.Choice(["float64", "float32"]), default="float64",
               show_default=True)
@@ -325,5 +271,5 @@ def train(network: str, data: str, epochs: int, backends: str, dtype: str, batch
     click.echo(f"wrote {Path(out_dir) / 'training.json'}, curves.svg, curves.png")
 
 
-# the checking commands live in their own module and register on ``main`` when imported
-from netir import cli_checks  # noqa: E402,F401
+main.add_command(compare_cmd)
+main.add_command(check_cmd)

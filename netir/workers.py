@@ -77,7 +77,7 @@ WORKER_ENVIRONMENT = {"NUMPY_MADVISE_HUGEPAGE": "0"}
 
 
 @contextmanager
-def _environment(count: int) -> Iterator[None]:
+def _worker_environment(count: int) -> Iterator[None]:
     """While a worker is started: its environment limits it to ``count`` threads (and
     holds :data:`WORKER_ENVIRONMENT`)."""
     saved = {v: os.environ.get(v) for v in (*THREAD_VARIABLES, *WORKER_ENVIRONMENT)}
@@ -93,8 +93,8 @@ def _environment(count: int) -> Iterator[None]:
                 os.environ[variable] = value
 
 
-def _work(fn: Callable[..., Any], name: str, memory: int | None, alone: bool,
-          kwargs: dict[str, Any]) -> tuple[bool, Any, int]:
+def _call_in_worker(fn: Callable[..., Any], name: str, memory: int | None, alone: bool,
+                    kwargs: dict[str, Any]) -> tuple[bool, Any, int]:
     """In a worker: (done, result, resident bytes after); not done when ``fn`` needed
     more than ``memory`` while sharing the machine."""
     try:
@@ -102,11 +102,11 @@ def _work(fn: Callable[..., Any], name: str, memory: int | None, alone: bool,
     except ResourceError:
         if alone:
             raise
-        return False, None, _released()
-    return True, result, _released()
+        return False, None, _resident_after_release()
+    return True, result, _resident_after_release()
 
 
-def _released() -> int:
+def _resident_after_release() -> int:
     """Resident bytes once what the last network freed is given back
     (:func:`~netir.ir.limits.release_memory`), so a worker is replaced for what it holds,
     not what it held: replacing one costs a fresh start, ~10 s of importing frameworks.
@@ -148,23 +148,28 @@ def run_all(fn: Callable[..., Any], names: list[str], *, jobs: int | None = None
         work = {n: cost(n) for n in names}
         names.sort(key=lambda n: -work[n])  # stable: equal costs keep their order
     share = (available_memory() or 0) // jobs or None
-    big = [n for n in names if share is not None and size is not None and size(n) > share]
-    later = []
-    for name, (done, result) in _pool(fn, [n for n in names if n not in big], jobs, share,
-                                      False, bar, op, kwargs):
+    too_big = [n for n in names if share is not None and size is not None and size(n) > share]
+    refused = []  # needed more than its share: run again alone
+    for name, (done, result) in _run_on_workers(fn, [n for n in names if n not in too_big],
+                                                jobs, share, False, bar, op, kwargs):
         if done:
             bar.done(name)
             yield name, result
         else:
-            later.append(name)
-    for name, (_, result) in _pool(fn, big + later, 1, None, True, bar, op, kwargs):
+            refused.append(name)
+    for name, (_, result) in _run_on_workers(fn, too_big + refused, 1, None, True, bar, op,
+                                             kwargs):
         bar.done(name)
         yield name, result
 
 
-def _pool(fn: Callable[..., Any], names: list[str], jobs: int, memory: int | None,
-          alone: bool, bar: Bar, op: str,
-          kwargs: dict[str, Any]) -> Iterator[tuple[str, tuple[bool, Any]]]:
+def _run_on_workers(fn: Callable[..., Any], names: list[str], jobs: int, memory: int | None,
+                    alone: bool, bar: Bar, op: str,
+                    kwargs: dict[str, Any]) -> Iterator[tuple[str, tuple[bool, Any]]]:
+    """Run ``fn`` on each name in ``jobs`` worker processes (one-process executors, each
+    started with ``CPUs // jobs`` threads and replaced after a network ``alone`` or when
+    it grows past :data:`RECYCLE_BYTES`); yield ``(name, (done, result))`` as each
+    finishes, ``done`` False when it needed more than ``memory`` while sharing."""
     pending = list(names)
     threads = max(1, cpu_count() // jobs)
     workers: list[ProcessPoolExecutor | None] = [None] * jobs
@@ -178,10 +183,10 @@ def _pool(fn: Callable[..., Any], names: list[str], jobs: int, memory: int | Non
                     continue
                 name = pending.pop(0)
                 bar.working(name)
-                with _environment(threads):  # a new worker starts at its first submit
+                with _worker_environment(threads):  # a new worker starts at its first submit
                     if workers[slot] is None:
                         workers[slot] = ProcessPoolExecutor(1, mp_context=context)
-                    future = workers[slot].submit(_work, fn, name, memory, alone, kwargs)
+                    future = workers[slot].submit(_call_in_worker, fn, name, memory, alone, kwargs)
                 running[future] = (slot, name)
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:

@@ -97,3 +97,47 @@ def test_list_json_gives_tools_the_records(torchvision_reference):
         assert rec["paper"]["venue"] == "ECCV 2018" and 50 < rec["top1"] < 90
     assert run("list", "--json", "shufflenet*").output == r.output
     assert json.loads(run("list", "--json", "nothing*").output) == []
+
+
+def test_help_says_what_netir_is_and_names_every_registered_backend(monkeypatch):
+    from netir.emitters import registry
+
+    monkeypatch.setattr(registry, "_BACKENDS", {**registry._BACKENDS, "toy-plugin": None})
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "framework-neutral graph" in text and "Author a CNN" not in text
+    for framework in ("PyTorch", "Keras 3", "ONNX", "NumPy reference", "node by node"):
+        assert framework in text
+    listed = re.search(r"Backends: ([^.]*)\.", text).group(1).split(", ")
+    assert listed == registry.list_backends()
+    assert "toy-plugin" in listed  # read from the registry, plugins included
+
+
+def test_check_commands_are_defined_without_importing_the_group():
+    import subprocess
+    import sys
+
+    code = "import sys, netir.commands_check; print('netir.cli' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_choices_are_the_tables_that_hold_them(tmp_path):
+    from netir.emitters.calibration import WEIGHT_KINDS
+    from netir.renderers.diagram import FORMATS
+    from netir.renderers.lang import LANGUAGES
+    from netir.renderers.levels import LEVELS
+    from netir.training.data import DATASETS
+
+    for args, table in ((["check", "lenet5", "--weights", "bogus"], WEIGHT_KINDS),
+                        (["compare", "lenet5", "--weights", "bogus"], WEIGHT_KINDS),
+                        (["gallery", "-o", str(tmp_path), "--lang", "bogus"], LANGUAGES),
+                        (["train", "lenet5", "-o", str(tmp_path), "--data", "bogus"], DATASETS),
+                        (["summary", "lenet5", "--level", "bogus"], LEVELS),
+                        (["render", "lenet5", "-o", str(tmp_path / "d.svg"), "--format", "bogus"],
+                         FORMATS)):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, args
+        assert all(f"'{name}'" in result.output for name in table), result.output

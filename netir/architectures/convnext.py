@@ -105,7 +105,7 @@ def _register(name: str, widths: tuple[int, ...], depths: tuple[int, ...],
     builder = family_builder(name, convnext, widths, depths,
                              knobs={"stochastic_depth_prob": probability},
                              doc=f"{name}: {size}.")
-    globals()[name] = builder  # netir.architectures.convnext.convnext_tiny()
+    globals()[name] = builder  # declared in convnext.pyi: python -m netir.architectures.stubs
     register(name, family="ConvNeXt", paper=PAPER, params=params, macs=macs,
              note=f"{NOTE} {name}: {size}; stochastic depth up to {probability}.",
              accuracy=Accuracy(top1, f"torchvision {name} IMAGENET1K_V1 weights, acc@1"))(

@@ -69,7 +69,7 @@ def _register(name: str, growth: int, blocks: tuple[int, ...], init: int, params
               macs: int, top1: float) -> None:
     builder = family_builder(name, densenet, growth, blocks, init,
                              doc=f"{name}: growth {growth}, blocks {list(blocks)}.")
-    globals()[name] = builder  # netir.architectures.densenet.densenet121(num_classes=10)
+    globals()[name] = builder  # declared in densenet.pyi: python -m netir.architectures.stubs
     register(name, family="DenseNet", paper=PAPER, params=params, macs=macs,
              note=f"{NOTE} {name}: growth rate {growth}, blocks {list(blocks)}, "
                   f"{init} initial features.",

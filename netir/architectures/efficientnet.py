@@ -187,7 +187,7 @@ def _register(name: str, setting: tuple, last: int | None, norm: dict, width: fl
     builder = family_builder(name, efficientnet, setting, last, norm,
                              knobs={"width_mult": width, "depth_mult": depth,
                                     "dropout": dropout}, doc=f"{name}: {size}.")
-    globals()[name] = builder  # netir.architectures.efficientnet.efficientnet_b0()
+    globals()[name] = builder  # declared in efficientnet.pyi: python -m netir.architectures.stubs
     norm_text = ", ".join(f"{k} {v:g}" for k, v in norm.items()) or "eps 1e-5, momentum 0.1"
     register(name, family="EfficientNet", paper=V2_PAPER if v2 else PAPER, params=params,
              macs=macs, note=f"{V2_NOTE if v2 else NOTE} {name}: {size}; batch norm "

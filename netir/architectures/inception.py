@@ -207,7 +207,7 @@ _ENTRIES = (
 def _register(name: str, build_family, family: str, paper: Paper, note: str, params: int,
               macs: int, top1: float) -> None:
     builder = family_builder(name, build_family, doc=f"{name}: {note}")
-    globals()[name] = builder  # netir.architectures.inception.googlenet(num_classes=10)
+    globals()[name] = builder  # declared in inception.pyi: python -m netir.architectures.stubs
     size = inspect.signature(builder).parameters["input_size"].default
     register(name, family=family, paper=paper, params=params, macs=macs, note=note,
              defaults={"input_size": size},

@@ -79,7 +79,7 @@ _ENTRIES = (
 
 def _register(name: str, alpha: float, params: int, macs: int, top1: float) -> None:
     builder = family_builder(name, mnasnet, alpha, doc=f"{name}: depth multiplier {alpha}.")
-    globals()[name] = builder  # netir.architectures.mnasnet.mnasnet1_0(num_classes=10)
+    globals()[name] = builder  # declared in mnasnet.pyi: python -m netir.architectures.stubs
     register(name, family="MnasNet", paper=PAPER, params=params, macs=macs,
              note=f"{NOTE} {name}: depth multiplier {alpha}.",
              accuracy=Accuracy(top1, f"torchvision {name} IMAGENET1K_V1 weights, acc@1"))(

@@ -169,7 +169,7 @@ def mobilenet_v3(name: str, setting: tuple, last_channel: int, num_classes: int 
 
 def _register(name: str, builder, paper: Paper, note: str, params: int, macs: int,
               top1: float, weights: str) -> None:
-    globals()[name] = builder  # netir.architectures.mobilenet.mobilenet_v2(num_classes=10)
+    globals()[name] = builder  # declared in mobilenet.pyi: python -m netir.architectures.stubs
     register(name, family="MobileNet", paper=paper, params=params, macs=macs,
              note=note, accuracy=Accuracy(top1, f"torchvision {name} {weights} weights, acc@1"))(
         builder)

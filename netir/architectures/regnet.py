@@ -157,7 +157,7 @@ def _register(name: str, design: tuple, se_ratio: float | None, params: int, mac
     se = f", squeeze-excitation ratio {se_ratio}" if se_ratio else ""
     builder = family_builder(name, regnet, *design, knobs={"se_ratio": se_ratio},
                              doc=f"{name}: {numbers}{se}.")
-    globals()[name] = builder  # netir.architectures.regnet.regnet_x_400mf(num_classes=10)
+    globals()[name] = builder  # declared in regnet.pyi: python -m netir.architectures.stubs
     accuracy = (None if top1 is None else
                 Accuracy(top1, f"torchvision {name} IMAGENET1K_V1 weights, acc@1"))
     register(name, family="RegNet", paper=PAPER, params=params, macs=macs,

@@ -134,7 +134,7 @@ def _register(name: str, block, layers: list[int], params: int, macs: int, top1:
         kind += f", the 3×3 {width_per_group // 64} times as wide as ResNet's"
     builder = family_builder(name, resnet, block, layers, groups, width_per_group,
                              doc=f"{name}: {layers} {kind}.")
-    globals()[name] = builder  # netir.architectures.resnet.resnet50(num_classes=10)
+    globals()[name] = builder  # declared in resnet.pyi: python -m netir.architectures.stubs
     register(name, family=family, paper=paper, params=params, macs=macs,
              note=f"{note} {name}: {layers} {kind}.",
              accuracy=Accuracy(top1, f"torchvision {name} IMAGENET1K_V1 weights, acc@1"))(

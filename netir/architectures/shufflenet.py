@@ -117,7 +117,7 @@ def _register(name: str, widths: tuple[int, ...], params: int, macs: int,
               top1: float) -> None:
     builder = family_builder(name, shufflenet_v2, knobs={"stages_out_channels": widths},
                              doc=f"{name}: stage widths {widths}, blocks {REPEATS}.")
-    globals()[name] = builder  # netir.architectures.shufflenet.shufflenet_v2_x1_0()
+    globals()[name] = builder  # declared in shufflenet.pyi: python -m netir.architectures.stubs
     register(name, family="ShuffleNet", paper=PAPER, params=params, macs=macs,
              note=f"{NOTE} {name}: stage widths {widths[1:4]}, a {widths[4]}-wide last "
                   "convolution.",

@@ -69,7 +69,7 @@ _VERSIONS = {"1_0": "SqueezeNet 1.0 as in the paper (7×7 stem with 96 filters).
 
 def _register(name: str, version: str, params: int, macs: int, top1: float) -> None:
     builder = family_builder(name, squeezenet, version, doc=f"{name}: {_VERSIONS[version]}")
-    globals()[name] = builder  # netir.architectures.squeezenet.squeezenet1_1(num_classes=10)
+    globals()[name] = builder  # declared in squeezenet.pyi: python -m netir.architectures.stubs
     register(name, family="SqueezeNet", paper=PAPER, params=params, macs=macs,
              note=f"{NOTE} {_VERSIONS[version]}",
              accuracy=Accuracy(top1, f"torchvision {name} IMAGENET1K_V1 weights, acc@1"))(

@@ -16,7 +16,6 @@ from netir.ir.graph import Graph
 # Keras' BatchNormalization defaults: epsilon 1e-3, momentum 0.99 on the old statistic,
 # which is 0.01 on the new one in the IR's (PyTorch's) convention.
 KERAS_BN = {"eps": 1e-3, "momentum": 0.01}
-SOURCE = "the seed tutorial's Keras code (Chinese CNN-lineage tutorial)"
 
 
 def register_tutorial(name: str, builder: Callable[..., Graph], *, family: str, paper: Paper,

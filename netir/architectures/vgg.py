@@ -72,7 +72,7 @@ _ENTRIES = (
 def _register(name: str, cfg: str, bn: bool, params: int, macs: int, top1: float) -> None:
     builder = family_builder(name, vgg, cfg, bn, doc=f"{name}: configuration {cfg}"
                              + (" with batch norm." if bn else "."))
-    globals()[name] = builder  # netir.architectures.vgg.vgg16(num_classes=10)
+    globals()[name] = builder  # declared in vgg.pyi: python -m netir.architectures.stubs
     register(name, family="VGG", paper=PAPER, params=params, macs=macs,
              note=NOTE + (BN_NOTE if bn else ""), accuracy=_acc(name, top1))(builder)
 

@@ -109,7 +109,7 @@ def _register(name: str, patch: int, layers: int, heads: int, hidden: int, mlp: 
             f"MLP {mlp}")
     builder = family_builder(name, vision_transformer, patch, layers, heads, hidden, mlp,
                              doc=f"{name}: {size}.")
-    globals()[name] = builder  # netir.architectures.vit.vit_b_16()
+    globals()[name] = builder  # declared in vit.pyi: python -m netir.architectures.stubs
     weights = "IMAGENET1K_SWAG_E2E_V1 weights at 518×518" if name == "vit_h_14" else \
         "IMAGENET1K_V1 weights"
     register(name, family="ViT", paper=PAPER, params=params, macs=macs,

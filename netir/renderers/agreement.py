@@ -71,7 +71,7 @@ def run_agreement(name: str, memory: int | None = None, reduce: bool = True,
     ``reduce`` at a reduced width if it needs more than ``memory`` bytes, and at one
     within ``max_params`` parameters if it has more; ResourceError if it does not fit
     even so."""
-    from netir.emitters.check import check
+    from netir.catalog_checks import check
 
     return agreement_from_report(check([name], memory=memory, reduce=reduce,
                                        max_params=max_params)[0])

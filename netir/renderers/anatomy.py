@@ -187,7 +187,7 @@ def anatomy_dot(graph: Graph, btype: BlockType, words: dict[str, str],
             lines = [local, *([label] if label != local else []), format_shape(n.shape)]
             if params:
                 lines.append(f"{format_count(params)} {words['params']}")
-            sub.node(ids[n.name], "\n".join(lines), **node_style(n.spec.category))
+            sub.node(ids[n.name], "\n".join(lines), **node_style(n.spec.category, n.name))
     dot.node("out", f"{words['output']}\n{format_shape(nodes[-1].shape)}", **node_style("io"))
     edges = [(ids[i], ids[n.name]) for n in nodes for i in n.inputs]
     edges.append((ids[nodes[-1].name], "out"))

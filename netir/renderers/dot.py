@@ -78,7 +78,7 @@ def to_dot(graph: Graph, level: str = "block", direction: str = "TB",
         for n in item.nodes:
             owner[n.name] = f"n{i}"
     def style(item: Item) -> dict[str, str]:
-        return {**node_style(item.category), **(decorate(item) if decorate else {})}
+        return {**node_style(item.category, item.key), **(decorate(item) if decorate else {})}
 
     if level == "layer":
         _add_clusters(dot, graph, items, style)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import netir
 from netir.architectures import build, list_architectures
-from netir.emitters.check import check_cost, compare_size
+from netir.catalog_checks import check_cost, compare_size
 from netir.ir.files import write_atomic
 from netir.progress import Bar
 from netir.renderers.charts import ChartPoint, write_charts

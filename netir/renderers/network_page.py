@@ -2,14 +2,13 @@
 
 Order on the page: the note, the block anatomy (each block type expanded, badged),
 the stage overview (its block stages link to their anatomy), the cross-backend check
-with the per-node agreement diagram, extra sections (see ``PAGE_SECTIONS``), the
-summary table, and the layer-level diagram as a file.
+with the per-node agreement diagram, the summary table, and the layer-level diagram as
+a file.
 """
 
 from __future__ import annotations
 
 import html
-import importlib
 from pathlib import Path
 
 from netir.architectures import build, get_architecture
@@ -33,26 +32,6 @@ EMBED_LAYERS_UP_TO = 120
 #: for ViT-L/16 and /32): the same depth, names and wiring, in a fraction of the
 #: time. ``netir check NAME`` checks them at full width where the memory allows.
 GALLERY_MAX_PARAMS = 200_000_000
-#: Extra page sections, ``"module:function"``; the function is called as
-#: ``fn(name=..., out_dir=..., lang=...)`` and returns an HTML fragment or None (nothing
-#: to show). A module that is not installed is skipped.
-PAGE_SECTIONS = ("netir.training.gallery:training_section",)
-
-
-def _extra_sections(name: str, out: Path, lang: str) -> str:
-    parts = []
-    for entry in PAGE_SECTIONS:
-        module, _, func = entry.partition(":")
-        try:
-            fn = getattr(importlib.import_module(module), func)
-        except ModuleNotFoundError as e:
-            if e.name is not None and module.startswith(e.name):
-                continue
-            raise
-        fragment = fn(name=name, out_dir=out, lang=lang)
-        if fragment:
-            parts.append(fragment)
-    return "".join(parts)
 
 
 def _anatomy_html(g, name: str, out: Path, lang: str, ui: dict) -> tuple[str, list[str]]:
@@ -152,7 +131,7 @@ def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
     reduced width or not at all when it does not fit; sharing the machine, the
     ResourceError goes up (:func:`netir.workers.run_all` runs it again alone). A
     network of more than ``max_params`` parameters is checked at a reduced width where
-    its builder has one (:func:`netir.emitters.check.check`)."""
+    its builder has one (:func:`netir.catalog_checks.check`)."""
     out = Path(out)
     g = build(name)
     record = network_record(name)
@@ -190,7 +169,6 @@ def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
                 f"<h2>{ui['anatomy']}</h2>{anatomy}"
                 f"<h2>{ui['overview']}</h2>{_overview_html(g, ui)}"
                 f"<h2>{ui['check']}</h2>{_check_html(g, agreement, ui, unchecked)}"
-                f"{_extra_sections(name, out, lang)}"
                 f"<h2>{ui['summary']}</h2>{summary}"
                 f"<h2>{ui['layers']}</h2>{layers}")
         page = page_file(name, lang, primary)

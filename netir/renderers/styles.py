@@ -6,6 +6,8 @@ new op is drawn in its category's style with no edit here.
 
 from __future__ import annotations
 
+from netir.ir.errors import RenderError
+
 STYLES: dict[str, dict[str, str]] = {
     "io": {"shape": "oval", "fillcolor": "#e8e8e8"},
     "conv": {"shape": "box", "fillcolor": "#cfe2f3"},
@@ -27,9 +29,16 @@ EDGE_ATTRS = {"fontname": "Helvetica", "fontsize": "9", "color": "#666666",
 CLUSTER_ATTRS = {"style": "rounded,dashed", "color": "#999999", "fontsize": "10"}
 
 
-def node_style(category: str) -> dict[str, str]:
-    """The style of an op category (or ``block``); every category has one (tested)."""
-    return STYLES[category]
+def node_style(category: str, node: str | None = None) -> dict[str, str]:
+    """The style of an op category (or ``block``) for ``node`` (the name drawn); every
+    registered category has one (tested). RenderError naming the category and the node
+    for one without a style: a diagram never falls back to a default look."""
+    try:
+        return STYLES[category]
+    except KeyError:
+        raise RenderError(f"no diagram style for op category {category!r}; styled: "
+                          f"{', '.join(STYLES)}", repr(category), node=node,
+                          op="render") from None
 
 
 # Block anatomy: the repeat-count badge and the bypass (skip, concat, scale) edges.

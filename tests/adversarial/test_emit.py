@@ -267,8 +267,8 @@ def test_a_network_too_large_for_the_machine_is_checked_narrower_where_it_can_be
     from click.testing import CliRunner
 
     from netir.architectures import build
+    from netir.catalog_checks import check
     from netir.cli import main
-    from netir.emitters.check import check
     from netir.ir import limits
 
     def need(width):  # what comparing it in one backend needs at that width

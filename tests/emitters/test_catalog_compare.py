@@ -5,7 +5,7 @@ a reduced input."""
 import pytest
 
 from netir.architectures import build
-from netir.emitters.check import check_input
+from netir.catalog_checks import check_input
 from netir.emitters.compare import CATALOG_TOLERANCE, compare
 from netir.ir.errors import ShapeError
 from tests.catalog import catalog_sample

@@ -43,7 +43,7 @@ def test_alexnet_2012_runs_on_keras_torch_backend():
     code = textwrap.dedent("""
         import numpy as np, torch, netir
         from netir.emitters.compare import run_backend
-        from netir.emitters.check import check_input
+        from netir.catalog_checks import check_input
         from netir.emitters.weights import random_weights
         g = netir.build("alexnet_2012", input_size=check_input("alexnet_2012"))
         x = np.random.default_rng(0).standard_normal((1, *g.inputs[0].shape)).astype("float32")

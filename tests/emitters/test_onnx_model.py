@@ -12,7 +12,7 @@ from onnxruntime.capi.onnxruntime_pybind11_state import Fail  # noqa: E402
 
 import netir  # noqa: E402
 from netir.architectures import build, list_architectures  # noqa: E402
-from netir.emitters.check import check_input  # noqa: E402
+from netir.catalog_checks import check_input  # noqa: E402
 from netir.emitters.compare import CATALOG_TOLERANCE  # noqa: E402
 from netir.emitters.onnx import (  # noqa: E402
     DEFAULT_OPSET,

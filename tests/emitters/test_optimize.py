@@ -16,8 +16,8 @@ from hypothesis import given, note, settings
 
 import netir
 from netir.architectures import build
+from netir.catalog_checks import check_input
 from netir.cli import main
-from netir.emitters.check import check_input
 from netir.emitters.compare import CATALOG_TOLERANCE, OP_TOLERANCE, run_backend
 from netir.emitters.weights import load_weights, random_weights
 from netir.ir.passes import PASSES, optimize, run_pass

@@ -157,7 +157,7 @@ COMPILED = ("lenet5", "resnet18")
 
 
 def _catalog_model(name):
-    from netir.emitters.check import check_input
+    from netir.catalog_checks import check_input
 
     graph = netir.build(name, input_size=check_input(name, 8))
     return to_torch(graph), torch.randn(2, *graph.inputs[0].shape)

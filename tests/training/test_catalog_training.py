@@ -19,7 +19,7 @@ import os
 import pytest
 
 import netir
-from netir.emitters.check import check_input
+from netir.catalog_checks import check_input
 from netir.training.agreement import (
     RESOLUTION,
     TRAINING_TOLERANCE,

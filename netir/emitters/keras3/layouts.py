@@ -63,12 +63,5 @@ def count_transposes(model: keras.Model) -> int:
     return sum(permutes(layer) for layer in model.layers)
 
 
-def transpose_count(graph, outputs=None) -> int:
-    """:func:`count_transposes` of ``graph`` emitted to Keras (a convenience for reports)."""
-    from netir.emitters.keras3.emit import to_keras as emit
-
-    return count_transposes(emit(graph, outputs))
-
-
-__all__ = ["count_transposes", "keras_axis", "keras_shape", "to_keras", "to_logical",
-           "transpose_count", "np"]
+__all__ = ["batch_layouts", "count_transposes", "keras_axis", "keras_shape", "permutes",
+           "to_keras", "to_logical"]

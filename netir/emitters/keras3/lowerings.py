@@ -51,14 +51,6 @@ def to_logical_order(x, layout: str, name: str):
                           name=helper_name(name, "to_logical"))(x)
 
 
-def from_logical_order(x, layout: str, name: str):
-    """``x`` in the logical order of ``layout`` permuted to Keras' order."""
-    order = features_last(layout)
-    if order == tuple(range(len(order))):
-        return x
-    return layers.Permute(tuple(i + 1 for i in order), name=helper_name(name, "to_keras"))(x)
-
-
 @_lower("input")
 def _input(node, graph, inputs):
     return keras.Input(shape=keras_shape(node.shape, node.layout), name=_n(node))

@@ -1,5 +1,12 @@
-"""``netir check``: run catalog networks (or graphs) through every backend and judge
-each node against the reference."""
+"""Checking the catalog: run catalog networks (or graphs) through every backend and judge
+each node against the reference.
+
+What the catalog knows and a comparison does not: the input a network is checked at
+(:func:`check_input`), the narrower widths a network too large for the machine falls
+back to (:data:`REDUCED_WIDTHS`, read from its builder's ``width_mult``), what a check
+is expected to cost in memory and time (:func:`compare_size`, :func:`check_cost`) and
+the one-row-per-network table ``netir check`` prints (:func:`report_table`).
+"""
 
 from __future__ import annotations
 

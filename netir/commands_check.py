@@ -1,5 +1,6 @@
 """``netir compare`` and ``netir check``: run networks in every backend and judge each
-node against the reference."""
+node against the reference. Defined here, added to ``netir``'s group by
+:mod:`netir.cli`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ import sys
 
 import click
 
-from netir.cli import is_file_argument, load_network, main, parse_input, writable
+from netir.cli_arguments import (
+    is_file_argument,
+    load_network,
+    parse_input,
+    registered_backends,
+    writable,
+)
+from netir.emitters.calibration import WEIGHT_KINDS
 
 
 def _backends_option(text: str | None) -> list[str] | None:
@@ -16,7 +24,8 @@ def _backends_option(text: str | None) -> list[str] | None:
         return None
     names = [n.strip() for n in text.split(",") if n.strip()]
     if not names:
-        raise click.BadParameter("name at least one backend, e.g. torch,keras,reference")
+        raise click.BadParameter("name at least one backend, e.g. "
+                                 + ",".join(registered_backends()))
     return names
 
 
@@ -25,20 +34,20 @@ _WEIGHTS_HELP = ("calibrated: random weights put in a trained network's state (a
                  "of order 1); random: as drawn.")
 
 
-@main.command("compare")
+@click.command("compare")
 @click.argument("network")
 @click.option("--input", "input_shape", metavar="CxHxW")
 @click.option("--batch", type=click.IntRange(1, 1024), default=2, show_default=True)
 @click.option("--seed", type=click.IntRange(0, 2**32 - 2), default=0, show_default=True)
 @click.option("--backends", metavar="A,B,...", help=_BACKENDS_HELP)
-@click.option("--weights", type=click.Choice(["calibrated", "random"]), default="calibrated",
+@click.option("--weights", type=click.Choice(tuple(WEIGHT_KINDS)), default="calibrated",
               show_default=True, help=_WEIGHTS_HELP)
 @click.option("--per-node", is_flag=True, help="List every node's error in every backend.")
 def compare_cmd(network: str, input_shape: str | None, batch: int, seed: int,
                 backends: str | None, weights: str, per_node: bool) -> None:
     """Run NETWORK in every backend with shared weights; judge each node against the
     NumPy reference (float64). Exit 1 on disagreement."""
-    from netir.emitters.check import node_listing
+    from netir.catalog_checks import node_listing
     from netir.emitters.compare import compare
     from netir.ir.limits import check_memory
 
@@ -50,13 +59,13 @@ def compare_cmd(network: str, input_shape: str | None, batch: int, seed: int,
     sys.exit(0 if report.passed else 1)
 
 
-@main.command("check")
+@click.command("check")
 @click.argument("networks", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Every catalog network.")
 @click.option("--input", "input_shape", metavar="CxHxW",
               help="Input for every network (default: 64×64 or the smallest valid).")
 @click.option("--backends", metavar="A,B,...", help=_BACKENDS_HELP)
-@click.option("--weights", type=click.Choice(["calibrated", "random"]), default="calibrated",
+@click.option("--weights", type=click.Choice(tuple(WEIGHT_KINDS)), default="calibrated",
               show_default=True, help=_WEIGHTS_HELP)
 @click.option("--per-node", is_flag=True, help="Also list every node of every network.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), callback=writable(),
@@ -73,7 +82,7 @@ def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None,
     import json
 
     from netir.architectures import get_architecture, list_architectures
-    from netir.emitters.check import check_cost, check_one, compare_size, node_listing, report_table
+    from netir.catalog_checks import check_cost, check_one, compare_size, node_listing, report_table
     from netir.emitters.compare import CATALOG_TOLERANCE, list_backends
     from netir.ir.files import write_atomic
     from netir.progress import progress_bar
