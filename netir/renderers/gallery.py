@@ -25,9 +25,12 @@ from netir.renderers.charts import ChartPoint, write_charts
 from netir.renderers.lang import LANGUAGES, note, words
 from netir.renderers.network_page import GALLERY_MAX_PARAMS, build_network, network_record
 from netir.renderers.site import CSS, page_file, page_html
+from netir.renderers.units import format_macs
 from netir.workers import run_all
 
-FORMAT = 4  # the page format: part of every network's key, bumped when pages change
+#: The idea column's preview, in columns (a CJK character takes two).
+PREVIEW_COLUMNS = 48
+FORMAT = 5  # the page format: part of every network's key, bumped when pages change
 CACHE = ".netir-cache"
 #: Extra site pages, ``"module:function"``; called as ``fn(out_dir=..., lang=...,
 #: primary=...)``, returning ``(file name, link text)`` of the page it wrote, or None.
@@ -186,34 +189,76 @@ def _site_pages(out: Path, lang: str, primary: str) -> str:
     return f"<p>{' · '.join(links)}</p>" if links else ""
 
 
-def _write_index(out: Path, records: list[dict], lang: str, primary: str) -> None:
+def _columns(text: str) -> int:
+    """Display width in columns: a CJK character takes two."""
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
+
+
+def idea_preview(text: str, width: int = PREVIEW_COLUMNS) -> str:
+    """``text`` cut to ``width`` columns, at a word boundary where it has spaces, with
+    ``…`` where cut; the whole of it when it fits."""
+    if _columns(text) <= width:
+        return text
+    cut, used = 0, 1  # the ellipsis takes a column
+    for i, c in enumerate(text):
+        used += _columns(c)
+        if used > width:
+            break
+        cut = i + 1
+    head = text[:cut]
+    if " " in head and not text[cut].isspace():
+        head = head[:head.rindex(" ")]
+    return head.rstrip(" ,;:，；：、") + "…"
+
+
+def _idea_cell(idea: str, lang: str) -> str:
+    """The first sentence's preview on one line; the whole note on demand."""
+    end = words(lang).UI["sentence_end"]
+    first = idea.split(end)[0].rstrip(end.strip()) + end.strip()
+    preview = idea_preview(first)
+    if preview == idea:
+        return f'<td class="idea">{html.escape(idea)}</td>'
+    return (f'<td class="idea"><details><summary>{html.escape(preview)}</summary>'
+            f"<div>{html.escape(idea)}</div></details></td>")
+
+
+def lineage_table(records: list[dict], lang: str, primary: str) -> str:
+    """The index's table, a row per network; every column but the idea's stays on one
+    line (the check's cells on two when checked at a reduced width), the idea shows
+    its first words and opens on demand, and the table scrolls sideways on a narrow
+    screen."""
     ui = words(lang).UI
     pairs = list(dict.fromkeys(p["pair"] for r in records
                                for p in (r["agreement"] or {}).get("pairs", [])))
-    head = [ui[k] for k in ("network", "year", "family", "params", "gmacs", "depth", "top1")]
+    head = [ui[k] for k in ("network", "year", "family", "params", "macs", "depth", "top1")]
     rows = []
     for r in records:
-        idea = note(lang, r["name"], r["family"])
-        end = ui["sentence_end"]
-        first = idea.split(end)[0].rstrip(end.strip()) + end.strip()
         top1 = "" if r["top1"] is None else f"{r['top1']:.1f}"
         rows.append(
             f'<tr><td><a href="{page_file(r["name"], lang, primary)}">{r["name"]}</a></td>'
             f'<td>{r["year"]}</td><td>{html.escape(r["family"])}</td>'
-            f'<td class="num">{r["params"]:,}</td><td class="num">{r["macs"] / 1e9:.3f}</td>'
+            f'<td class="num">{r["params"]:,}</td><td class="num">{format_macs(r["macs"])}</td>'
             f'<td class="num">{r["depth"]}</td><td class="num">{top1}</td>'
-            f"{_pair_cells(r, pairs, ui)}<td>{html.escape(first)}</td></tr>")
-    charts = [f'<div class="charts"><img src="{f}" alt="{html.escape(t)}"></div>'
-              for f, t in _charts(out, records, lang, primary)]
+            f"{_pair_cells(r, pairs, ui)}{_idea_cell(note(lang, r['name'], r['family']), lang)}"
+            "</tr>")
     head_html = "".join(f"<th>{html.escape(h)}</th>" for h in head)
     head_html += "".join(f'<th title="{html.escape(ui["check_cols"])}">{html.escape(p)}</th>'
                          for p in pairs)
+    return (f'<div class="scroll"><table class="lineage"><thead><tr>{head_html}'
+            f"<th>{html.escape(ui['idea'])}</th></tr></thead><tbody>{''.join(rows)}</tbody>"
+            "</table></div>"
+            + (f'<p class="note">{html.escape(ui["check_cols"])}.</p>' if pairs else ""))
+
+
+def _write_index(out: Path, records: list[dict], lang: str, primary: str) -> None:
+    ui = words(lang).UI
+    charts = [f'<div class="charts"><a href="{f}"><img src="{f}" alt="{html.escape(t)}">'
+              "</a></div>" for f, t in _charts(out, records, lang, primary)]
     body = (f"<h1>{html.escape(ui['site_title'])}</h1><p>{html.escape(ui['intro'])}</p>"
             f"{_site_pages(out, lang, primary)}"
-            f"{''.join(charts[:1])}<table><thead><tr>{head_html}<th>{html.escape(ui['idea'])}</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
-            + (f'<p class="note">{html.escape(ui["check_cols"])}.</p>' if pairs else "")
-            + f'<p class="note">{html.escape(ui["index_note"])}</p>'
-            + f"<h2>{html.escape(ui['charts'])}</h2>{''.join(charts[1:])}")
+            f"{''.join(charts[:1])}{lineage_table(records, lang, primary)}"
+            f'<p class="note">{html.escape(ui["index_note"])}</p>'
+            f'<p class="note">{html.escape(ui["chart_hover"])}</p>'
+            f"<h2>{html.escape(ui['charts'])}</h2>{''.join(charts[1:])}")
     write_atomic(out / page_file("index", lang, primary),
                  page_html(ui["site_title"], body, lang, "index", primary))

@@ -24,6 +24,7 @@ from netir.renderers.site import inline_svg, page_file, page_html
 from netir.renderers.styles import BADGE_COLOR
 from netir.renderers.tables import summary_html
 from netir.renderers.tutorial_page import tutorial_link
+from netir.renderers.units import format_macs
 
 #: Layer-level diagrams up to this many nodes are shown on the page, larger ones linked.
 EMBED_LAYERS_UP_TO = 120
@@ -153,7 +154,7 @@ def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
         acc = (f"<p>{html.escape(ui['top1_source'].format(top1=record['top1'], source=record['top1_source']))}</p>"  # noqa: E501
                if record["top1"] is not None else "")
         numbers = ui["numbers"].format(params=f"{record['params']:,}",
-                                       gmacs=f"{record['macs'] / 1e9:.3f}",
+                                       macs=format_macs(record["macs"]),
                                        shape=format_shape(g.inputs[0].shape), depth=g.depth())
         layers = (f'<p><a href="{files[0]}">{html.escape(ui["layers_link"].format(nodes=len(g)))}'
                   "</a></p>")

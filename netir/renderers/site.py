@@ -26,6 +26,10 @@ figure.anatomy{display:inline-block;vertical-align:top;margin:0 1.5em 1em 0}
 figure.anatomy svg{max-width:100%;height:auto}figcaption{font-size:13px;color:#555}
 .pass{color:#1a7f37;font-weight:bold}.fail{color:#b42318;font-weight:bold}
 .legend .swatch{display:inline-block;padding:1px 6px;margin-right:2px;font-size:12px}
+.scroll{overflow-x:auto;max-width:100%}img{max-width:100%;height:auto}
+table.lineage td,table.lineage th,table.summary td{white-space:nowrap}
+table.lineage summary{cursor:pointer}table.lineage details>div{white-space:normal;color:#444}
+@media (max-width:600px){body{margin:1em auto}h1{font-size:1.5em}}
 """
 
 SELF_CHECK = """<script>

@@ -44,5 +44,5 @@ def summary_html(graph: Graph, level: str = "block", header: list[str] = HEADER,
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>"
                    for r in rows)
-    return (f'<table class="summary"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
-            f"</table><p class=\"note\">{html.escape(note)}</p>")
+    return (f'<div class="scroll"><table class="summary"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div><p class=\"note\">{html.escape(note)}</p>")

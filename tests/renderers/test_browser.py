@@ -90,3 +90,38 @@ def test_chinese_anatomy_png_differs_from_the_english_one_only_in_words(site):
     en = PIL.open(site / "resnet18.anatomy-A.en.png")
     assert zh.size[1] > 300 and en.size[1] > 300
     assert zh.tobytes() != en.tobytes()
+
+
+LAYOUT = """<script>
+window.addEventListener('load', function () {
+  var rows = Array.prototype.slice.call(document.querySelectorAll('table.lineage tr'));
+  var heights = rows.map(function (r) { return r.offsetHeight; });
+  var tallest = Math.max.apply(null, [0].concat(heights.slice(1)));
+  var head = heights.length ? heights[0] : 0;
+  var wide = Array.prototype.slice.call(document.querySelectorAll('img, svg, table'))
+    .filter(function (e) {
+      var box = e.closest('.scroll') || e;
+      return box.getBoundingClientRect().right > document.documentElement.clientWidth + 1;
+    }).length;
+  document.body.setAttribute('data-layout', tallest + ':' + head + ':' + wide);
+});
+</script>"""
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+@pytest.mark.parametrize("page", ["index.html", "index.zh.html", "resnet18.html"])
+def test_rows_stay_short_and_nothing_overflows_the_screen(site, tmp_path, page, width):
+    """Every table row of the index is at most two lines tall (a one-line header row
+    times two), and no picture or table reaches past the screen's edge, on a desktop
+    and on a phone: a wide table scrolls inside its own box."""
+    shutil.copy(site / "style.css", tmp_path / "style.css")
+    copy = tmp_path / page
+    copy.write_text((site / page).read_text().replace("</body>", LAYOUT + "</body>"))
+    out = _chromium(tmp_path / "profile", f"--window-size={width},1200", "--dump-dom",
+                    copy.as_uri())
+    found = re.search(r'data-layout="(\d+):(\d+):(\d+)"', out.stdout)
+    assert found is not None, out.stderr[-2000:]
+    tallest, head, wide = map(int, found.groups())
+    if page.startswith("index"):  # a network page has no lineage table
+        assert 0 < tallest <= 2 * head, (tallest, head)
+    assert wide == 0

@@ -1,11 +1,21 @@
-"""Charts: every point named, log axes, legible fonts in both languages, same bytes twice."""
+"""Charts: labels that never overlap, every point named on hover, log axes with the
+magnitude on their ticks, legible fonts in both languages, same bytes twice."""
 
 import re
 
 import pytest
 
 from netir.architectures import get_architecture, list_architectures
-from netir.renderers.charts import ChartPoint, bubble_chart, family_colors, year_chart
+from netir.renderers.charts import (
+    ChartPoint,
+    bubble_chart,
+    bubble_figure,
+    chart_style,
+    family_colors,
+    text_extent,
+    year_chart,
+    year_figure,
+)
 from netir.renderers.lang import words
 
 pytest.importorskip("matplotlib")
@@ -29,23 +39,64 @@ def _texts(svg: bytes) -> list[str]:
     return re.findall(r"<!-- (.*?) -->", svg.decode())
 
 
-def test_bubble_chart_names_every_point_with_an_accuracy(bubble_en):
-    texts = _texts(bubble_en)
-    named = {p.name for p in POINTS if p.top1 is not None}
-    assert named and named <= set(texts)
+def _titles(svg: bytes) -> list[str]:
+    return re.findall(r"<title>(.*?)</title>", svg.decode())
+
+
+def test_bubble_chart_names_every_point_with_an_accuracy_on_hover(bubble_en):
+    texts, titles = _texts(bubble_en), _titles(bubble_en)
+    with_top1 = [p for p in POINTS if p.top1 is not None]
+    assert len(titles) == len(with_top1)
+    assert {t.split(" (")[0] for t in titles} == {p.name for p in with_top1}
+    resnet50 = next(t for t in titles if t.startswith("resnet50 ("))
+    assert resnet50 == "resnet50 (2015) · 25.6M params · 4.1 G MACs · top-1 76.1%"
+    named = set(texts) & {p.name for p in POINTS}
+    assert named and len(named) >= len(with_top1) // 3  # a readable subset is named
     assert "lenet5" not in texts  # no published ImageNet top-1
-    assert "GMACs per image (log scale)" in texts
-    assert {"1", "2", "5", "10"} <= set(texts)  # a logarithmic x axis, plain tick labels
+    assert "MACs per image (log scale)" in texts
+    assert {"100 M", "1 G", "2 G", "5 G", "10 G"} <= set(texts)  # log x, magnitude on ticks
 
 
 def test_year_charts_are_logarithmic_and_labelled(params_en):
     macs = year_chart(POINTS, "macs", words("en").UI)
     for svg, decades in ((params_en, {"100k", "1M", "10M", "100M"}),
-                         (macs, {"0.001", "0.01", "0.1", "1", "10"})):
+                         (macs, {"0.1 M", "1 M", "10 M", "100 M", "1 G", "10 G"})):
         texts = _texts(svg)
-        assert {p.name for p in POINTS} <= set(texts)
+        assert {t.split(" (")[0] for t in _titles(svg)} == {p.name for p in POINTS}
         assert decades <= set(texts)
         assert {str(p.year) for p in POINTS} <= set(texts)
+    lenet5 = next(t for t in _titles(macs) if t.startswith("lenet5 ("))
+    assert lenet5 == "lenet5 (1998) · 61.7k params · 0.42 M MACs"  # 416,520 MACs
+
+
+def _figure(chart: str, ui: dict):
+    return bubble_figure(POINTS, ui) if chart == "top1" else year_figure(POINTS, chart, ui)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("chart", ["top1", "params", "macs"])
+def test_no_two_labels_overlap_and_each_stays_in_the_plot(chart, lang):
+    with chart_style():
+        fig, shown = _figure(chart, words(lang).UI)
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        labels = [t for t in ax.texts if (t.get_gid() or "").startswith("label")]
+        assert len(labels) >= len(shown) // 3  # a readable subset is named
+        boxes = [text_extent(t, renderer) for t in labels]
+        frame, legend = ax.get_window_extent(renderer), ax.get_legend().get_window_extent(renderer)
+        for i, a in enumerate(boxes):
+            assert a.width > 0 and a.height > 0
+            assert (frame.x0 <= a.x0 and a.x1 <= frame.x1 and frame.y0 <= a.y0
+                    and a.y1 <= frame.y1), labels[i].get_text()
+            assert not a.overlaps(legend), labels[i].get_text()
+            for j in range(i):
+                assert not a.overlaps(boxes[j]), (labels[i].get_text(), labels[j].get_text())
+        for i, label in enumerate(labels):  # a leader line crosses no other label
+            if label.arrow_patch is not None:
+                line = label.arrow_patch.get_window_extent(renderer)
+                for j, b in enumerate(boxes):
+                    assert j == i or not line.overlaps(b), (label.get_text(),
+                                                            labels[j].get_text())
 
 
 def test_charts_are_byte_identical_run_to_run(bubble_en, params_en):

@@ -10,7 +10,7 @@ UI = {
               "emitted to PyTorch and Keras, checked against each other and drawn."),
     "back": "← lineage",
     "network": "network", "year": "year", "family": "family", "paper": "paper",
-    "params": "params", "gmacs": "GMACs", "depth": "depth", "top1": "top-1 %",
+    "params": "params", "macs": "MACs", "depth": "depth", "top1": "top-1 %",
     "idea": "idea",
     "index_note": ("MACs: multiply-accumulates of conv and dense layers for one sample; "
                    "FLOPs = 2 × MACs. Depth counts conv and dense layers on the longest "
@@ -60,15 +60,18 @@ UI = {
     "input": "input", "output": "output", "instances": "instances",
     "png": "PNG",
     "top1_source": "ImageNet top-1: {top1:.2f}% ({source}).",
-    "numbers": "{params} trainable parameters · {gmacs} GMACs at {shape} · depth {depth}",
+    "numbers": "{params} trainable parameters · {macs} MACs at {shape} · depth {depth}",
     "chart_bubble": "ImageNet top-1 against compute (bubble area: parameters)",
-    "chart_bubble_x": "GMACs per image (log scale)",
+    "chart_bubble_x": "MACs per image (log scale)",
     "chart_bubble_y": "top-1 accuracy (%)",
     "chart_params": "Trainable parameters by year",
     "chart_params_y": "parameters (log scale)",
     "chart_macs": "Compute per image by year",
-    "chart_macs_y": "GMACs per image (log scale)",
+    "chart_macs_y": "MACs per image (log scale)",
     "chart_year": "year of publication",
+    "chart_hover": ("On the charts a point whose name would overlap another's stays unnamed; "
+                    "open a chart (click it) and hover over a point for its name and "
+                    "numbers."),
     "charts": "Charts",
 }
 

@@ -10,7 +10,7 @@ UI = {
               "Keras 模型，相互校验并绘制成图。"),
     "back": "← 演进总览",
     "network": "网络", "year": "年份", "family": "系列", "paper": "论文",
-    "params": "参数量", "gmacs": "GMACs", "depth": "深度", "top1": "Top-1 %",
+    "params": "参数量", "macs": "MACs", "depth": "深度", "top1": "Top-1 %",
     "idea": "核心思想",
     "index_note": ("MACs：单个样本中卷积层和全连接层的乘加次数；FLOPs = 2 × MACs。"
                    "深度指最长路径上的卷积层和全连接层数。Top-1：torchvision 文档中 "
@@ -51,15 +51,17 @@ UI = {
     "input": "输入", "output": "输出", "instances": "实例",
     "png": "PNG",
     "top1_source": "ImageNet Top-1：{top1:.2f}%（{source}）。",
-    "numbers": "可训练参数 {params} 个 · 输入 {shape} 时 {gmacs} GMACs · 深度 {depth}",
+    "numbers": "可训练参数 {params} 个 · 输入 {shape} 时 {macs} MACs · 深度 {depth}",
     "chart_bubble": "ImageNet Top-1 准确率与计算量（气泡面积：参数量）",
-    "chart_bubble_x": "每张图像的 GMACs（对数坐标）",
+    "chart_bubble_x": "每张图像的 MACs（对数坐标）",
     "chart_bubble_y": "Top-1 准确率（%）",
     "chart_params": "各年份网络的可训练参数量",
     "chart_params_y": "参数量（对数坐标）",
     "chart_macs": "各年份网络每张图像的计算量",
-    "chart_macs_y": "每张图像的 GMACs（对数坐标）",
+    "chart_macs_y": "每张图像的 MACs（对数坐标）",
     "chart_year": "发表年份",
+    "chart_hover": ("图中名称会与其他名称重叠的点不标注名称；点击图表将其打开，"
+                    "鼠标悬停在点上即可看到名称和数值。"),
     "charts": "图表",
 }
 
