@@ -17,6 +17,7 @@ from netir.ir.errors import RenderError, ShapeError
 from netir.ir.files import write_atomic
 from netir.ir.summary import MAC_CONVENTION
 from netir.renderers.site import SELF_CHECK
+from netir.renderers.units import format_macs
 
 PAGE = "tutorial.html"
 TITLE = "The tutorial's code, checked · 教程代码核对"
@@ -32,7 +33,7 @@ def _wan(n: int) -> str:
 
 
 def _g(macs: int) -> str:
-    return f"{macs / 1e9:.2f}"
+    return format_macs(macs)
 
 
 # What differs, per family: (English, Chinese), formatted with the counted figures
@@ -58,21 +59,21 @@ DIFFERENCES = {
         "的 vgg16 完全一致；此外，全连接层之间没有 Dropout。"),
     "ResNet": (
         "Keras-applications-style ResNet v1, not torchvision's v1.5: a stage's stride 2 sits "
-        "on the first 1×1 convolution instead of the 3×3 ({t_g} vs {r_g} GMACs), every "
+        "on the first 1×1 convolution instead of the 3×3 ({t_g} vs {r_g} MACs), every "
         "convolution has a bias ({d:+,} parameters), the stem max pool has no padding "
         "(55×55 instead of 56×56 at 224), and batch norm uses Keras' eps 1e-3.",
         "这是 Keras applications 风格的 ResNet v1，而不是 torchvision 的 v1.5：每个阶段的"
-        "步长 2 放在第一个 1×1 卷积上，而不是 3×3 卷积上（计算量 {t_g} 对 {r_g} GMACs）；"
+        "步长 2 放在第一个 1×1 卷积上，而不是 3×3 卷积上（计算量 {t_g} 对 {r_g} MACs）；"
         "所有卷积都带偏置（参数多 {d:,} 个）；主干的最大池化不补零（224 输入时为 55×55，"
         "而非 56×56）；批归一化使用 Keras 的默认 eps=1e-3。"),
     "DenseNet": (
         "Its bottlenecks are 32 channels wide where the paper and torchvision use "
         "4 × growth rate = 128, so it has {t_pm} parameters instead of {r_pm} and "
-        "{t_g} instead of {r_g} GMACs. Its convolutions carry biases, there is no batch "
+        "{t_g} instead of {r_g} MACs. Its convolutions carry biases, there is no batch "
         "norm and ReLU after the last dense block, and the stem pads 'same' (2 before, "
         "3 after) with an unpadded max pool.",
         "瓶颈层只有 32 个通道，而原论文和 torchvision 用的是 4 × 增长率 = 128，因此参数量"
-        "为 {t_pw}（而非 {r_pw}），计算量为 {t_g} GMACs（而非 {r_g}）。它的卷积都带偏置，"
+        "为 {t_pw}（而非 {r_pw}），计算量为 {t_g} MACs（而非 {r_g}）。它的卷积都带偏置，"
         "最后一个密集块之后没有 BN 和 ReLU，主干卷积按 'same' 补零（前 2 后 3），"
         "最大池化不补零。"),
 }
@@ -160,8 +161,8 @@ def tutorial_body(pages: set[str] | None = None) -> str:
         "教程自己的代码，核对参数量一致，并在复制权重后核对输出一致。每一行旁边是目录中的"
         "参考网络。</p>"
         "<table><thead><tr><th>network · 网络</th><th>tutorial params · 教程参数量</th>"
-        "<th>reference params · 参考参数量</th><th>tutorial GMACs</th>"
-        "<th>reference GMACs</th><th>what differs</th><th>差异</th></tr></thead>"
+        "<th>reference params · 参考参数量</th><th>tutorial MACs</th>"
+        "<th>reference MACs</th><th>what differs</th><th>差异</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
         f'<p class="note">{html.escape(MAC_CONVENTION)} Buffers are batch-norm running '
         "statistics, which Keras counts as non-trainable parameters. · 缓冲区（buffers）指"
