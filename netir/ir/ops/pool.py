@@ -1,4 +1,4 @@
-"""Pooling: windowed max/average, global and adaptive average."""
+"""Pooling: windowed max/average, global average and max, adaptive average."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from netir.ir.arithmetic import resolve_padding, window_shape
 from netir.ir.attrs import Attr, boolean, optional_pair, padding, pair
 from netir.ir.errors import ShapeError
 from netir.ir.layout import POSITIONED
-from netir.ir.ops.conv import describe_window, draw_padding
+from netir.ir.ops.window import describe_window, draw_padding
 from netir.ir.registry import OpSpec
 from netir.ir.rewrites import Rewrites
 
@@ -86,6 +86,14 @@ GLOBAL_AVG_POOL = OpSpec(
 )
 
 
+GLOBAL_MAX_POOL = OpSpec(
+    name="global_max_pool", category="pool", ranks=(2, 3, 4), layouts=POSITIONED,
+    doc="Max over every position, the features kept: (C, H, W) -> (C,), (T, C) -> (C,).",
+    shape=lambda attrs, inputs: (inputs[0].features,), describe=lambda a: "global max pool",
+    overwritable=True,
+)
+
+
 def _adaptive_shape(attrs, inputs):
     return (inputs[0][0], *attrs["output_size"])
 
@@ -100,4 +108,4 @@ ADAPTIVE_AVG_POOL2D = OpSpec(
     describe=lambda a: f"adaptive avg pool → {a['output_size'][0]}×{a['output_size'][1]}",
 )
 
-OPS = (MAX_POOL2D, AVG_POOL2D, GLOBAL_AVG_POOL, ADAPTIVE_AVG_POOL2D)
+OPS = (MAX_POOL2D, AVG_POOL2D, GLOBAL_AVG_POOL, GLOBAL_MAX_POOL, ADAPTIVE_AVG_POOL2D)
