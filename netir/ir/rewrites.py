@@ -55,7 +55,7 @@ def always_identity(attrs: Attrs, inputs: list[tuple[int, ...]]) -> bool:
 def scale_output_channels(attrs: Attrs, params: Params | None, scale: np.ndarray | None,
                           shift: np.ndarray | None) -> tuple[dict[str, Any], Params | None]:
     """A weighted op whose ``weight`` has output channels on axis 0 and whose optional
-    ``bias`` is per output channel (conv OIHW, dense (out, in)), followed by
+    ``bias`` is per output channel (conv OIL or OIHW, dense (out, in)), followed by
     ``y * scale + shift``: ``weight * scale`` and ``bias * scale + shift``, with a bias."""
     if params is None:
         return {**attrs, "bias": True}, None
@@ -64,6 +64,27 @@ def scale_output_channels(attrs: Attrs, params: Params | None, scale: np.ndarray
     per_out = scale.reshape(-1, *([1] * (weight.ndim - 1)))
     return {**attrs, "bias": True}, {
         "weight": (weight.astype(np.float64) * per_out).astype(weight.dtype),
+        "bias": (bias * scale + shift).astype(weight.dtype),
+    }
+
+
+def scale_transposed_output_channels(attrs: Attrs, params: Params | None,
+                                     scale: np.ndarray | None, shift: np.ndarray | None,
+                                     ) -> tuple[dict[str, Any], Params | None]:
+    """:func:`scale_output_channels` for a transposed convolution, whose weight is IOHW
+    ``(in, out / groups, ...)``: output channel ``g * (out / groups) + j`` is weight axis
+    1 at ``j`` over the input channels of group ``g``."""
+    if params is None:
+        return {**attrs, "bias": True}, None
+    weight = np.asarray(params["weight"])
+    groups, (cin, per_group) = attrs["groups"], weight.shape[:2]
+    factor = np.repeat(np.asarray(scale, np.float64).reshape(groups, per_group),
+                       cin // groups, axis=0)  # (in, out / groups)
+    bias = np.asarray(params["bias"], np.float64) if "bias" in params else 0.0
+    return {**attrs, "bias": True}, {
+        "weight": (weight.astype(np.float64)
+                   * factor.reshape(cin, per_group, *([1] * (weight.ndim - 2))))
+        .astype(weight.dtype),
         "bias": (bias * scale + shift).astype(weight.dtype),
     }
 

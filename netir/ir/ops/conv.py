@@ -15,7 +15,12 @@ from netir.ir.layout import SEQUENCE
 from netir.ir.ops.window import MAX_CHANNELS, describe_window, draw_padding, pair_text
 from netir.ir.params import BIAS, WEIGHT, Param, he_normal, normal
 from netir.ir.registry import OpSpec
-from netir.ir.rewrites import Rewrites, add_padding, scale_output_channels
+from netir.ir.rewrites import (
+    Rewrites,
+    add_padding,
+    scale_output_channels,
+    scale_transposed_output_channels,
+)
 
 __all__ = ["MAX_CHANNELS", "OPS", "describe_window", "draw_padding"]
 
@@ -68,7 +73,7 @@ def _conv1d_describe(attrs) -> str:
 
 
 CONV1D = OpSpec(
-    name="conv1d", category="conv", ranks=(2,), layouts=(SEQUENCE,),
+    name="conv1d", category="conv", depth_layer=True, ranks=(2,), layouts=(SEQUENCE,),
     positional=("out_channels", "kernel"),
     doc="1-D cross-correlation over a sequence (C, L) -> (out, L'), weight OIL "
         "(out, in/groups, k); PyTorch's Conv1d.",
@@ -92,6 +97,7 @@ CONV1D = OpSpec(
               present=lambda a: a["bias"], doc="per output channel, when bias=True"),
     ),
     describe=_conv1d_describe, overwritable=True, draw_attrs=_conv1d_draw,
+    rewrites=Rewrites(absorb_channel_affine=scale_output_channels),
 )
 
 
@@ -149,7 +155,8 @@ def _conv_describe(attrs) -> str:
 
 
 CONV2D = OpSpec(
-    name="conv2d", category="conv", ranks=(3,), positional=("out_channels", "kernel"),
+    name="conv2d", category="conv", depth_layer=True, ranks=(3,),
+    positional=("out_channels", "kernel"),
     doc="2-D cross-correlation, weight OIHW (out, in/groups, kh, kw).",
     attrs=(
         Attr("out_channels", integer(1), doc="number of output channels"),
@@ -245,7 +252,8 @@ def _transpose_describe(attrs) -> str:
 
 
 CONV_TRANSPOSE2D = OpSpec(
-    name="conv_transpose2d", category="conv", ranks=(3,), positional=("out_channels", "kernel"),
+    name="conv_transpose2d", category="conv", depth_layer=True, ranks=(3,),
+    positional=("out_channels", "kernel"),
     doc="2-D transposed convolution (PyTorch's ConvTranspose2d), weight IOHW "
         "(in, out/groups, kh, kw); output (n−1)·s − 2p + d·(k−1) + output_padding + 1.",
     attrs=(
@@ -268,6 +276,7 @@ CONV_TRANSPOSE2D = OpSpec(
               present=lambda a: a["bias"], doc="per output channel, when bias=True"),
     ),
     describe=_transpose_describe, overwritable=True, draw_attrs=_transpose_draw,
+    rewrites=Rewrites(absorb_channel_affine=scale_transposed_output_channels),
 )
 
 OPS = (CONV1D, CONV2D, CONV_TRANSPOSE2D, ZERO_PAD2D)

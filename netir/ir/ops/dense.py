@@ -25,7 +25,7 @@ def _dense_shape(attrs, inputs):
 
 
 DENSE = OpSpec(
-    name="dense", category="dense", ranks=ANY_RANK, positional=("units",),
+    name="dense", category="dense", depth_layer=True, ranks=ANY_RANK, positional=("units",),
     doc="y = x W^T + b on the feature axis of every position (features (C,); tokens; "
         "ConvNeXt's per-position Linear on a map); weight (out, in).",
     attrs=(Attr("units", integer(1), doc="output features"),
