@@ -90,5 +90,6 @@ def scale_transposed_output_channels(attrs: Attrs, params: Params | None,
 
 
 def add_padding(a: Padding, b: Padding) -> Padding:
-    """Two explicit ((top, bottom), (left, right)) paddings, one after the other."""
-    return tuple((a[i][0] + b[i][0], a[i][1] + b[i][1]) for i in range(2))
+    """Two explicit ((before, after), ...) paddings of the same axes, one after the
+    other."""
+    return tuple((x[0] + y[0], x[1] + y[1]) for x, y in zip(a, b, strict=True))

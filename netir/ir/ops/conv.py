@@ -1,17 +1,14 @@
-"""Convolutions (1-D, 2-D, transposed 2-D) and explicit zero padding."""
+"""Convolutions (one declaration for 1-, 2- and 3-D; transposed 2-D) and explicit zero
+padding."""
 
 from __future__ import annotations
 
-from netir.ir.arithmetic import (
-    resolve_padding,
-    same_padding,
-    transposed_output_size,
-    window_output_size,
-    window_shape,
-)
-from netir.ir.attrs import Attr, boolean, integer, padding, padding1d, pair
+from math import prod
+
+from netir.ir.arithmetic import same_padding, transposed_output_size, window_output_size
+from netir.ir.attrs import Attr, boolean, integer, padding, padding_of, pair, sizes
 from netir.ir.errors import AttributeValueError, ShapeError
-from netir.ir.layout import SEQUENCE
+from netir.ir.layout import MAP, SEQUENCE, VOLUME
 from netir.ir.ops.window import MAX_CHANNELS, describe_window, draw_padding, pair_text
 from netir.ir.params import BIAS, WEIGHT, Param, he_normal, normal
 from netir.ir.registry import OpSpec
@@ -23,31 +20,6 @@ from netir.ir.rewrites import (
 )
 
 __all__ = ["MAX_CHANNELS", "OPS", "describe_window", "draw_padding"]
-
-
-def _conv1d_resolve(attrs, inputs):
-    pad = attrs["padding"]
-    if pad == "valid":
-        pad = (0, 0)
-    elif pad == "same":
-        pad = same_padding(inputs[0][1], attrs["kernel"], attrs["stride"], attrs["dilation"])
-    return {**attrs, "padding": pad}
-
-
-def _conv1d_shape(attrs, inputs):
-    c, length = inputs[0]
-    g = attrs["groups"]
-    if c % g or attrs["out_channels"] % g:
-        raise ShapeError("groups must divide both the input and output channels",
-                         f"groups={g}, in_channels={c}, out_channels={attrs['out_channels']}")
-    k, d = attrs["kernel"], attrs["dilation"]
-    n = window_output_size(length, k, attrs["stride"], attrs["padding"], d)
-    if n < 1:
-        raise ShapeError(f"kernel {(k - 1) * d + 1} is larger than the padded input "
-                         f"{length + sum(attrs['padding'])}",
-                         f"input {c}×{length}, kernel {k}, padding {attrs['padding']}, "
-                         f"dilation {d}")
-    return (attrs["out_channels"], n)
 
 
 def _conv1d_draw(draw, st, inputs):
@@ -64,69 +36,6 @@ def _conv1d_draw(draw, st, inputs):
             "bias": draw(st.booleans())}
 
 
-def _conv1d_describe(attrs) -> str:
-    text = f"conv1d {attrs['kernel']}"
-    text += f" /{attrs['stride']}" if attrs["stride"] != 1 else ""
-    text += f", {attrs['out_channels']}"
-    text += f", groups {attrs['groups']}" if attrs["groups"] > 1 else ""
-    return text + (f", dilation {attrs['dilation']}" if attrs["dilation"] != 1 else "")
-
-
-CONV1D = OpSpec(
-    name="conv1d", category="conv", depth_layer=True, ranks=(2,), layouts=(SEQUENCE,),
-    positional=("out_channels", "kernel"),
-    doc="1-D cross-correlation over a sequence (C, L) -> (out, L'), weight OIL "
-        "(out, in/groups, k); PyTorch's Conv1d.",
-    attrs=(
-        Attr("out_channels", integer(1), doc="number of output channels"),
-        Attr("kernel", integer(1), 3, "kernel length"),
-        Attr("stride", integer(1), 1, "stride"),
-        Attr("padding", padding1d, 0,
-             "explicit (left, right); 'same' resolves with TF's rule (odd cell after)"),
-        Attr("dilation", integer(1), 1, "dilation"),
-        Attr("groups", integer(1), 1, "channel groups; must divide in and out channels"),
-        Attr("bias", boolean, True, "add a learned bias"),
-    ),
-    resolve=_conv1d_resolve, shape=_conv1d_shape,
-    macs=lambda a, i, out: out[0] * out[1] * (i[0][0] // a["groups"]) * a["kernel"],
-    parameters=(
-        Param("weight", WEIGHT, "OIL", he_normal(fan_in_axes=(1, 2)),
-              lambda a, i: (a["out_channels"], i[0][0] // a["groups"], a["kernel"]),
-              doc="kernel (out, in / groups, k)"),
-        Param("bias", BIAS, "O", normal(0.1), lambda a, i: (a["out_channels"],),
-              present=lambda a: a["bias"], doc="per output channel, when bias=True"),
-    ),
-    describe=_conv1d_describe, overwritable=True, draw_attrs=_conv1d_draw,
-    rewrites=Rewrites(absorb_channel_affine=scale_output_channels),
-)
-
-
-def _conv_resolve(attrs, inputs):
-    hw = inputs[0][1:]
-    return {**attrs, "padding": resolve_padding(attrs["padding"], hw, attrs["kernel"],
-                                                attrs["stride"], attrs["dilation"])}
-
-
-def _conv_shape(attrs, inputs):
-    (c, h, w) = inputs[0]
-    g = attrs["groups"]
-    if c % g or attrs["out_channels"] % g:
-        raise ShapeError("groups must divide both the input and output channels",
-                         f"groups={g}, in_channels={c}, out_channels={attrs['out_channels']}")
-    oh, ow = window_shape(inputs[0], attrs["kernel"], attrs["stride"], attrs["padding"],
-                          attrs["dilation"])
-    return (attrs["out_channels"], oh, ow)
-
-
-_CONV_PARAMS = (
-    Param("weight", WEIGHT, "OIHW", he_normal(fan_in_axes=(1, 2, 3)),
-          lambda a, i: (a["out_channels"], i[0][0] // a["groups"], *a["kernel"]),
-          doc="kernel (out, in / groups, kh, kw)"),
-    Param("bias", BIAS, "O", normal(0.1), lambda a, i: (a["out_channels"],),
-          present=lambda a: a["bias"], doc="per output channel, when bias=True"),
-)
-
-
 def _conv_draw(draw, st, inputs):
     c, h, w = inputs[0]
     groups = draw(st.sampled_from([d for d in range(1, c + 1) if c % d == 0]))
@@ -140,64 +49,125 @@ def _conv_draw(draw, st, inputs):
             "bias": draw(st.booleans())}
 
 
-def _conv_macs(attrs, inputs, output):
-    kh, kw = attrs["kernel"]
-    return output[0] * output[1] * output[2] * (inputs[0][0] // attrs["groups"]) * kh * kw
+#: Per window rank: the input layout, the weight's spatial letters, the kernel's names.
+_LAYOUT = {1: SEQUENCE, 2: MAP, 3: VOLUME}
+_LETTERS = {1: "L", 2: "HW", 3: "DHW"}
+_KERNEL = {1: ("k",), 2: ("kh", "kw"), 3: ("kd", "kh", "kw")}
+_DOC = {
+    1: "1-D cross-correlation over a sequence (C, L) -> (out, L'), weight OIL "
+       "(out, in/groups, k); PyTorch's Conv1d.",
+    2: "2-D cross-correlation, weight OIHW (out, in/groups, kh, kw).",
+    3: "3-D cross-correlation over a volume (C, D, H, W), weight OIDHW "
+       "(out, in/groups, kd, kh, kw); PyTorch's Conv3d.",
+}
+_PADDING_DOC = {
+    1: "explicit (left, right); 'same' resolves with TF's rule (odd cell after)",
+    2: "explicit ((top, bottom), (left, right)); 'same' resolves with TF's rule",
+    3: "explicit ((front, back), (top, bottom), (left, right)); 'same' resolves with "
+       "TF's rule",
+}
 
 
-def _conv_describe(attrs) -> str:
-    text = describe_window("conv", attrs) + f", {attrs['out_channels']}"
-    if attrs["groups"] > 1:
-        text += f", groups {attrs['groups']}"
-    if attrs["dilation"] != (1, 1):
-        text += f", dilation {pair_text(attrs['dilation'])}"
-    return text
+def per_axis(value, rank: int) -> tuple:
+    """An attribute as one entry per window axis: rank 1 stores a bare int (or one
+    (left, right) padding pair), higher ranks a tuple."""
+    return (value,) if rank == 1 else tuple(value)
 
 
-CONV2D = OpSpec(
-    name="conv2d", category="conv", depth_layer=True, ranks=(3,),
-    positional=("out_channels", "kernel"),
-    doc="2-D cross-correlation, weight OIHW (out, in/groups, kh, kw).",
-    attrs=(
-        Attr("out_channels", integer(1), doc="number of output channels"),
-        Attr("kernel", pair(1), 3, "kernel size (kh, kw)"),
-        Attr("stride", pair(1), 1, "stride (sh, sw)"),
-        Attr("padding", padding, 0,
-             "explicit ((top, bottom), (left, right)); 'same' resolves with TF's rule"),
-        Attr("dilation", pair(1), 1, "dilation (dh, dw)"),
-        Attr("groups", integer(1), 1, "channel groups; must divide in and out channels"),
-        Attr("bias", boolean, True, "add a learned bias"),
-    ),
-    resolve=_conv_resolve, shape=_conv_shape, parameters=_CONV_PARAMS, macs=_conv_macs,
-    describe=_conv_describe, overwritable=True, draw_attrs=_conv_draw,
-    rewrites=Rewrites(
-        absorb_channel_affine=scale_output_channels,
-        absorb_zero_padding=lambda a, pad: {**a, "padding": add_padding(a["padding"], pad)}),
-)
+def _stored(values: tuple, rank: int):
+    return values[0] if rank == 1 else tuple(values)
 
 
-def _pad_resolve(attrs, inputs):
-    if attrs["padding"] in ("same", "valid"):
-        raise ShapeError("zero_pad2d takes explicit padding, not a mode",
-                         repr(attrs["padding"]))
-    return attrs
+def _dims(values) -> str:
+    return "×".join(map(str, values))
 
 
-def _pad_shape(attrs, inputs):
-    (c, h, w), ((top, bottom), (left, right)) = inputs[0], attrs["padding"]
-    return (c, h + top + bottom, w + left + right)
+def check_groups(attrs, channels: int) -> None:
+    """ShapeError unless ``groups`` divides the input and output channels."""
+    g = attrs["groups"]
+    if channels % g or attrs["out_channels"] % g:
+        raise ShapeError("groups must divide both the input and output channels",
+                         f"groups={g}, in_channels={channels}, "
+                         f"out_channels={attrs['out_channels']}")
 
 
-ZERO_PAD2D = OpSpec(
-    name="zero_pad2d", category="padding", ranks=(3,), positional=("padding",),
-    doc="Pad H and W with zeros: ((top, bottom), (left, right)).",
-    attrs=(Attr("padding", padding, doc="int, (h, w) or ((top, bottom), (left, right))"),),
-    resolve=_pad_resolve, shape=_pad_shape, describe=lambda a: f"zero pad {a['padding']}",
-    rewrites=Rewrites(identity=lambda a, inputs: not any(map(any, a["padding"])),
-                      zero_padding=lambda a: a["padding"]),
-    draw_attrs=lambda draw, st, inputs: {
-        "padding": draw_padding(draw, st, (2, 2), below_kernel=False, modes=())},
-)
+def convolution(rank: int, draw_attrs=None) -> OpSpec:
+    """The cross-correlation over ``rank`` window axes (1: a sequence CL, 2: a map CHW,
+    3: a volume CDHW), PyTorch's ConvNd: one declaration of attributes, padding, shape,
+    MACs, parameters and rewrites, its rank from the input layout."""
+    view = {k: (lambda a, k=k: per_axis(a[k], rank)) for k in ("kernel", "stride",
+                                                               "dilation", "padding")}
+
+    def resolve(attrs, inputs):
+        pad = attrs["padding"]
+        if pad in ("same", "valid"):
+            k, s, d = view["kernel"](attrs), view["stride"](attrs), view["dilation"](attrs)
+            pad = _stored(tuple((0, 0) if pad == "valid" else same_padding(n, *w)
+                                for n, *w in zip(inputs[0][1:], k, s, d)), rank)
+        return {**attrs, "padding": pad}
+
+    def shape(attrs, inputs):
+        check_groups(attrs, inputs[0][0])
+        k, s, p, d = (view[n](attrs) for n in ("kernel", "stride", "padding", "dilation"))
+        out = tuple(window_output_size(*w) for w in zip(inputs[0][1:], k, s, p, d))
+        if min(out) < 1:
+            eff = tuple((kk - 1) * dd + 1 for kk, dd in zip(k, d))
+            padded = tuple(n + sum(pp) for n, pp in zip(inputs[0][1:], p))
+            raise ShapeError(f"kernel {_dims(eff)} is larger than the padded input "
+                             f"{_dims(padded)}",
+                             f"input {_dims(inputs[0])}, kernel {_dims(k)}, padding "
+                             f"{attrs['padding']}, dilation {_dims(d)}")
+        return (attrs["out_channels"], *out)
+
+    def macs(attrs, inputs, output):
+        return prod(output) * (inputs[0][0] // attrs["groups"]) * prod(view["kernel"](attrs))
+
+    def describe(attrs) -> str:
+        stride, dilation = view["stride"](attrs), view["dilation"](attrs)
+        text = f"{'conv' if rank == 2 else f'conv{rank}d'} {_dims(view['kernel'](attrs))}"
+        text += f" /{pair_text(stride)}" if set(stride) != {1} else ""
+        text += f", {attrs['out_channels']}"
+        text += f", groups {attrs['groups']}" if attrs["groups"] > 1 else ""
+        return text + (f", dilation {pair_text(dilation)}" if set(dilation) != {1} else "")
+
+    def absorb_zero_padding(attrs, pad):
+        return {**attrs, "padding": _stored(add_padding(view["padding"](attrs), pad), rank)}
+
+    def per(what: str) -> str:  # "stride (sh, sw)"; rank 1 names no axes
+        return f" ({', '.join(what + k[1:] for k in _KERNEL[rank])})" if rank > 1 else ""
+
+    return OpSpec(
+        name=f"conv{rank}d", category="conv", depth_layer=True, ranks=(rank + 1,),
+        layouts=(_LAYOUT[rank],), positional=("out_channels", "kernel"), doc=_DOC[rank],
+        attrs=(
+            Attr("out_channels", integer(1), doc="number of output channels"),
+            Attr("kernel", sizes(rank, 1), 3, "kernel length" if rank == 1 else
+                 f"kernel size ({', '.join(_KERNEL[rank])})"),
+            Attr("stride", sizes(rank, 1), 1, "stride" + per("s")),
+            Attr("padding", padding_of(rank), 0, _PADDING_DOC[rank]),
+            Attr("dilation", sizes(rank, 1), 1, "dilation" + per("d")),
+            Attr("groups", integer(1), 1, "channel groups; must divide in and out channels"),
+            Attr("bias", boolean, True, "add a learned bias"),
+        ),
+        resolve=resolve, shape=shape, macs=macs, describe=describe,
+        parameters=(
+            Param("weight", WEIGHT, "OI" + _LETTERS[rank],
+                  he_normal(fan_in_axes=tuple(range(1, rank + 2))),
+                  lambda a, i: (a["out_channels"], i[0][0] // a["groups"],
+                                *view["kernel"](a)),
+                  doc=f"kernel (out, in / groups, {', '.join(_KERNEL[rank])})"),
+            Param("bias", BIAS, "O", normal(0.1), lambda a, i: (a["out_channels"],),
+                  present=lambda a: a["bias"], doc="per output channel, when bias=True"),
+        ),
+        overwritable=True, draw_attrs=draw_attrs,
+        rewrites=Rewrites(absorb_channel_affine=scale_output_channels,
+                          absorb_zero_padding=absorb_zero_padding),
+    )
+
+
+CONV1D = convolution(1, _conv1d_draw)
+CONV2D = convolution(2, _conv_draw)
+CONV3D = convolution(3)
 
 
 def _transpose_resolve(attrs, inputs):
@@ -279,4 +249,30 @@ CONV_TRANSPOSE2D = OpSpec(
     rewrites=Rewrites(absorb_channel_affine=scale_transposed_output_channels),
 )
 
+def _pad_resolve(attrs, inputs):
+    if attrs["padding"] in ("same", "valid"):
+        raise ShapeError("zero_pad2d takes explicit padding, not a mode",
+                         repr(attrs["padding"]))
+    return attrs
+
+
+def _pad_shape(attrs, inputs):
+    (c, h, w), ((top, bottom), (left, right)) = inputs[0], attrs["padding"]
+    return (c, h + top + bottom, w + left + right)
+
+
+ZERO_PAD2D = OpSpec(
+    name="zero_pad2d", category="padding", ranks=(3,), positional=("padding",),
+    doc="Pad H and W with zeros: ((top, bottom), (left, right)).",
+    attrs=(Attr("padding", padding, doc="int, (h, w) or ((top, bottom), (left, right))"),),
+    resolve=_pad_resolve, shape=_pad_shape, describe=lambda a: f"zero pad {a['padding']}",
+    rewrites=Rewrites(identity=lambda a, inputs: not any(map(any, a["padding"])),
+                      zero_padding=lambda a: a["padding"]),
+    draw_attrs=lambda draw, st, inputs: {
+        "padding": draw_padding(draw, st, (2, 2), below_kernel=False, modes=())},
+)
+
 OPS = (CONV1D, CONV2D, CONV_TRANSPOSE2D, ZERO_PAD2D)
+#: The 3-D instances, declared but not yet registered: the backends' lowerings register
+#: them once they lower them (every registered op needs a lowering in every backend).
+RANK3_OPS = (CONV3D,)

@@ -21,9 +21,9 @@ def draw_padding(draw, st, kernel, *, below_kernel: bool, modes=("valid", "same"
     return kind
 
 
-def pair_text(pair) -> str:
-    """``3`` for (3, 3), ``3×2`` for (3, 2)."""
-    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}×{pair[1]}"
+def pair_text(sizes) -> str:
+    """``3`` for (3, 3), ``3×2`` for (3, 2): one size per axis, once when all agree."""
+    return str(sizes[0]) if len(set(sizes)) == 1 else "×".join(map(str, sizes))
 
 
 def describe_window(kind: str, attrs) -> str:
