@@ -6,7 +6,9 @@ import pytest
 
 from netir.ir.errors import ShapeError
 from netir.ir.layout import TensorType, default_layout
-from netir.ir.ops.conv import CONV3D, RANK3_OPS
+from netir.ir.ops import conv, pool
+from netir.ir.ops.conv import CONV3D
+from netir.ir.ops.pool import ADAPTIVE_AVG_POOL3D, AVG_POOL3D, MAX_POOL3D
 from netir.ir.registry import list_ops
 
 
@@ -54,4 +56,21 @@ def test_declared_like_the_2d_rank_and_not_registered():
     assert CONV3D.rewrites.absorb_channel_affine is not None
     assert CONV3D.rewrites.absorb_zero_padding is not None
     assert CONV3D.depth_layer and CONV3D.layouts == ("CDHW",)
-    assert not {spec.name for spec in RANK3_OPS} & set(list_ops())
+    names = {spec.name for spec in conv.RANK3_OPS + pool.RANK3_OPS}
+    assert names == {"conv3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d"}
+    assert not names & set(list_ops())
+
+
+def test_pools_in_three_dimensions():
+    # I3D's spatial max pool: (1, 3, 3) windows, stride (1, 2, 2), padding (0, 1, 1)
+    attrs, out, macs, params = infer(MAX_POOL3D, (64, 16, 56, 56), kernel=(1, 3, 3),
+                                     stride=(1, 2, 2), padding=(0, 1, 1))
+    assert out == (64, 16, 28, 28) and macs == 0 and params == {}
+    assert attrs["padding"] == ((0, 0), (1, 1), (1, 1))
+    # stride defaults to the kernel; ceil mode keeps a partial window that starts inside
+    assert infer(AVG_POOL3D, (4, 5, 6, 7), kernel=2)[1] == (4, 2, 3, 3)
+    assert infer(AVG_POOL3D, (4, 5, 6, 7), kernel=2, ceil_mode=True)[1] == (4, 3, 3, 4)
+    assert infer(ADAPTIVE_AVG_POOL3D, (512, 2, 7, 7), output_size=1)[1] == (512, 1, 1, 1)
+    assert MAX_POOL3D.rewrites.identity(infer(MAX_POOL3D, (2, 3, 3, 3), kernel=1)[0], None)
+    with pytest.raises(ShapeError, match="smaller than the kernel"):
+        infer(MAX_POOL3D, (2, 4, 4, 4), kernel=2, padding=(0, 2, 0))

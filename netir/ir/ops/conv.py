@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from math import prod
 
-from netir.ir.arithmetic import same_padding, transposed_output_size, window_output_size
+from netir.ir.arithmetic import same_padding, transposed_output_size
 from netir.ir.attrs import Attr, boolean, integer, padding, padding_of, pair, sizes
 from netir.ir.errors import AttributeValueError, ShapeError
 from netir.ir.layout import MAP, SEQUENCE, VOLUME
-from netir.ir.ops.window import MAX_CHANNELS, describe_window, draw_padding, pair_text
+from netir.ir.ops.window import (
+    KERNEL_NAMES,
+    MAX_CHANNELS,
+    describe_window,
+    dims_text,
+    draw_padding,
+    pair_text,
+    per_axis,
+    stored,
+    window_sizes,
+)
 from netir.ir.params import BIAS, WEIGHT, Param, he_normal, normal
 from netir.ir.registry import OpSpec
 from netir.ir.rewrites import (
@@ -49,10 +59,9 @@ def _conv_draw(draw, st, inputs):
             "bias": draw(st.booleans())}
 
 
-#: Per window rank: the input layout, the weight's spatial letters, the kernel's names.
+#: Per window rank: the input layout and the weight's spatial letters.
 _LAYOUT = {1: SEQUENCE, 2: MAP, 3: VOLUME}
 _LETTERS = {1: "L", 2: "HW", 3: "DHW"}
-_KERNEL = {1: ("k",), 2: ("kh", "kw"), 3: ("kd", "kh", "kw")}
 _DOC = {
     1: "1-D cross-correlation over a sequence (C, L) -> (out, L'), weight OIL "
        "(out, in/groups, k); PyTorch's Conv1d.",
@@ -66,20 +75,6 @@ _PADDING_DOC = {
     3: "explicit ((front, back), (top, bottom), (left, right)); 'same' resolves with "
        "TF's rule",
 }
-
-
-def per_axis(value, rank: int) -> tuple:
-    """An attribute as one entry per window axis: rank 1 stores a bare int (or one
-    (left, right) padding pair), higher ranks a tuple."""
-    return (value,) if rank == 1 else tuple(value)
-
-
-def _stored(values: tuple, rank: int):
-    return values[0] if rank == 1 else tuple(values)
-
-
-def _dims(values) -> str:
-    return "×".join(map(str, values))
 
 
 def check_groups(attrs, channels: int) -> None:
@@ -102,39 +97,31 @@ def convolution(rank: int, draw_attrs=None) -> OpSpec:
         pad = attrs["padding"]
         if pad in ("same", "valid"):
             k, s, d = view["kernel"](attrs), view["stride"](attrs), view["dilation"](attrs)
-            pad = _stored(tuple((0, 0) if pad == "valid" else same_padding(n, *w)
+            pad = stored(tuple((0, 0) if pad == "valid" else same_padding(n, *w)
                                 for n, *w in zip(inputs[0][1:], k, s, d)), rank)
         return {**attrs, "padding": pad}
 
     def shape(attrs, inputs):
         check_groups(attrs, inputs[0][0])
         k, s, p, d = (view[n](attrs) for n in ("kernel", "stride", "padding", "dilation"))
-        out = tuple(window_output_size(*w) for w in zip(inputs[0][1:], k, s, p, d))
-        if min(out) < 1:
-            eff = tuple((kk - 1) * dd + 1 for kk, dd in zip(k, d))
-            padded = tuple(n + sum(pp) for n, pp in zip(inputs[0][1:], p))
-            raise ShapeError(f"kernel {_dims(eff)} is larger than the padded input "
-                             f"{_dims(padded)}",
-                             f"input {_dims(inputs[0])}, kernel {_dims(k)}, padding "
-                             f"{attrs['padding']}, dilation {_dims(d)}")
-        return (attrs["out_channels"], *out)
+        return (attrs["out_channels"], *window_sizes(inputs[0], k, s, p, d, attrs["padding"]))
 
     def macs(attrs, inputs, output):
         return prod(output) * (inputs[0][0] // attrs["groups"]) * prod(view["kernel"](attrs))
 
     def describe(attrs) -> str:
         stride, dilation = view["stride"](attrs), view["dilation"](attrs)
-        text = f"{'conv' if rank == 2 else f'conv{rank}d'} {_dims(view['kernel'](attrs))}"
+        text = f"{'conv' if rank == 2 else f'conv{rank}d'} {dims_text(view['kernel'](attrs))}"
         text += f" /{pair_text(stride)}" if set(stride) != {1} else ""
         text += f", {attrs['out_channels']}"
         text += f", groups {attrs['groups']}" if attrs["groups"] > 1 else ""
         return text + (f", dilation {pair_text(dilation)}" if set(dilation) != {1} else "")
 
     def absorb_zero_padding(attrs, pad):
-        return {**attrs, "padding": _stored(add_padding(view["padding"](attrs), pad), rank)}
+        return {**attrs, "padding": stored(add_padding(view["padding"](attrs), pad), rank)}
 
     def per(what: str) -> str:  # "stride (sh, sw)"; rank 1 names no axes
-        return f" ({', '.join(what + k[1:] for k in _KERNEL[rank])})" if rank > 1 else ""
+        return f" ({', '.join(what + k[1:] for k in KERNEL_NAMES[rank])})" if rank > 1 else ""
 
     return OpSpec(
         name=f"conv{rank}d", category="conv", depth_layer=True, ranks=(rank + 1,),
@@ -142,7 +129,7 @@ def convolution(rank: int, draw_attrs=None) -> OpSpec:
         attrs=(
             Attr("out_channels", integer(1), doc="number of output channels"),
             Attr("kernel", sizes(rank, 1), 3, "kernel length" if rank == 1 else
-                 f"kernel size ({', '.join(_KERNEL[rank])})"),
+                 f"kernel size ({', '.join(KERNEL_NAMES[rank])})"),
             Attr("stride", sizes(rank, 1), 1, "stride" + per("s")),
             Attr("padding", padding_of(rank), 0, _PADDING_DOC[rank]),
             Attr("dilation", sizes(rank, 1), 1, "dilation" + per("d")),
@@ -155,7 +142,7 @@ def convolution(rank: int, draw_attrs=None) -> OpSpec:
                   he_normal(fan_in_axes=tuple(range(1, rank + 2))),
                   lambda a, i: (a["out_channels"], i[0][0] // a["groups"],
                                 *view["kernel"](a)),
-                  doc=f"kernel (out, in / groups, {', '.join(_KERNEL[rank])})"),
+                  doc=f"kernel (out, in / groups, {', '.join(KERNEL_NAMES[rank])})"),
             Param("bias", BIAS, "O", normal(0.1), lambda a, i: (a["out_channels"],),
                   present=lambda a: a["bias"], doc="per output channel, when bias=True"),
         ),
