@@ -6,7 +6,7 @@ from __future__ import annotations
 from math import prod
 
 from netir.ir.arithmetic import same_padding, transposed_output_size
-from netir.ir.attrs import Attr, boolean, integer, padding, padding_of, pair, sizes
+from netir.ir.attrs import Attr, boolean, integer, padding_of, sizes
 from netir.ir.errors import AttributeValueError, ShapeError
 from netir.ir.layout import MAP, SEQUENCE, VOLUME
 from netir.ir.ops.window import (
@@ -157,38 +157,6 @@ CONV2D = convolution(2, _conv_draw)
 CONV3D = convolution(3)
 
 
-def _transpose_resolve(attrs, inputs):
-    for axis in range(2):
-        op, s, d = (attrs[k][axis] for k in ("output_padding", "stride", "dilation"))
-        if op >= max(s, d):
-            raise AttributeValueError(
-                "output_padding must be smaller than the stride or the dilation",
-                f"output_padding={attrs['output_padding']}, stride={attrs['stride']}, "
-                f"dilation={attrs['dilation']}")
-    return attrs
-
-
-def _transpose_shape(attrs, inputs):
-    (c, h, w) = inputs[0]
-    g = attrs["groups"]
-    if c % g or attrs["out_channels"] % g:
-        raise ShapeError("groups must divide both the input and output channels",
-                         f"groups={g}, in_channels={c}, out_channels={attrs['out_channels']}")
-    keys = ("kernel", "stride", "padding", "output_padding", "dilation")
-    out = tuple(transposed_output_size(n, *(attrs[k][i] for k in keys))
-                for i, n in enumerate((h, w)))
-    if min(out) < 1:
-        raise ShapeError("the padding removes the whole output",
-                         f"input {h}×{w}, output {out[0]}×{out[1]}, padding {attrs['padding']}")
-    return (attrs["out_channels"], *out)
-
-
-def _transpose_macs(attrs, inputs, output):
-    c, h, w = inputs[0]
-    kh, kw = attrs["kernel"]
-    return c * h * w * (attrs["out_channels"] // attrs["groups"]) * kh * kw
-
-
 def _transpose_draw(draw, st, inputs):
     c = inputs[0][0]
     groups = draw(st.sampled_from([d for d in range(1, c + 1) if c % d == 0]))
@@ -202,62 +170,113 @@ def _transpose_draw(draw, st, inputs):
             "output_padding": output_padding, "bias": draw(st.booleans())}
 
 
-def _transpose_describe(attrs) -> str:
-    text = describe_window("conv transpose", attrs).replace(" /", " ×") + \
-        f", {attrs['out_channels']}"
-    return text + (f", groups {attrs['groups']}" if attrs["groups"] > 1 else "")
+def transposed_convolution(rank: int, draw_attrs=None) -> OpSpec:
+    """The transposed convolution over ``rank`` window axes, PyTorch's ConvTransposeNd:
+    weight IO + the axes' letters, ``(in, out / groups, kernel...)``."""
+    names = KERNEL_NAMES[rank]
+
+    def each(what: str) -> str:
+        return f"({', '.join(what + k[1:] for k in names)})"
+
+    def resolve(attrs, inputs):
+        for op, s, d in zip(*(per_axis(attrs[k], rank)
+                              for k in ("output_padding", "stride", "dilation"))):
+            if op >= max(s, d):
+                raise AttributeValueError(
+                    "output_padding must be smaller than the stride or the dilation",
+                    f"output_padding={attrs['output_padding']}, stride={attrs['stride']}, "
+                    f"dilation={attrs['dilation']}")
+        return attrs
+
+    def shape(attrs, inputs):
+        check_groups(attrs, inputs[0][0])
+        keys = ("kernel", "stride", "padding", "output_padding", "dilation")
+        out = tuple(transposed_output_size(n, *w) for n, *w in zip(
+            inputs[0][1:], *(per_axis(attrs[k], rank) for k in keys)))
+        if min(out) < 1:
+            raise ShapeError("the padding removes the whole output",
+                             f"input {dims_text(inputs[0][1:])}, output {dims_text(out)}, "
+                             f"padding {attrs['padding']}")
+        return (attrs["out_channels"], *out)
+
+    def describe(attrs) -> str:
+        text = describe_window("conv transpose", attrs).replace(" /", " ×") + \
+            f", {attrs['out_channels']}"
+        return text + (f", groups {attrs['groups']}" if attrs["groups"] > 1 else "")
+
+    letters = _LETTERS[rank]
+    return OpSpec(
+        name=f"conv_transpose{rank}d", category="conv", depth_layer=True, ranks=(rank + 1,),
+        layouts=(_LAYOUT[rank],), positional=("out_channels", "kernel"),
+        doc=f"{rank}-D transposed convolution (PyTorch's ConvTranspose{rank}d), weight "
+            f"IO{letters} (in, out/groups, {', '.join(names)}); output (n−1)·s − 2p + "
+            "d·(k−1) + output_padding + 1.",
+        attrs=(
+            Attr("out_channels", integer(1), doc="number of output channels"),
+            Attr("kernel", sizes(rank, 1), 3, f"kernel size ({', '.join(names)})"),
+            Attr("stride", sizes(rank, 1), 1, f"stride {each('s')}: the upscaling factor"),
+            Attr("padding", sizes(rank, 0), 0,
+                 f"{each('p')} removed from both sides of the output"),
+            Attr("output_padding", sizes(rank, 0), 0,
+                 f"{each('o')} added after the output; below max(stride, dilation)"),
+            Attr("dilation", sizes(rank, 1), 1, f"dilation {each('d')}"),
+            Attr("groups", integer(1), 1, "channel groups; must divide in and out channels"),
+            Attr("bias", boolean, True, "add a learned bias"),
+        ),
+        resolve=resolve, shape=shape, describe=describe,
+        macs=lambda a, i, out: prod(i[0]) * (a["out_channels"] // a["groups"])
+        * prod(per_axis(a["kernel"], rank)),
+        parameters=(
+            Param("weight", WEIGHT, "IO" + letters,
+                  he_normal(fan_in_axes=(0, *range(2, rank + 2))),
+                  lambda a, i: (i[0][0], a["out_channels"] // a["groups"],
+                                *per_axis(a["kernel"], rank)),
+                  doc=f"kernel (in, out / groups, {', '.join(names)})"),
+            Param("bias", BIAS, "O", normal(0.1), lambda a, i: (a["out_channels"],),
+                  present=lambda a: a["bias"], doc="per output channel, when bias=True"),
+        ),
+        overwritable=True, draw_attrs=draw_attrs,
+        rewrites=Rewrites(absorb_channel_affine=scale_transposed_output_channels),
+    )
 
 
-CONV_TRANSPOSE2D = OpSpec(
-    name="conv_transpose2d", category="conv", depth_layer=True, ranks=(3,),
-    positional=("out_channels", "kernel"),
-    doc="2-D transposed convolution (PyTorch's ConvTranspose2d), weight IOHW "
-        "(in, out/groups, kh, kw); output (n−1)·s − 2p + d·(k−1) + output_padding + 1.",
-    attrs=(
-        Attr("out_channels", integer(1), doc="number of output channels"),
-        Attr("kernel", pair(1), 3, "kernel size (kh, kw)"),
-        Attr("stride", pair(1), 1, "stride (sh, sw): the upscaling factor"),
-        Attr("padding", pair(0), 0, "(ph, pw) removed from both sides of the output"),
-        Attr("output_padding", pair(0), 0,
-             "(oh, ow) added after the output; below max(stride, dilation)"),
-        Attr("dilation", pair(1), 1, "dilation (dh, dw)"),
-        Attr("groups", integer(1), 1, "channel groups; must divide in and out channels"),
-        Attr("bias", boolean, True, "add a learned bias"),
-    ),
-    resolve=_transpose_resolve, shape=_transpose_shape, macs=_transpose_macs,
-    parameters=(
-        Param("weight", WEIGHT, "IOHW", he_normal(fan_in_axes=(0, 2, 3)),
-              lambda a, i: (i[0][0], a["out_channels"] // a["groups"], *a["kernel"]),
-              doc="kernel (in, out / groups, kh, kw)"),
-        Param("bias", BIAS, "O", normal(0.1), lambda a, i: (a["out_channels"],),
-              present=lambda a: a["bias"], doc="per output channel, when bias=True"),
-    ),
-    describe=_transpose_describe, overwritable=True, draw_attrs=_transpose_draw,
-    rewrites=Rewrites(absorb_channel_affine=scale_transposed_output_channels),
-)
+CONV_TRANSPOSE2D = transposed_convolution(2, _transpose_draw)
 
-def _pad_resolve(attrs, inputs):
-    if attrs["padding"] in ("same", "valid"):
-        raise ShapeError("zero_pad2d takes explicit padding, not a mode",
-                         repr(attrs["padding"]))
-    return attrs
+_PAD_DOC = {1: ("L", "(left, right)"), 2: ("H and W", "((top, bottom), (left, right))"),
+            3: ("D, H and W", "((front, back), (top, bottom), (left, right))")}
 
 
-def _pad_shape(attrs, inputs):
-    (c, h, w), ((top, bottom), (left, right)) = inputs[0], attrs["padding"]
-    return (c, h + top + bottom, w + left + right)
+def zero_padding(rank: int, draw_attrs=None) -> OpSpec:
+    """Explicit zero padding of ``rank`` window axes."""
+    name = f"zero_pad{rank}d"
+
+    def resolve(attrs, inputs):
+        if attrs["padding"] in ("same", "valid"):
+            raise ShapeError(f"{name} takes explicit padding, not a mode",
+                             repr(attrs["padding"]))
+        return attrs
+
+    def shape(attrs, inputs):
+        return (inputs[0][0], *(n + sum(p) for n, p in
+                                zip(inputs[0][1:], per_axis(attrs["padding"], rank))))
+
+    axes, explicit = _PAD_DOC[rank]
+    return OpSpec(
+        name=name, category="padding", ranks=(rank + 1,), layouts=(_LAYOUT[rank],),
+        positional=("padding",), doc=f"Pad {axes} with zeros: {explicit}.",
+        attrs=(Attr("padding", padding_of(rank),
+                    doc="int, (h, w) or ((top, bottom), (left, right))" if rank == 2
+                    else f"int, one per axis or {explicit}"),),
+        resolve=resolve, shape=shape, describe=lambda a: f"zero pad {a['padding']}",
+        rewrites=Rewrites(
+            identity=lambda a, inputs: not any(map(any, per_axis(a["padding"], rank))),
+            zero_padding=lambda a: per_axis(a["padding"], rank)),
+        draw_attrs=draw_attrs,
+    )
 
 
-ZERO_PAD2D = OpSpec(
-    name="zero_pad2d", category="padding", ranks=(3,), positional=("padding",),
-    doc="Pad H and W with zeros: ((top, bottom), (left, right)).",
-    attrs=(Attr("padding", padding, doc="int, (h, w) or ((top, bottom), (left, right))"),),
-    resolve=_pad_resolve, shape=_pad_shape, describe=lambda a: f"zero pad {a['padding']}",
-    rewrites=Rewrites(identity=lambda a, inputs: not any(map(any, a["padding"])),
-                      zero_padding=lambda a: a["padding"]),
-    draw_attrs=lambda draw, st, inputs: {
-        "padding": draw_padding(draw, st, (2, 2), below_kernel=False, modes=())},
-)
+ZERO_PAD2D = zero_padding(2, lambda draw, st, inputs: {
+    "padding": draw_padding(draw, st, (2, 2), below_kernel=False, modes=())})
 
 OPS = (CONV1D, CONV2D, CONV_TRANSPOSE2D, ZERO_PAD2D)
 #: The 3-D instances, declared but not yet registered: the backends' lowerings register
