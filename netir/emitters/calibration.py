@@ -8,8 +8,11 @@ random weights in that state, framework-free, with the NumPy reference backend:
 
 1. draw the weights as :func:`~netir.emitters.weights.random_weights` does;
 2. run one pass over a calibration batch in topological order (float32, batch norm in
-   training mode). Each conv and dense layer is rescaled, weight and bias together, so
-   that its output has unit variance over the batch (LSUV, Mishkin & Matas 2016);
+   training mode). Each layer whose output scales with its weights per output channel
+   (the ops that declare ``absorb_channel_affine``, the batch-norm fold: convolutions
+   and dense layers, not matmul, attention or a bare parameter) is rescaled, weight and
+   bias together, so that its output has unit variance over the batch (LSUV, Mishkin &
+   Matas 2016);
    each batch norm then normalises with the batch's statistics;
 3. set every batch norm's running mean and variance to the statistics it saw, except in
    channels that were constant over the batch (see ``DEAD``), which keep the drawn ones.
@@ -28,13 +31,18 @@ import numpy as np
 from netir.emitters.weights import Weights, random_weights
 from netir.ir.graph import Graph
 
-RESCALED = ("conv", "dense")  # categories whose layers are rescaled to unit variance
 # A channel that is constant over the calibration batch (variance below DEAD · mean²)
 # would get running variance 0, and its batch norm becomes x·s + t with s = γ/√ε ≈ 300γ
 # and t ≈ −mean·s: the frameworks' float32 cancellation then leaves errors of
 # 1e-7·|mean·s| on an output of size |β|, which no semantic difference causes. Such a
 # channel keeps its drawn statistics (mean ≈ 0, variance in [0.5, 1.5]).
 DEAD = 1e-6
+
+
+def rescalable(spec) -> bool:
+    """Whether dividing the op's parameters by s divides its output by s, channel by
+    channel: what its batch-norm fold rule (``rewrites.absorb_channel_affine``) states."""
+    return spec.rewrites.absorb_channel_affine is not None
 
 
 def calibration_inputs(graph: Graph, batch: int = 4, seed: int = 0) -> list[np.ndarray]:
@@ -64,7 +72,7 @@ def calibrated_weights(graph: Graph, seed: int = 0,
                          weights=random_weights(graph, seed))
 
     def unit_variance(node, value):
-        if node.spec.category not in RESCALED:
+        if not rescalable(node.spec):
             return value
         std = float(value.std())
         if not np.isfinite(std) or std == 0.0:

@@ -43,9 +43,10 @@ class Accounting:
         return sum(self.node_macs(n) for n in self.nodes)
 
     def depth(self) -> int:
-        """Weighted layers (conv and dense) on the longest path."""
+        """Layers on the longest path: the nodes whose op declares ``depth_layer``
+        (convolutions, dense layers, attention's matrix products)."""
         best: dict[str, int] = {}
         for node in self.nodes:
-            own = 1 if node.spec.category in ("conv", "dense") else 0
+            own = 1 if node.spec.depth_layer else 0
             best[node.name] = own + max((best[i] for i in node.inputs), default=0)
         return max(best.values(), default=0)

@@ -109,18 +109,30 @@ def optional_integer(minimum: int = 1) -> AttrType:
                     lambda n, v: None if v is None else _int(n, v, minimum), "int | None")
 
 
+_TUPLE = {2: "pair", 3: "triple"}
+
+
+def sizes(rank: int, minimum: int = 1) -> AttrType:
+    """One size per axis of a ``rank``-axis window, each >= minimum: an int for rank 1;
+    an int or a tuple of ``rank`` ints for more, normalised to the tuple."""
+    if rank == 1:
+        return integer(minimum)
+    ints = ", ".join(["int"] * rank)
+
+    def norm(name: str, v: Any) -> tuple[int, ...]:
+        if _is_int(v):
+            v = (v,) * rank
+        if not isinstance(v, (tuple, list)) or len(v) != rank:
+            raise AttributeValueError(f"attribute '{name}' must be an int or a "
+                                      f"{_TUPLE[rank]} of ints", _short(v))
+        return tuple(_int(name, x, minimum) for x in v)
+
+    return AttrType(f"int|({ints}) >= {minimum}", norm, f"int | tuple[{ints}]")
+
+
 def pair(minimum: int = 1) -> AttrType:
     """An int or a pair of ints, each >= minimum; normalised to a pair."""
-
-    def norm(name: str, v: Any) -> tuple[int, int]:
-        if _is_int(v):
-            v = (v, v)
-        if not isinstance(v, (tuple, list)) or len(v) != 2:
-            raise AttributeValueError(f"attribute '{name}' must be an int or a pair of ints",
-                                      _short(v))
-        return (_int(name, v[0], minimum), _int(name, v[1], minimum))
-
-    return AttrType(f"int|(int, int) >= {minimum}", norm, "int | tuple[int, int]")
+    return sizes(2, minimum)
 
 
 def optional_pair(minimum: int = 1) -> AttrType:
@@ -130,44 +142,50 @@ def optional_pair(minimum: int = 1) -> AttrType:
                     inner.annotation + " | None")
 
 
-def _padding(name: str, v: Any) -> Any:
-    if isinstance(v, str):
-        if v in ("same", "valid"):
+_SIDES = {1: ("(left, right)", "(left, right)"),
+          2: ("(h, w)", "((top, bottom), (left, right))"),
+          3: ("(d, h, w)", "((front, back), (top, bottom), (left, right))")}
+_SIDES_SHORT = {2: "((t, b), (l, r))", 3: "((f, b), (t, b), (l, r))"}
+
+
+def padding_of(rank: int) -> AttrType:
+    """Padding of a ``rank``-axis window as the builder accepts it: 'same', 'valid', an
+    int, one int per axis, or explicit (before, after) per axis. Normalised to
+    ((before, after), ...) per axis, or to one (left, right) pair for rank 1; ops
+    resolve 'same'/'valid' to explicit padding."""
+    per_axis, explicit = _SIDES[rank]
+    forms = "an int or (left, right)" if rank == 1 else \
+        f"an int, a {_TUPLE[rank]} or {explicit}"
+
+    def norm(name: str, v: Any) -> Any:
+        if isinstance(v, str) and v in ("same", "valid"):
             return v
-        raise AttributeValueError(f"attribute '{name}' must be 'same', 'valid', an int, "
-                                  "a pair or ((top, bottom), (left, right))", _short(v))
-    if _is_int(v):
-        p = _int(name, v, 0)
-        return ((p, p), (p, p))
-    if isinstance(v, (tuple, list)) and len(v) == 2:
-        if all(_is_int(x) for x in v):
-            h, w = (_int(name, x, 0) for x in v)
-            return ((h, h), (w, w))
-        if all(isinstance(x, (tuple, list)) and len(x) == 2 for x in v):
-            return tuple(tuple(_int(name, x, 0) for x in side) for side in v)
-    raise AttributeValueError(f"attribute '{name}' must be 'same', 'valid', an int, a pair "
-                              "or ((top, bottom), (left, right))", _short(v))
+        out = None
+        if _is_int(v):
+            out = ((_int(name, v, 0),) * 2,) * rank
+        elif isinstance(v, (tuple, list)) and len(v) == (2 if rank == 1 else rank):
+            if rank == 1 and all(_is_int(x) for x in v):
+                out = (tuple(_int(name, x, 0) for x in v),)
+            elif rank > 1 and all(_is_int(x) for x in v):
+                out = tuple((_int(name, x, 0),) * 2 for x in v)
+            elif rank > 1 and all(isinstance(x, (tuple, list)) and len(x) == 2 for x in v):
+                out = tuple(tuple(_int(name, x, 0) for x in side) for side in v)
+        if out is None:
+            raise AttributeValueError(f"attribute '{name}' must be 'same', 'valid', {forms}",
+                                      _short(v))
+        return out[0] if rank == 1 else out
+
+    if rank == 1:
+        return AttrType("'same'|'valid'|int|(left, right)", norm, "str | int | tuple[int, int]")
+    ints = ", ".join(["int"] * rank)
+    sides = ", ".join(["tuple[int, int]"] * rank)
+    return AttrType(f"'same'|'valid'|int|{per_axis}|{_SIDES_SHORT[rank]}", norm,
+                    f"str | int | tuple[{ints}] | tuple[{sides}]")
 
 
-padding = AttrType("'same'|'valid'|int|(h, w)|((t, b), (l, r))", _padding,
-                   "str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]]")
-"""Padding as the builder accepts it; ops resolve 'same'/'valid' to explicit pairs."""
-
-
-def _padding1d(name: str, v: Any) -> Any:
-    if isinstance(v, str) and v in ("same", "valid"):
-        return v
-    if _is_int(v):
-        p = _int(name, v, 0)
-        return (p, p)
-    if isinstance(v, (tuple, list)) and len(v) == 2 and all(_is_int(x) for x in v):
-        return tuple(_int(name, x, 0) for x in v)
-    raise AttributeValueError(f"attribute '{name}' must be 'same', 'valid', an int or "
-                              "(left, right)", _short(v))
-
-
-padding1d = AttrType("'same'|'valid'|int|(left, right)", _padding1d,
-                     "str | int | tuple[int, int]")
+padding = padding_of(2)
+"""Padding of H and W; ops resolve 'same'/'valid' to ((top, bottom), (left, right))."""
+padding1d = padding_of(1)
 """Padding of one axis; ops resolve 'same'/'valid' to an explicit (left, right) pair."""
 
 

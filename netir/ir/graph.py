@@ -263,7 +263,7 @@ class Graph(Accounting, Documents):
         if name is None:
             base, following = self._auto_pending
             self._auto[base] = following
-        if spec.category == "io":
+        if spec.graph_input:
             self._inputs.append(node_name)
         return Tensor(self, node_name)
 

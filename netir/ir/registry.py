@@ -55,6 +55,11 @@ class OpSpec:
     strategies module, passed in so that the IR does not import Hypothesis).
     ``rewrites`` holds the rules the inference passes may apply (:class:`Rewrites`).
 
+    Traits, which code outside the op registry asks instead of the category (the
+    category only styles drawings): ``graph_input``, the node is an input of the graph
+    (``graph.inputs`` lists it); ``depth_layer``, the node counts as one layer of the
+    graph's depth (convolutions, dense layers and the matrix products of attention).
+
     Layouts (:mod:`netir.ir.layout`): rules receive each input as a
     :class:`~netir.ir.layout.TensorType`, a shape that knows its layout. ``ranks``
     bounds the inputs' ranks and ``layouts`` (None: every layout of those ranks) their
@@ -81,6 +86,8 @@ class OpSpec:
     in_place: bool = False
     overwritable: bool = False
     draw_attrs: Callable[[Callable, Any, list[Shape]], dict[str, Any]] | None = None
+    graph_input: bool = False
+    depth_layer: bool = False
     attr_index: dict[str, Attr] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -55,7 +55,7 @@ def always_identity(attrs: Attrs, inputs: list[tuple[int, ...]]) -> bool:
 def scale_output_channels(attrs: Attrs, params: Params | None, scale: np.ndarray | None,
                           shift: np.ndarray | None) -> tuple[dict[str, Any], Params | None]:
     """A weighted op whose ``weight`` has output channels on axis 0 and whose optional
-    ``bias`` is per output channel (conv OIHW, dense (out, in)), followed by
+    ``bias`` is per output channel (conv OIL or OIHW, dense (out, in)), followed by
     ``y * scale + shift``: ``weight * scale`` and ``bias * scale + shift``, with a bias."""
     if params is None:
         return {**attrs, "bias": True}, None
@@ -68,6 +68,28 @@ def scale_output_channels(attrs: Attrs, params: Params | None, scale: np.ndarray
     }
 
 
+def scale_transposed_output_channels(attrs: Attrs, params: Params | None,
+                                     scale: np.ndarray | None, shift: np.ndarray | None,
+                                     ) -> tuple[dict[str, Any], Params | None]:
+    """:func:`scale_output_channels` for a transposed convolution, whose weight is IOHW
+    ``(in, out / groups, ...)``: output channel ``g * (out / groups) + j`` is weight axis
+    1 at ``j`` over the input channels of group ``g``."""
+    if params is None:
+        return {**attrs, "bias": True}, None
+    weight = np.asarray(params["weight"])
+    groups, (cin, per_group) = attrs["groups"], weight.shape[:2]
+    factor = np.repeat(np.asarray(scale, np.float64).reshape(groups, per_group),
+                       cin // groups, axis=0)  # (in, out / groups)
+    bias = np.asarray(params["bias"], np.float64) if "bias" in params else 0.0
+    return {**attrs, "bias": True}, {
+        "weight": (weight.astype(np.float64)
+                   * factor.reshape(cin, per_group, *([1] * (weight.ndim - 2))))
+        .astype(weight.dtype),
+        "bias": (bias * scale + shift).astype(weight.dtype),
+    }
+
+
 def add_padding(a: Padding, b: Padding) -> Padding:
-    """Two explicit ((top, bottom), (left, right)) paddings, one after the other."""
-    return tuple((a[i][0] + b[i][0], a[i][1] + b[i][1]) for i in range(2))
+    """Two explicit ((before, after), ...) paddings of the same axes, one after the
+    other."""
+    return tuple((x[0] + y[0], x[1] + y[1]) for x, y in zip(a, b, strict=True))

@@ -124,3 +124,13 @@ def test_a_channel_constant_over_the_batch_keeps_its_drawn_statistics():
     assert w["running_mean"][0] == drawn["running_mean"][0]
     assert w["running_var"][1] != drawn["running_var"][1]
     assert w["running_var"][1] == pytest.approx(1.0, rel=1e-3)  # LSUV: unit variance
+
+
+def test_ops_without_a_per_channel_weight_are_not_rescaled():
+    g = netir.Graph("mm")
+    x = g.input((6, 6), layout="CL")
+    g.batch_norm(g.matmul(x, x, name="mm"), name="bn")
+    inputs = calibration_inputs(g)
+    mm, bn = _values(g, calibrated_weights(g), inputs, ["mm", "bn"])
+    assert abs(mm.std() - 1.0) > 0.2  # the matmul's output is left as it is
+    assert bn.std() == pytest.approx(1.0, rel=0.1)

@@ -203,3 +203,30 @@ def test_nothing_left_to_rewrite_after_optimize(graph):
             assert len(new[node.inputs[0]].shape) == 3
     assert nx.is_directed_acyclic_graph(new.nx)
     assert len(new) <= len(graph)
+
+
+def _conv_then_batch_norm(build, shape):
+    g = netir.Graph("t")
+    y = build(g, g.input(shape))
+    g.tanh(g.batch_norm(y, eps=0.1, name="bn"), name="out")
+    return g
+
+
+@pytest.mark.parametrize("op, shape, build", [
+    ("conv1d", (4, 9), lambda g, x: g.conv1d(x, 6, 3, padding=1, groups=2, name="conv")),
+    ("conv2d", (4, 7, 7), lambda g, x: g.conv2d(x, 6, 3, stride=2, groups=2, name="conv")),
+    ("conv_transpose2d", (4, 5, 5),
+     lambda g, x: g.conv_transpose2d(x, 6, 3, stride=2, groups=2, bias=False, name="conv")),
+])
+def test_batch_norm_folds_after_every_convolution_and_computes_the_same(op, shape, build):
+    from netir.emitters.reference import execute, to_reference
+
+    g = _conv_then_batch_norm(build, shape)
+    w = random_weights(g, seed=3)
+    new, nw = optimize(g, w)
+    assert ops(new) == ["input", op, "tanh"] and new["out"].inputs == ("conv",)
+    x = [np.random.default_rng(1).standard_normal((2, *shape))]
+    want = execute(to_reference(g, ["out"], np.float64, w), x)[0]
+    got = execute(to_reference(new, ["out"], np.float64, nw), x)[0]
+    assert np.abs(want).max() > 0.1  # not a vanishing output
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

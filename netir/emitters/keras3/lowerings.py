@@ -20,8 +20,7 @@ from netir.emitters.keras3.layouts import keras_axis, keras_shape
 from netir.emitters.keras3.names import helper_name, layer_name
 from netir.ir import arithmetic
 from netir.ir.layout import features_last
-from netir.ir.ops.channel import channel_shuffle_order, slice_indices
-from netir.ir.ops.merge import concat_axis
+from netir.ir.ops.channel import channel_shuffle_order, concat_axis, slice_indices
 
 
 def _n(node) -> str:

@@ -16,8 +16,7 @@ from netir.emitters.backend import Lowerings
 from netir.emitters.onnx.protos import const, graph_input, ints, op, param
 from netir.ir import arithmetic
 from netir.ir.layout import positions
-from netir.ir.ops.channel import channel_shuffle_order, slice_indices
-from netir.ir.ops.merge import concat_axis
+from netir.ir.ops.channel import channel_shuffle_order, concat_axis, slice_indices
 
 LOWERINGS = Lowerings("onnx")  # op name -> lowering(node, graph, inputs) -> [protos]
 _lower = LOWERINGS.register

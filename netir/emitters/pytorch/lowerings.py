@@ -14,8 +14,7 @@ from netir.emitters.pytorch import modules as M
 from netir.emitters.pytorch import tokens as T
 from netir.ir import arithmetic
 from netir.ir.layout import positions
-from netir.ir.ops.channel import slice_indices
-from netir.ir.ops.merge import concat_axis
+from netir.ir.ops.channel import concat_axis, slice_indices
 
 PLACEHOLDER = object()  # marks a graph input
 

@@ -15,7 +15,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from netir.emitters.backend import Lowerings
 from netir.ir import arithmetic
 from netir.ir.layout import positions
-from netir.ir.ops.merge import concat_axis
+from netir.ir.ops.channel import concat_axis
 
 # Unlike the other backends' (node, graph, inputs), these run at execution time:
 # (node, input arrays, the node's weights, the Run) -> output array.

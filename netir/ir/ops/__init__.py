@@ -1,4 +1,4 @@
-"""The built-in ops, one module per family. Each family exports ``OPS``."""
+"""The built-in ops, one module per family of concept. Each family exports ``OPS``."""
 
 from netir.ir.ops import (
     activation,
@@ -9,20 +9,16 @@ from netir.ir.ops import (
     elementwise,
     io,
     learned,
-    merge,
     norm,
     pool,
     reduce,
     regularization,
-    sequence,
+    resize,
     shape,
-    tokens,
-    upsampling,
 )
 
-BUILTIN_OPS = (io.OPS + conv.OPS + dense.OPS + norm.OPS + activation.OPS + pool.OPS + merge.OPS
-               + elementwise.OPS + reduce.OPS + channel.OPS + regularization.OPS
-               + upsampling.OPS + tokens.OPS + sequence.OPS + shape.OPS + learned.OPS
-               + attention.OPS)
+BUILTIN_OPS = (io.OPS + conv.OPS + pool.OPS + dense.OPS + norm.OPS + activation.OPS
+               + elementwise.OPS + reduce.OPS + shape.OPS + channel.OPS + resize.OPS
+               + learned.OPS + attention.OPS + regularization.OPS)
 
 __all__ = ["BUILTIN_OPS"]

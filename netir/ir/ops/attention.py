@@ -49,7 +49,7 @@ def _matmul_shape(attrs, inputs):
 
 
 MATMUL = OpSpec(
-    name="matmul", category="dense", arity=2, ranks=MATRIX_RANKS,
+    name="matmul", category="dense", depth_layer=True, arity=2, ranks=MATRIX_RANKS,
     doc="a @ b over the last two logical axes (torch.matmul without broadcasting); the "
         "output keeps a's layout.",
     shape=_matmul_shape, describe=lambda a: "matmul",
@@ -73,7 +73,8 @@ def _sdpa_shape(attrs, inputs):
 
 
 SDPA = OpSpec(
-    name="scaled_dot_product_attention", category="dense", arity=3, ranks=MATRIX_RANKS,
+    name="scaled_dot_product_attention", category="dense", depth_layer=True, arity=3,
+    ranks=MATRIX_RANKS,
     doc="softmax(q kᵀ · scale) v over the keys, scale 1/sqrt(depth of q) unless given "
         "(torch's F.scaled_dot_product_attention, no mask, no dropout).",
     attrs=(Attr("scale", optional_real(0.0), None, "factor on the scores; None: 1/sqrt(D)"),),
@@ -116,7 +117,7 @@ def _features(attrs, inputs):
 
 
 MULTI_HEAD_ATTENTION = OpSpec(
-    name="multi_head_attention", category="dense", arity=(1, 3), ranks=(2,),
+    name="multi_head_attention", category="dense", depth_layer=True, arity=(1, 3), ranks=(2,),
     layouts=(TOKENS,), positional=("num_heads",),
     doc="PyTorch's nn.MultiheadAttention on tokens (T, D): one input attends to itself, "
         "two are (query, key = value), three (query, key, value); packed in_proj (3D, D).",

@@ -1,14 +1,14 @@
-"""Fully connected layers and the reshapes around them."""
+"""Fully connected layers."""
 
 from __future__ import annotations
 
 from math import prod
 
-from netir.ir.attrs import Attr, boolean, integer, real
+from netir.ir.attrs import Attr, boolean, integer
 from netir.ir.layout import ANY_RANK
 from netir.ir.params import BIAS, WEIGHT, Param, he_normal, normal
 from netir.ir.registry import OpSpec
-from netir.ir.rewrites import Rewrites, always_identity, scale_output_channels
+from netir.ir.rewrites import Rewrites, scale_output_channels
 
 _DENSE_PARAMS = (
     Param("weight", WEIGHT, "OI", he_normal(fan_in_axes=(1,)),
@@ -25,7 +25,7 @@ def _dense_shape(attrs, inputs):
 
 
 DENSE = OpSpec(
-    name="dense", category="dense", ranks=ANY_RANK, positional=("units",),
+    name="dense", category="dense", depth_layer=True, ranks=ANY_RANK, positional=("units",),
     doc="y = x W^T + b on the feature axis of every position (features (C,); tokens; "
         "ConvNeXt's per-position Linear on a map); weight (out, in).",
     attrs=(Attr("units", integer(1), doc="output features"),
@@ -38,21 +38,4 @@ DENSE = OpSpec(
     rewrites=Rewrites(absorb_channel_affine=scale_output_channels),
 )
 
-FLATTEN = OpSpec(
-    name="flatten", category="reshape",
-    doc="Flatten in the logical order: (C, H, W) -> (C*H*W,), (T, C) -> (T*C,).",
-    ranks=ANY_RANK,
-    shape=lambda attrs, inputs: (prod(inputs[0]),),
-    rewrites=Rewrites(identity=lambda a, inputs: len(inputs[0]) == 1, reshape=True),
-)
-
-DROPOUT = OpSpec(
-    name="dropout", category="regularization", positional=("rate",),
-    doc="Identity at inference; zeroes a fraction `rate` while training.",
-    attrs=(Attr("rate", real(0.0, 1.0, high_open=True), 0.5, "fraction dropped in training"),),
-    describe=lambda a: f"dropout {a['rate']:g}", ranks=ANY_RANK,
-    rewrites=Rewrites(identity=always_identity),
-    draw_attrs=lambda draw, st, inputs: {"rate": draw(st.sampled_from([0.0, 0.5]))},
-)
-
-OPS = (DENSE, FLATTEN, DROPOUT)
+OPS = (DENSE,)

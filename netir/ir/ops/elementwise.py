@@ -5,7 +5,7 @@ Broadcasting is NumPy's on the logical shapes (batch excluded), restricted to in
 one rank: each axis is equal in both or 1 in one of them, and the output takes the
 larger. A (C, 1, 1) gate times a (C, H, W) map is squeeze-excitation's case. Inputs of
 different ranks are refused: NumPy would align a (C,) vector with W, which is never what
-a network means by it. ``add`` (merge.py, any number of inputs) broadcasts the same way.
+a network means by it. ``add`` takes any number of inputs and broadcasts the same way.
 """
 
 from __future__ import annotations
@@ -89,4 +89,13 @@ DIV = replace(_arithmetic("div", "÷", "a / b (true division), broadcast on the 
 MAXIMUM = _arithmetic("maximum", "max", "max(a, b) element-wise, broadcast, or max(x, scalar).")
 MINIMUM = _arithmetic("minimum", "min", "min(a, b) element-wise, broadcast, or min(x, scalar).")
 
-OPS = (MUL, SUB, DIV, MAXIMUM, MINIMUM)
+def _add_shape(attrs, inputs):
+    return broadcast_all("add", inputs)
+
+
+ADD = OpSpec(name="add", category="merge", arity=(2, None), shape=_add_shape,
+             in_place=True, overwritable=True, ranks=ANY_RANK,
+             doc="Element-wise sum (residual connections); inputs of one rank and layout "
+                 "broadcast NumPy's way on the logical axes, as mul.")
+
+OPS = (ADD, MUL, SUB, DIV, MAXIMUM, MINIMUM)

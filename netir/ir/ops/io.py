@@ -23,7 +23,7 @@ def _input_draw(draw, st, inputs):
 
 
 INPUT = OpSpec(
-    name="input", category="io", arity=0, positional=("shape",),
+    name="input", category="io", graph_input=True, arity=0, positional=("shape",),
     doc="A graph input of the given shape, batch excluded, and logical layout.",
     attrs=(Attr("shape", shape, doc="rank 1 to 4, batch excluded"),
            Attr("layout", choice(*LAYOUTS, optional=True), None,

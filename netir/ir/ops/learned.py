@@ -30,7 +30,7 @@ def _parameter_draw(draw, st, inputs):
 
 
 PARAMETER = OpSpec(
-    name="parameter", category="dense", positional=("shape",), ranks=ANY_RANK,
+    name="parameter", category="dense", depth_layer=True, positional=("shape",), ranks=ANY_RANK,
     doc="A learned tensor of the given shape and layout, the same for every sample: its "
         "input only gives the batch size (torchvision's class_token.expand(n, -1, -1)).",
     attrs=(Attr("shape", shape, doc="rank 1 to 4, batch excluded"),

@@ -1,37 +1,37 @@
-"""Pooling: windowed max/average, global and adaptive average."""
+"""Pooling: windowed max/average and adaptive average (one declaration each for every
+rank), global average and max."""
 
 from __future__ import annotations
 
-from netir.ir.arithmetic import resolve_padding, window_shape
-from netir.ir.attrs import Attr, boolean, optional_pair, padding, pair
+from netir.ir.arithmetic import same_padding
+from netir.ir.attrs import Attr, AttrType, boolean, padding_of, sizes
 from netir.ir.errors import ShapeError
-from netir.ir.layout import POSITIONED
-from netir.ir.ops.conv import describe_window, draw_padding
+from netir.ir.layout import MAP, POSITIONED, VOLUME
+from netir.ir.ops.window import (
+    KERNEL_NAMES,
+    describe_window,
+    dims_text,
+    draw_padding,
+    per_axis,
+    stored,
+    window_sizes,
+)
 from netir.ir.registry import OpSpec
 from netir.ir.rewrites import Rewrites
 
-
-def _pool_resolve(attrs, inputs):
-    stride = attrs["stride"] or attrs["kernel"]
-    pad = resolve_padding(attrs["padding"], inputs[0][1:], attrs["kernel"], stride)
-    for axis in range(2):
-        if max(pad[axis]) >= attrs["kernel"][axis]:
-            raise ShapeError("pool padding must be smaller than the kernel on each side "
-                             "(a window would see only padding)",
-                             f"kernel {attrs['kernel']}, padding {pad}")
-    return {**attrs, "stride": stride, "padding": pad}
+_LAYOUT = {2: MAP, 3: VOLUME}
+_PADDING_DOC = {
+    2: "explicit ((top, bottom), (left, right)); 'same' resolves with TF's rule",
+    3: "explicit ((front, back), (top, bottom), (left, right)); 'same' resolves with "
+       "TF's rule",
+}
+_DOC = {"max": "Max over windows; padded cells are -inf and never win.",
+        "avg": "Mean over windows clipped to the padded input (PyTorch rule)."}
 
 
-def _pool_is_identity(attrs, inputs):
-    """A 1×1 window with stride 1 and no padding returns its input."""
-    return (attrs["kernel"] == (1, 1) and attrs["stride"] == (1, 1)
-            and attrs["padding"] == ((0, 0), (0, 0)))
-
-
-def _pool_shape(attrs, inputs):
-    oh, ow = window_shape(inputs[0], attrs["kernel"], attrs["stride"], attrs["padding"],
-                          ceil_mode=attrs["ceil_mode"])
-    return (inputs[0][0], oh, ow)
+def _optional(inner: AttrType) -> AttrType:
+    return AttrType(inner.name + "|None", lambda n, v: None if v is None else inner(n, v),
+                    inner.annotation + " | None")
 
 
 def _pool_draw(draw, st, inputs, average: bool):
@@ -47,36 +47,81 @@ def _pool_draw(draw, st, inputs, average: bool):
     return attrs
 
 
-_WINDOW_ATTRS = (
-    Attr("kernel", pair(1), doc="window size (kh, kw)"),
-    Attr("stride", optional_pair(1), None, "stride (sh, sw); None means the kernel size"),
-    Attr("padding", padding, 0,
-         "explicit ((top, bottom), (left, right)); 'same' resolves with TF's rule"),
-    Attr("ceil_mode", boolean, False,
-         "keep a partial last window (PyTorch rule: dropped if it starts in the padding)"),
-)
+def window_pool(kind: str, rank: int, draw_attrs=None) -> OpSpec:
+    """``max`` or ``avg`` pooling over ``rank`` window axes (2: a map, 3: a volume),
+    PyTorch's MaxPoolNd / AvgPoolNd: one declaration of attributes, padding, shape and
+    rewrites, its rank from the input layout."""
+    def view(attrs, key):
+        return per_axis(attrs[key], rank)
 
-MAX_POOL2D = OpSpec(
-    name="max_pool2d", category="pool", ranks=(3,), positional=("kernel", "stride"),
-    doc="Max over windows; padded cells are -inf and never win.",
-    attrs=_WINDOW_ATTRS, resolve=_pool_resolve, shape=_pool_shape, overwritable=True,
-    draw_attrs=lambda draw, st, inputs: _pool_draw(draw, st, inputs, average=False),
-    describe=lambda a: describe_window("max pool", a) + (" ceil" if a["ceil_mode"] else ""),
-    rewrites=Rewrites(identity=_pool_is_identity),
-)
+    def resolve(attrs, inputs):
+        stride = attrs["stride"] or attrs["kernel"]
+        pad, kernel = attrs["padding"], view(attrs, "kernel")
+        if pad in ("same", "valid"):
+            pad = stored(tuple((0, 0) if pad == "valid" else same_padding(n, k, s)
+                               for n, k, s in zip(inputs[0][1:], kernel,
+                                                  per_axis(stride, rank))), rank)
+        if any(max(p) >= k for p, k in zip(per_axis(pad, rank), kernel)):
+            raise ShapeError("pool padding must be smaller than the kernel on each side "
+                             "(a window would see only padding)",
+                             f"kernel {attrs['kernel']}, padding {pad}")
+        return {**attrs, "stride": stride, "padding": pad}
 
-AVG_POOL2D = OpSpec(
-    name="avg_pool2d", category="pool", ranks=(3,), positional=("kernel", "stride"),
-    doc="Mean over windows clipped to the padded input (PyTorch rule).",
-    attrs=_WINDOW_ATTRS + (
-        Attr("count_include_pad", boolean, True,
-             "padded cells count in the divisor (PyTorch's default; Keras 'same' is False)"),
-    ),
-    resolve=_pool_resolve, shape=_pool_shape, overwritable=True,
-    draw_attrs=lambda draw, st, inputs: _pool_draw(draw, st, inputs, average=True),
-    describe=lambda a: describe_window("avg pool", a) + (" ceil" if a["ceil_mode"] else ""),
-    rewrites=Rewrites(identity=_pool_is_identity),
-)
+    def is_identity(attrs, inputs):
+        """A window of one cell with stride 1 and no padding returns its input."""
+        return (set(view(attrs, "kernel")) == {1} and set(view(attrs, "stride")) == {1}
+                and not any(map(any, view(attrs, "padding"))))
+
+    def shape(attrs, inputs):
+        return (inputs[0][0], *window_sizes(
+            inputs[0], view(attrs, "kernel"), view(attrs, "stride"), view(attrs, "padding"),
+            ceil_mode=attrs["ceil_mode"]))
+
+    names = KERNEL_NAMES[rank]
+    attrs = (
+        Attr("kernel", sizes(rank, 1), doc=f"window size ({', '.join(names)})"),
+        Attr("stride", _optional(sizes(rank, 1)), None,
+             f"stride ({', '.join('s' + k[1:] for k in names)}); None means the kernel size"),
+        Attr("padding", padding_of(rank), 0, _PADDING_DOC[rank]),
+        Attr("ceil_mode", boolean, False,
+             "keep a partial last window (PyTorch rule: dropped if it starts in the padding)"),
+    )
+    if kind == "avg":
+        attrs += (Attr("count_include_pad", boolean, True,
+                       "padded cells count in the divisor (PyTorch's default; Keras 'same' "
+                       "is False)"),)
+    return OpSpec(
+        name=f"{kind}_pool{rank}d", category="pool", ranks=(rank + 1,),
+        layouts=(_LAYOUT[rank],), positional=("kernel", "stride"), doc=_DOC[kind],
+        attrs=attrs, resolve=resolve, shape=shape, overwritable=True, draw_attrs=draw_attrs,
+        describe=lambda a: describe_window(f"{kind} pool", a) + (" ceil" if a["ceil_mode"]
+                                                                 else ""),
+        rewrites=Rewrites(identity=is_identity),
+    )
+
+
+def adaptive_avg_pool(rank: int, draw_attrs=None) -> OpSpec:
+    """Average over PyTorch's adaptive bins to a fixed size on ``rank`` window axes."""
+    axes = ", ".join(k[1:].upper() for k in KERNEL_NAMES[rank])
+    return OpSpec(
+        name=f"adaptive_avg_pool{rank}d", category="pool", ranks=(rank + 1,),
+        layouts=(_LAYOUT[rank],), positional=("output_size",),
+        doc=f"Average over PyTorch's adaptive bins to a fixed ({axes}).",
+        attrs=(Attr("output_size", sizes(rank, 1), doc=f"output ({axes})"),),
+        shape=lambda attrs, inputs: (inputs[0][0], *attrs["output_size"]), overwritable=True,
+        draw_attrs=draw_attrs,
+        describe=lambda a: f"adaptive avg pool → {dims_text(a['output_size'])}",
+    )
+
+
+MAX_POOL2D = window_pool("max", 2, lambda draw, st, inputs: _pool_draw(draw, st, inputs,
+                                                                       average=False))
+AVG_POOL2D = window_pool("avg", 2, lambda draw, st, inputs: _pool_draw(draw, st, inputs,
+                                                                       average=True))
+ADAPTIVE_AVG_POOL2D = adaptive_avg_pool(2, lambda draw, st, inputs: {
+    "output_size": (draw(st.integers(1, 4)), draw(st.integers(1, 4)))})
+MAX_POOL3D, AVG_POOL3D = window_pool("max", 3), window_pool("avg", 3)
+ADAPTIVE_AVG_POOL3D = adaptive_avg_pool(3)
 
 GLOBAL_AVG_POOL = OpSpec(
     name="global_avg_pool", category="pool", ranks=(2, 3, 4), layouts=POSITIONED,
@@ -86,18 +131,14 @@ GLOBAL_AVG_POOL = OpSpec(
 )
 
 
-def _adaptive_shape(attrs, inputs):
-    return (inputs[0][0], *attrs["output_size"])
-
-
-ADAPTIVE_AVG_POOL2D = OpSpec(
-    name="adaptive_avg_pool2d", category="pool", ranks=(3,), positional=("output_size",),
-    doc="Average over PyTorch's adaptive bins to a fixed (H, W).",
-    attrs=(Attr("output_size", pair(1), doc="output (H, W)"),),
-    shape=_adaptive_shape, overwritable=True,
-    draw_attrs=lambda draw, st, inputs: {
-        "output_size": (draw(st.integers(1, 4)), draw(st.integers(1, 4)))},
-    describe=lambda a: f"adaptive avg pool → {a['output_size'][0]}×{a['output_size'][1]}",
+GLOBAL_MAX_POOL = OpSpec(
+    name="global_max_pool", category="pool", ranks=(2, 3, 4), layouts=POSITIONED,
+    doc="Max over every position, the features kept: (C, H, W) -> (C,), (T, C) -> (C,).",
+    shape=lambda attrs, inputs: (inputs[0].features,), describe=lambda a: "global max pool",
+    overwritable=True,
 )
 
-OPS = (MAX_POOL2D, AVG_POOL2D, GLOBAL_AVG_POOL, ADAPTIVE_AVG_POOL2D)
+OPS = (MAX_POOL2D, AVG_POOL2D, GLOBAL_AVG_POOL, GLOBAL_MAX_POOL, ADAPTIVE_AVG_POOL2D)
+#: The 3-D instances, declared but not yet registered: the backends' lowerings register
+#: them once they lower them (every registered op needs a lowering in every backend).
+RANK3_OPS = (MAX_POOL3D, AVG_POOL3D, ADAPTIVE_AVG_POOL3D)

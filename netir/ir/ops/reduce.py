@@ -1,4 +1,4 @@
-"""Reductions over logical axes: mean, sum and max, with keepdims; global max pool.
+"""Reductions over logical axes: mean, sum and max, with keepdims.
 
 Axes are logical (batch excluded, numbered in the layout's order: 0 is C in ``CHW``, T
 in ``TC``) and never empty: an empty reduction is refused (``torch.mean(x, dim=[])``
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from netir.ir.attrs import Attr, axes_type, boolean
 from netir.ir.errors import ShapeError
-from netir.ir.layout import ANY_RANK, FEATURES, POSITIONED, TOKENS, default_layout
+from netir.ir.layout import ANY_RANK, FEATURES, TOKENS, default_layout
 from netir.ir.registry import OpSpec
 
 
@@ -73,12 +73,4 @@ MEAN = _reduction("mean", "mean")
 SUM = _reduction("sum", "sum")
 MAX = _reduction("max", "maximum")
 
-
-GLOBAL_MAX_POOL = OpSpec(
-    name="global_max_pool", category="pool", ranks=(2, 3, 4), layouts=POSITIONED,
-    doc="Max over every position, the features kept: (C, H, W) -> (C,), (T, C) -> (C,).",
-    shape=lambda attrs, inputs: (inputs[0].features,), describe=lambda a: "global max pool",
-    overwritable=True,
-)
-
-OPS = (MEAN, SUM, MAX, GLOBAL_MAX_POOL)
+OPS = (MEAN, SUM, MAX)

@@ -1,4 +1,5 @@
-"""Stochastic depth: drop whole residual branches while training."""
+"""Regularisation, identity at inference: dropout and stochastic depth (whole residual
+branches dropped while training)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,15 @@ from netir.ir.attrs import Attr, choice, real
 from netir.ir.layout import ANY_RANK
 from netir.ir.registry import OpSpec
 from netir.ir.rewrites import Rewrites, always_identity
+
+DROPOUT = OpSpec(
+    name="dropout", category="regularization", positional=("rate",),
+    doc="Identity at inference; zeroes a fraction `rate` while training.",
+    attrs=(Attr("rate", real(0.0, 1.0, high_open=True), 0.5, "fraction dropped in training"),),
+    describe=lambda a: f"dropout {a['rate']:g}", ranks=ANY_RANK,
+    rewrites=Rewrites(identity=always_identity),
+    draw_attrs=lambda draw, st, inputs: {"rate": draw(st.sampled_from([0.0, 0.5]))},
+)
 
 STOCHASTIC_DEPTH = OpSpec(
     name="stochastic_depth", category="regularization", positional=("p", "mode"),
@@ -21,4 +31,4 @@ STOCHASTIC_DEPTH = OpSpec(
                                          "mode": draw(st.sampled_from(["row", "batch"]))},
 )
 
-OPS = (STOCHASTIC_DEPTH,)
+OPS = (DROPOUT, STOCHASTIC_DEPTH)

@@ -1,4 +1,5 @@
-"""Shape ops with a layout rule: reshape, permute / transpose, and select.
+"""Shape ops with a layout rule: reshape, permute / transpose, select, flatten and the
+moves between maps and tokens.
 
 Each works on the logical order of its input (batch excluded), as PyTorch and NumPy
 would on the logical tensor, and states the layout of its output:
@@ -12,7 +13,10 @@ would on the logical tensor, and states the layout of its output:
   is refused (``to_tokens`` is the move from a map to tokens);
 - ``select`` removes one axis, keeping the letters left as a reduction does
   (:func:`netir.ir.ops.reduce.reduced_layout`): the class token of ``(T, C)`` tokens is
-  ``select(x, 0, 0)``, a ``(C,)`` vector.
+  ``select(x, 0, 0)``, a ``(C,)`` vector;
+- ``flatten`` gives the vector ``(C,)`` of every value in the logical order;
+- ``to_tokens`` and ``from_tokens`` move between a map and tokens
+  (``(C, H, W)`` <-> ``(H*W, C)``).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from math import prod
 
 from netir.ir.attrs import MAX_INT, Attr, choice, integer, permutation, target_shape
 from netir.ir.errors import AttributeValueError, ShapeError
-from netir.ir.layout import ANY_RANK, LAYOUTS, TOKENS, check_layout, default_layout
+from netir.ir.layout import ANY_RANK, LAYOUTS, MAP, TOKENS, check_layout, default_layout
 from netir.ir.ops.reduce import reduced_layout
 from netir.ir.registry import OpSpec
 from netir.ir.rewrites import Rewrites
@@ -193,4 +197,52 @@ SELECT = OpSpec(
     describe=lambda a: f"select axis {a['axis']} [{a['index']}]",
 )
 
-OPS = (RESHAPE, PERMUTE, TRANSPOSE, SELECT)
+FLATTEN = OpSpec(
+    name="flatten", category="reshape",
+    doc="Flatten in the logical order: (C, H, W) -> (C*H*W,), (T, C) -> (T*C,).",
+    ranks=ANY_RANK,
+    shape=lambda attrs, inputs: (prod(inputs[0]),),
+    rewrites=Rewrites(identity=lambda a, inputs: len(inputs[0]) == 1, reshape=True),
+)
+
+
+def _to_tokens_shape(attrs, inputs):
+    c, h, w = inputs[0]
+    return (h * w, c)
+
+
+TO_TOKENS = OpSpec(
+    name="to_tokens", category="reshape", ranks=(3,), layouts=(MAP,),
+    doc="A map (C, H, W) as tokens (H*W, C), row-major over H then W (ViT's "
+        "x.reshape(n, C, H*W).permute(0, 2, 1)).",
+    shape=_to_tokens_shape, layout=lambda attrs, inputs, output: TOKENS,
+    describe=lambda a: "to tokens",
+)
+
+
+def _from_tokens_shape(attrs, inputs):
+    t, c = inputs[0]
+    if attrs["height"] * attrs["width"] != t:
+        raise ShapeError("height * width must equal the number of tokens",
+                         f"height={attrs['height']}, width={attrs['width']}, tokens {t}")
+    return (c, attrs["height"], attrs["width"])
+
+
+def _from_tokens_draw(draw, st, inputs):
+    t = inputs[0][0]
+    height = draw(st.sampled_from([d for d in range(1, t + 1) if t % d == 0]))
+    return {"height": height, "width": t // height}
+
+
+FROM_TOKENS = OpSpec(
+    name="from_tokens", category="reshape", ranks=(2,), layouts=(TOKENS,),
+    positional=("height", "width"),
+    doc="Tokens (H*W, C) as a map (C, H, W): the inverse of to_tokens.",
+    attrs=(Attr("height", integer(1), doc="H of the map"),
+           Attr("width", integer(1), doc="W of the map; height * width = tokens")),
+    shape=_from_tokens_shape, layout=lambda attrs, inputs, output: MAP,
+    draw_attrs=_from_tokens_draw,
+    describe=lambda a: f"from tokens {a['height']}×{a['width']}",
+)
+
+OPS = (RESHAPE, PERMUTE, TRANSPOSE, SELECT, FLATTEN, TO_TOKENS, FROM_TOKENS)
