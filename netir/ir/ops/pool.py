@@ -98,6 +98,7 @@ ADAPTIVE_AVG_POOL2D = OpSpec(
     draw_attrs=lambda draw, st, inputs: {
         "output_size": (draw(st.integers(1, 4)), draw(st.integers(1, 4)))},
     describe=lambda a: f"adaptive avg pool → {a['output_size'][0]}×{a['output_size'][1]}",
+    workspace=lambda a, inputs, out: 8 * (out[1] * inputs[0][1] + out[2] * inputs[0][2]),
 )
 
 OPS = (MAX_POOL2D, AVG_POOL2D, GLOBAL_AVG_POOL, ADAPTIVE_AVG_POOL2D)
