@@ -267,7 +267,8 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
         args["memory"]
     graph = _build(graph, args["input_shape"])
     backends = args["backends"] or available_backends()
-    out_names = [graph[n].name for n in (args["outputs"] or [n.name for n in graph.outputs])]
+    out_names = [graph[n].name for n in (args["outputs"]
+                                         or [n.name for n in graph.model_outputs()])]
     if not backends:
         raise NetIRError("a comparison needs at least one backend; none is installed", "[]",
                          node=graph.name, op="compare")

@@ -126,10 +126,37 @@ class Graph(Accounting, Documents):
 
     @property
     def outputs(self) -> list[Node]:
-        """Nodes set with :meth:`output`, else every node without successors."""
+        """Nodes set with :meth:`output`, else every node without successors (what a
+        model returns is :meth:`model_outputs`, which refuses an ambiguous graph)."""
         if self._outputs is not None:
             return [self[n] for n in self._outputs]
         return [self[n] for n in self._order if n not in self._readers]
+
+    def dead_nodes(self) -> list[Node]:
+        """Nodes that nothing reads and that are not outputs: with :meth:`output`
+        declared, every such node it does not list; without, every node nothing reads
+        when there are several (one of them is the output the user meant, the others
+        unused branches; none is known to be which)."""
+        sinks = [n for n in self._order if n not in self._readers]
+        if self._outputs is None:
+            return [self[n] for n in sinks] if len(sinks) > 1 else []
+        declared = set(self._outputs)
+        return [self[n] for n in sinks if n not in declared]
+
+    def model_outputs(self) -> list[Node]:
+        """What a model of this graph returns: :attr:`outputs`, when no node is dead.
+        GraphError naming the :meth:`dead_nodes` otherwise: an unused node is refused,
+        never returned as an extra output; a graph of several outputs declares them
+        with :meth:`output`."""
+        dead = [n.name for n in self.dead_nodes()]
+        if dead:
+            fix = ("declare the outputs with g.output(...)" if self._outputs is None else
+                   "remove them or list them in g.output(...)")
+            raise GraphError(f"{len(dead)} nodes are read by nothing and not declared as "
+                             f"outputs; {fix}", ", ".join(dead[:20])
+                             + (f" and {len(dead) - 20} more" if len(dead) > 20 else ""),
+                             node=self.name, op="outputs")
+        return self.outputs
 
     def __getitem__(self, name: str) -> Node:
         if isinstance(name, str) and name in self._nodes:

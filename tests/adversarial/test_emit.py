@@ -35,6 +35,7 @@ def _named_graph() -> Graph:
     g.avg_pool2d(x, 3, 2, padding=1, ceil_mode=True, count_include_pad=False, name="p")
     g.add_node("conv2d", ["s.forward.forward"], name="trunk_output.block1.block1-0.f.a.0",
                attrs={"out_channels": 2, "kernel": 1})
+    g.output("p", "trunk_output.block1.block1-0.f.a.0")
     return g
 
 

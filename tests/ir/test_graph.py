@@ -163,3 +163,44 @@ def test_a_rejected_call_does_not_use_up_an_automatic_name():
         with pytest.raises(netir.AttributeValueError):
             g.relu(x, bogus=1)
         assert g.relu(x).name == "s.relu"
+
+
+def _with_gate() -> netir.Graph:
+    g = netir.Graph("gated")
+    x = g.input((4,))
+    g.dense(x, 3, name="fc")
+    g.sigmoid(x, name="gate")  # read by nothing
+    return g
+
+
+def test_several_undeclared_sinks_are_dead_and_refused_by_name():
+    g = _with_gate()
+    assert [n.name for n in g.dead_nodes()] == ["fc", "gate"]
+    with pytest.raises(GraphError, match=r"declare the outputs with g\.output") as err:
+        g.model_outputs()
+    assert "fc, gate" in str(err.value)
+
+
+def test_a_sink_left_out_of_the_declared_outputs_is_dead():
+    g = _with_gate()
+    g.output("fc")
+    assert [n.name for n in g.dead_nodes()] == ["gate"]
+    with pytest.raises(GraphError, match="remove them or list them") as err:
+        g.model_outputs()
+    assert "gate" in str(err.value) and "fc" not in str(err.value).split("Got:")[1]
+
+
+def test_declared_or_single_outputs_have_no_dead_nodes():
+    g = _with_gate()
+    g.output("gate", "fc")
+    assert g.dead_nodes() == [] and [n.name for n in g.model_outputs()] == ["gate", "fc"]
+    single = netir.Graph("single")
+    single.relu(single.input((4,)))
+    assert single.dead_nodes() == [] and [n.name for n in single.model_outputs()] == ["relu"]
+
+
+def test_a_loaded_multi_output_graph_keeps_its_outputs_declared():
+    g = _with_gate()
+    g.output("fc", "gate")
+    back = netir.Graph.from_json(g.to_json())
+    assert [n.name for n in back.model_outputs()] == ["fc", "gate"]
