@@ -124,7 +124,7 @@ def compare_size(name: str, backends: int | None = None,
     takes it."""
     from netir.architectures import build, get_architecture
     from netir.emitters.compare import available_backends
-    from netir.ir.limits import compare_bytes
+    from netir.emitters.compare_memory import compare_bytes
 
     backends = len(available_backends()) if backends is None else backends
     params = get_architecture(name).params

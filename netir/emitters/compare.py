@@ -30,12 +30,13 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from netir.emitters.arguments import compare_arguments
+from netir.emitters.compare_memory import check_compare_memory
 from netir.emitters.local import local_errors
 from netir.emitters.local import max_abs as _max_abs
 from netir.emitters.registry import available, get_backend, list_backends
 from netir.ir.errors import ArgumentError, NetIRError
 from netir.ir.graph import Graph
-from netir.ir.limits import BYTES_PER_ELEMENT, check_compare_memory, release_memory
+from netir.ir.limits import BYTES_PER_ELEMENT, release_memory
 from netir.ir.summary import format_shape
 
 # DESIGN.md's limits; the measured local errors on the calibrated catalog are far below

@@ -22,7 +22,8 @@ BYTES_PER_ELEMENT = 4  # float32
 MAX_RECURSION = 200_000
 
 
-def _gib(n: int) -> str:
+def gib(n: int) -> str:
+    """``n`` bytes as ``"1.50 GiB"``, as the guards report sizes."""
     return f"{n / 2**30:.2f} GiB"
 
 
@@ -137,9 +138,9 @@ def check_weights_memory(graph, available: int | None = None) -> None:
     if need <= available:
         return
     largest = max(graph.nodes, key=lambda n: weight_bytes(graph, n))
-    raise ResourceError(f"drawing its weights needs about {_gib(need)}, more than the "
-                        f"{_gib(available)} available", f"{largest.name} alone needs "
-                        f"{_gib(weight_bytes(graph, largest))} "
+    raise ResourceError(f"drawing its weights needs about {gib(need)}, more than the "
+                        f"{gib(available)} available", f"{largest.name} alone needs "
+                        f"{gib(weight_bytes(graph, largest))} "
                         f"({sum(graph.node_params(largest)):,} parameters and buffers)",
                         node=largest.name, op=largest.op)
 
@@ -161,11 +162,11 @@ def check_memory(graph, batch: int = 1, available: int | None = None) -> None:
         return
     largest = max(graph.nodes, key=lambda n: node_bytes(graph, n, batch))
     work = workspace_bytes(graph, largest)
-    raise ResourceError(f"the model needs about {_gib(need)} for its parameters, "
+    raise ResourceError(f"the model needs about {gib(need)} for its parameters, "
                         f"activations and lowering workspace at batch {batch}, more than "
-                        f"the {_gib(available)} available", f"{largest.name} alone needs "
-                        f"{_gib(node_bytes(graph, largest, batch))} (output "
-                        f"{largest.shape}" + (f", workspace {_gib(work)}" if work else "")
+                        f"the {gib(available)} available", f"{largest.name} alone needs "
+                        f"{gib(node_bytes(graph, largest, batch))} (output "
+                        f"{largest.shape}" + (f", workspace {gib(work)}" if work else "")
                         + ")", node=largest.name, op=largest.op)
 
 
@@ -180,41 +181,3 @@ def ensure_recursion_limit(frames: int, what: str) -> None:
                             node="<graph>", op="emit")
     if sys.getrecursionlimit() < need:
         sys.setrecursionlimit(need)
-
-
-#: Copies of the float32 parameters a comparison holds at its peak: the shared and
-#: calibrated weights, the float64 reference (two), and the backend being run with its
-#: conversions (ONNX Runtime's session, the model and its serialized bytes at once);
-#: what each backend freed is trimmed before the next. Measured (2026-11-28, with the
-#: frameworks' 0.83 GB of code and state): ViT-L/16 (1.22 GB of parameters) peaked at
-#: 10.4 GB resident, 8.6 copies; ViT-B/16 at 10.4 copies of its 0.35 GB.
-COMPARE_COPIES = 9
-
-
-def compare_bytes(parameters: int, values: int, backends: int) -> int:
-    """What comparing a graph of ``parameters`` (and buffers) in ``backends`` needs, when
-    every node's value at the batch takes ``values`` elements: :data:`COMPARE_COPIES`
-    copies of the parameters, and the values once per backend and twice more for the
-    float64 truth."""
-    return BYTES_PER_ELEMENT * (COMPARE_COPIES * parameters + (backends + 2) * values)
-
-
-def check_compare_memory(graph, backends: int, batch: int = 2,
-                         available: int | None = None) -> None:
-    """ResourceError when comparing ``graph`` in ``backends`` backends at ``batch``
-    would need more memory (:func:`compare_bytes`) than ``available`` (default
-    :func:`available_memory`). The error carries ``need`` and ``available`` in bytes."""
-    available = available_memory() if available is None else available
-    if available is None or not len(graph):
-        return
-    trainable, buffers = graph.count_params()
-    values = batch * sum(prod(n.shape) for n in graph.nodes)
-    need = compare_bytes(trainable + buffers, values, backends)
-    if need > available:
-        error = ResourceError(f"comparing it in {backends} backends needs about "
-                              f"{_gib(need)} ({COMPARE_COPIES} copies of its parameters), "
-                              f"more than the {_gib(available)} available",
-                              f"{trainable + buffers:,} parameters and buffers",
-                              node=graph.name, op="compare")
-        error.need, error.available = need, available
-        raise error
