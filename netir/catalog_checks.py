@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from netir.emitters.arguments import check_arguments
 from netir.emitters.compare import CATALOG_TOLERANCE, CompareReport, compare, width_label
 from netir.ir.errors import ResourceError, ShapeError
 from netir.ir.graph import Graph
@@ -70,6 +71,8 @@ def check(networks: Iterable[str | Graph], input_shape: tuple[int, int, int] | N
     and buffers (default: no limit) is checked the same way at the first reduced width
     within it, where its builder takes ``width_mult`` (the gallery's time budget).
     """
+    networks = check_arguments(networks, input_shape, tolerance, backends, weights, progress,
+                               memory, reduce, max_params)
     reports = []
     for net in networks:
         name = net if isinstance(net, str) else net.name
@@ -127,10 +130,10 @@ def compare_size(name: str, backends: int | None = None,
     check's small input are left out), at the width :func:`check` with ``max_params``
     takes it."""
     from netir.architectures import build, get_architecture
-    from netir.emitters.compare import list_backends
-    from netir.ir.limits import compare_bytes
+    from netir.emitters.compare import available_backends
+    from netir.emitters.compare_memory import compare_bytes
 
-    backends = len(list_backends()) if backends is None else backends
+    backends = len(available_backends()) if backends is None else backends
     params = get_architecture(name).params
     if params is None:
         params = sum(build(name).count_params())

@@ -83,7 +83,7 @@ def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None,
 
     from netir.architectures import get_architecture, list_architectures
     from netir.catalog_checks import check_cost, check_one, compare_size, node_listing, report_table
-    from netir.emitters.compare import CATALOG_TOLERANCE, list_backends
+    from netir.emitters.compare import CATALOG_TOLERANCE, available_backends
     from netir.ir.files import write_atomic
     from netir.progress import progress_bar
     from netir.workers import run_all
@@ -96,7 +96,7 @@ def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: str | None,
         p = parse_input(input_shape)
         shape = (p["in_channels"], *p["input_size"])
     chosen = _backends_option(backends)
-    count = len(chosen if chosen is not None else list_backends())
+    count = len(chosen if chosen is not None else available_backends())
     files = {n: load_network(n) for n in names if is_file_argument(n)}
     found: dict[str, object] = {}
     with progress_bar(len(names), "check") as bar:

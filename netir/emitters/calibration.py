@@ -30,6 +30,7 @@ import numpy as np
 
 from netir.emitters.weights import Weights, random_weights
 from netir.ir.graph import Graph
+from netir.ir.limits import check_memory
 
 # A channel that is constant over the calibration batch (variance below DEAD · mean²)
 # would get running variance 0, and its batch norm becomes x·s + t with s = γ/√ε ≈ 300γ
@@ -68,6 +69,7 @@ def calibrated_weights(graph: Graph, seed: int = 0,
     from netir.emitters.reference import Run, execute, to_reference
 
     inputs = calibration_inputs(graph, seed=seed) if inputs is None else inputs
+    check_memory(graph, max((np.shape(x)[0] for x in inputs if np.ndim(x)), default=1))
     model = to_reference(graph, outputs=[], dtype=np.float32,
                          weights=random_weights(graph, seed))
 

@@ -29,14 +29,15 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from netir.emitters.arguments import compare_arguments
+from netir.emitters.compare_memory import check_compare_memory
 from netir.emitters.local import local_errors
 from netir.emitters.local import max_abs as _max_abs
-from netir.emitters.registry import available, get_backend
-from netir.emitters.registry import list_backends as registered_backends
-from netir.ir.errors import NetIRError
+from netir.emitters.registry import available, get_backend, list_backends
+from netir.ir.errors import ArgumentError, NetIRError
 from netir.ir.graph import Graph
-from netir.ir.limits import BYTES_PER_ELEMENT, check_compare_memory, release_memory
-from netir.ir.summary import format_shape as shp
+from netir.ir.limits import BYTES_PER_ELEMENT, release_memory
+from netir.ir.summary import format_shape
 
 # DESIGN.md's limits; the measured local errors on the calibrated catalog are far below
 # (see the table ``netir check --all`` prints).
@@ -104,9 +105,11 @@ class BackendResult:
 
 @dataclass
 class CompareReport:
-    """What :func:`compare` found; ``passed`` when every backend's shapes, counts and
-    every node agree with the reference. Fields (stable; ``as_dict()`` gives them as
-    plain data):
+    """What :func:`compare` found. The headline: ``passed``, True when every backend's
+    shapes, counts and every node agree with the reference, and ``max_rel``, the largest
+    relative local error of any node in any backend (what ``passed`` holds against
+    ``tolerance``); ``str(report)`` starts with both. Fields (stable; ``as_dict()``
+    gives them as plain data):
 
     - ``network``, ``inputs`` (name -> shape), ``outputs`` (name -> IR shape), ``batch``,
       ``seed``, ``weights`` ("calibrated" or "random"), ``tolerance``, ``seconds``;
@@ -116,7 +119,7 @@ class CompareReport:
     - ``pairwise``: ``{"a|b": max |a - b|}`` over the outputs, each pair of backends;
     - ``nodes``: one :class:`NodeAgreement` per node, in topological order;
     - ``reduced``: None, or the width factor a catalog network too large for this
-      machine was checked at (:func:`netir.emitters.check.check`).
+      machine was checked at (:func:`netir.catalog_checks.check`).
     """
 
     network: str
@@ -142,15 +145,22 @@ class CompareReport:
         return next(r for r in self.results if r.backend == backend)
 
     @property
+    def max_rel(self) -> float:
+        """The largest relative local error of any node in any backend (0.0 with no
+        backends): the one number to hold against ``tolerance``."""
+        return max((r.worst_rel for r in self.results), default=0.0)
+
+    @property
     def worst(self) -> BackendResult:
         """The backend result with the largest relative node error."""
         return max(self.results, key=lambda r: r.worst_rel)
 
     def __str__(self) -> str:
-        ins = ", ".join(shp(s) for s in self.inputs.values())
-        outs = ", ".join(f"{n} {shp(s)}" for n, s in self.outputs.items())
+        ins = ", ".join(format_shape(s) for s in self.inputs.values())
+        outs = ", ".join(f"{n} {format_shape(s)}" for n, s in self.outputs.items())
         t, b = self.ir_params
-        lines = [f"{self.network}: {'PASS' if self.passed else 'FAIL'}  (batch {self.batch}, "
+        lines = [f"{self.network}: {'PASS' if self.passed else 'FAIL'}  max rel "
+                 f"{self.max_rel:.1e} (tolerance {self.tolerance:g}; batch {self.batch}, "
                  f"input {ins}, {self.weights} weights, {self.seconds:.1f} s"
                  + (f", at {width_label(self.reduced)}" if self.reduced else "") + ")",
                  f"  outputs {outs}; max |output| {self.output_scale:.3g}; "
@@ -221,9 +231,9 @@ def run_backend(backend: str, graph: Graph, weights, inputs: Sequence[np.ndarray
     return chosen.run(model, list(inputs)), chosen.count(model)
 
 
-def list_backends() -> list[str]:
+def available_backends() -> list[str]:
     """The registered backends whose framework is installed here (compare's default)."""
-    return [b for b in registered_backends() if available(b)]
+    return [b for b in list_backends() if available(b)]
 
 
 def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batch: int = 2,
@@ -237,22 +247,31 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
     ``outputs`` (node names, default the graph's) are the outputs reported; every node is
     checked. ``weights`` is "calibrated" (default) or "random"
     (:func:`netir.emitters.calibration.make_weights`). Inputs are standard normal; all
-    backends run float32 in inference mode on CPU. Raises NetIRError for an empty
-    ``outputs`` or ``backends``, GraphError for an unknown output, UnsupportedOpError
-    for an unknown backend, and ResourceError, before any work, when the comparison would
-    need more than ``memory`` bytes (default: what this machine can spare).
+    backends run float32 in inference mode on CPU. Raises ArgumentError
+    (:mod:`netir.emitters.arguments`) for an argument of the wrong type or out of range
+    (``batch=0``, ``tolerance=True``, ``backends="torch"``), GraphError for an unknown
+    output, UnsupportedOpError for an unknown backend, and ResourceError, before any
+    work, when the comparison would need more than ``memory`` bytes (default: what this
+    machine can spare).
     """
     from netir.emitters.calibration import make_weights
     from netir.emitters.reference import execute, to_reference
 
     start = time.perf_counter()
-    graph = _build(graph, input_shape)
-    backends = list(list_backends() if backends is None else backends)
-    out_names = [graph[n].name for n in (outputs if outputs is not None
-                                         else [n.name for n in graph.outputs])]
-    if not out_names or not backends:
-        what = "outputs" if not out_names else "backends"
-        raise NetIRError(f"a comparison needs at least one of its {what}", "[]",
+    if not isinstance(graph, (Graph, str)):
+        raise ArgumentError("graph must be a Graph or a catalog name",
+                            f"graph={type(graph).__name__}", node="<compare>", op="graph")
+    where = graph if isinstance(graph, str) else graph.name
+    args = compare_arguments(where, input_shape, batch, seed, tolerance, backends, outputs,
+                             weights, memory)
+    batch, seed, tolerance, memory = args["batch"], args["seed"], args["tolerance"], \
+        args["memory"]
+    graph = _build(graph, args["input_shape"])
+    backends = args["backends"] or available_backends()
+    out_names = [graph[n].name for n in (args["outputs"]
+                                         or [n.name for n in graph.model_outputs()])]
+    if not backends:
+        raise NetIRError("a comparison needs at least one backend; none is installed", "[]",
                          node=graph.name, op="compare")
     for b in backends:
         get_backend(b)  # unknown names fail before any work

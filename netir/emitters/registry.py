@@ -142,7 +142,7 @@ def output_names(graph, outputs: Sequence[str] | None = None) -> list[str]:
         outputs = [outputs]
     if outputs is not None:
         return [graph[n].name for n in outputs]
-    names = [n.name for n in graph.outputs]
+    names = [n.name for n in graph.model_outputs()]  # GraphError for dead nodes
     if not names:
         raise GraphError("a model needs at least one output; the graph has none",
                          f"{len(graph)} nodes", node=graph.name, op="emit")

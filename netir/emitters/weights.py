@@ -19,6 +19,7 @@ from netir.emitters.tensorfile import normalise_weights
 from netir.ir.errors import WeightsError
 from netir.ir.files import read_bytes, write_atomic
 from netir.ir.graph import Graph
+from netir.ir.limits import check_weights_memory
 from netir.ir.params import COUNTER
 
 MAX_WEIGHTS_BYTES = 64 * 1024**3
@@ -74,7 +75,9 @@ def load_weights(path: str | os.PathLike) -> Weights:
 def random_weights(graph: Graph, seed: int = 0) -> Weights:
     """Random neutral weights for ``graph``, each parameter drawn from the initializer
     its op declares (He-scaled kernels, small biases, batch-norm statistics away from
-    the identity); counters are not weights and are left out."""
+    the identity); counters are not weights and are left out. ResourceError, before any
+    draw, when they would not fit in memory (:func:`~netir.ir.limits.check_weights_memory`)."""
+    check_weights_memory(graph)
     rng = np.random.default_rng(seed)
     out: Weights = {}
     for node in graph.nodes:

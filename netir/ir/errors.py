@@ -87,3 +87,8 @@ class WeightsError(NetIRError, ValueError):
 
 class ResourceError(NetIRError, MemoryError):
     """A model or its activations would need more memory than is available."""
+
+
+class ArgumentError(NetIRError, ValueError):
+    """An argument of a netir function of the wrong type or out of range
+    (``compare(g, batch=0)``); the message names the argument and the value."""

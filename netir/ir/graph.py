@@ -126,10 +126,37 @@ class Graph(Accounting, Documents):
 
     @property
     def outputs(self) -> list[Node]:
-        """Nodes set with :meth:`output`, else every node without successors."""
+        """Nodes set with :meth:`output`, else every node without successors (what a
+        model returns is :meth:`model_outputs`, which refuses an ambiguous graph)."""
         if self._outputs is not None:
             return [self[n] for n in self._outputs]
         return [self[n] for n in self._order if n not in self._readers]
+
+    def dead_nodes(self) -> list[Node]:
+        """Nodes that nothing reads and that are not outputs: with :meth:`output`
+        declared, every such node it does not list; without, every node nothing reads
+        when there are several (one of them is the output the user meant, the others
+        unused branches; none is known to be which)."""
+        sinks = [n for n in self._order if n not in self._readers]
+        if self._outputs is None:
+            return [self[n] for n in sinks] if len(sinks) > 1 else []
+        declared = set(self._outputs)
+        return [self[n] for n in sinks if n not in declared]
+
+    def model_outputs(self) -> list[Node]:
+        """What a model of this graph returns: :attr:`outputs`. Without :meth:`output`
+        declared, a graph whose nodes end in several sinks is ambiguous (one is the output
+        the user meant, the others unused branches) and is a GraphError naming them, never
+        a model returning a tuple; with outputs declared, a node nothing reads is simply not
+        returned (``optimize`` removes it)."""
+        dead = [n.name for n in self.dead_nodes()] if self._outputs is None else []
+        if dead:
+            raise GraphError(f"{len(dead)} nodes are read by nothing and no outputs are "
+                             "declared; declare them with g.output(...) or remove the "
+                             "unused ones", ", ".join(dead[:20])
+                             + (f" and {len(dead) - 20} more" if len(dead) > 20 else ""),
+                             node=self.name, op="outputs")
+        return self.outputs
 
     def __getitem__(self, name: str) -> Node:
         if isinstance(name, str) and name in self._nodes:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from math import prod
 
 from netir.ir.errors import ResourceError
@@ -21,7 +22,8 @@ BYTES_PER_ELEMENT = 4  # float32
 MAX_RECURSION = 200_000
 
 
-def _gib(n: int) -> str:
+def gib(n: int) -> str:
+    """``n`` bytes as ``"1.50 GiB"``, as the guards report sizes."""
     return f"{n / 2**30:.2f} GiB"
 
 
@@ -53,16 +55,33 @@ def _cgroup_limit() -> int | None:
         return None
 
 
+_LIMIT: list[int] = []  # the innermost memory_limit(), if any
+
+
+@contextmanager
+def memory_limit(nbytes: int) -> Iterator[None]:
+    """Inside, :func:`available_memory` is at most ``nbytes``: a test (or a host that
+    shares its memory) makes the guard refuse what would not fit there, without
+    allocating it. Nests; the innermost limit holds."""
+    _LIMIT.append(int(nbytes))
+    try:
+        yield
+    finally:
+        _LIMIT.pop()
+
+
 def available_memory() -> int | None:
     """Bytes a model may count on: what is free now, but at least half the machine's
     memory (others' use comes and goes; a model that needs more than that is refused
-    whatever the moment), never more than a cgroup limit. None where unknown."""
+    whatever the moment), never more than a cgroup limit or a :func:`memory_limit`.
+    None where unknown."""
     info = _meminfo()
     if "MemTotal" not in info:
-        return None
+        return _LIMIT[-1] if _LIMIT else None
     found = max(info.get("MemAvailable", 0), info["MemTotal"] // 2)
     limit = _cgroup_limit()
-    return found if limit is None else min(found, limit)
+    found = found if limit is None else min(found, limit)
+    return min(found, _LIMIT[-1]) if _LIMIT else found
 
 
 def release_memory() -> None:
@@ -78,15 +97,52 @@ def release_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
 
 
+def workspace_bytes(graph, node) -> int:
+    """What lowering ``node`` allocates beyond its parameters and output, as its op
+    declares (:attr:`~netir.ir.registry.OpSpec.workspace`; 0 when it declares none)."""
+    rule = node.spec.workspace
+    return 0 if rule is None else int(rule(node.attrs, graph.input_shapes(node), node.shape))
+
+
 def node_bytes(graph, node, batch: int = 1) -> int:
-    """Parameters and buffers of one node, plus twice its output, in bytes (float32).
+    """Parameters and buffers of one node, plus twice its output, in bytes (float32),
+    plus the workspace its lowering allocates (:func:`workspace_bytes`).
 
     The output counts twice: a framework holds a layer's input and output at once,
     and emitters build constant maps the size of an output (an exact average pool's
     per-cell divisors, in 8-byte integers, for one channel).
     """
     trainable, buffers = graph.node_params(node)
-    return BYTES_PER_ELEMENT * (trainable + buffers + 2 * batch * prod(node.shape))
+    return (BYTES_PER_ELEMENT * (trainable + buffers + 2 * batch * prod(node.shape))
+            + workspace_bytes(graph, node))
+
+
+#: Copies of a parameter drawing it holds at its peak: the draw and the scaled result.
+DRAW_COPIES = 2
+
+
+def weight_bytes(graph, node) -> int:
+    """What drawing ``node``'s random weights allocates: each parameter and buffer in
+    float32 (the drawn dtype), :data:`DRAW_COPIES` times."""
+    return DRAW_COPIES * BYTES_PER_ELEMENT * sum(graph.node_params(node))
+
+
+def check_weights_memory(graph, available: int | None = None) -> None:
+    """ResourceError, before anything is drawn, when the weights of ``graph`` would
+    need more memory (:func:`weight_bytes`) than ``available`` (default
+    :func:`available_memory`), naming the node whose weights are largest."""
+    available = available_memory() if available is None else available
+    if available is None or not len(graph):
+        return
+    need = sum(weight_bytes(graph, n) for n in graph.nodes)
+    if need <= available:
+        return
+    largest = max(graph.nodes, key=lambda n: weight_bytes(graph, n))
+    raise ResourceError(f"drawing its weights needs about {gib(need)}, more than the "
+                        f"{gib(available)} available", f"{largest.name} alone needs "
+                        f"{gib(weight_bytes(graph, largest))} "
+                        f"({sum(graph.node_params(largest)):,} parameters and buffers)",
+                        node=largest.name, op=largest.op)
 
 
 def estimate_bytes(graph, batch: int = 1) -> int:
@@ -105,11 +161,13 @@ def check_memory(graph, batch: int = 1, available: int | None = None) -> None:
     if need <= available:
         return
     largest = max(graph.nodes, key=lambda n: node_bytes(graph, n, batch))
-    raise ResourceError(f"the model needs about {_gib(need)} for its parameters and "
-                        f"activations at batch {batch}, more than the {_gib(available)} "
-                        "available", f"{largest.name} alone needs "
-                        f"{_gib(node_bytes(graph, largest, batch))} (output "
-                        f"{largest.shape})", node=largest.name, op=largest.op)
+    work = workspace_bytes(graph, largest)
+    raise ResourceError(f"the model needs about {gib(need)} for its parameters, "
+                        f"activations and lowering workspace at batch {batch}, more than "
+                        f"the {gib(available)} available", f"{largest.name} alone needs "
+                        f"{gib(node_bytes(graph, largest, batch))} (output "
+                        f"{largest.shape}" + (f", workspace {gib(work)}" if work else "")
+                        + ")", node=largest.name, op=largest.op)
 
 
 def ensure_recursion_limit(frames: int, what: str) -> None:
@@ -123,41 +181,3 @@ def ensure_recursion_limit(frames: int, what: str) -> None:
                             node="<graph>", op="emit")
     if sys.getrecursionlimit() < need:
         sys.setrecursionlimit(need)
-
-
-#: Copies of the float32 parameters a comparison holds at its peak: the shared and
-#: calibrated weights, the float64 reference (two), and the backend being run with its
-#: conversions (ONNX Runtime's session, the model and its serialized bytes at once);
-#: what each backend freed is trimmed before the next. Measured (2026-11-28, with the
-#: frameworks' 0.83 GB of code and state): ViT-L/16 (1.22 GB of parameters) peaked at
-#: 10.4 GB resident, 8.6 copies; ViT-B/16 at 10.4 copies of its 0.35 GB.
-COMPARE_COPIES = 9
-
-
-def compare_bytes(parameters: int, values: int, backends: int) -> int:
-    """What comparing a graph of ``parameters`` (and buffers) in ``backends`` needs, when
-    every node's value at the batch takes ``values`` elements: :data:`COMPARE_COPIES`
-    copies of the parameters, and the values once per backend and twice more for the
-    float64 truth."""
-    return BYTES_PER_ELEMENT * (COMPARE_COPIES * parameters + (backends + 2) * values)
-
-
-def check_compare_memory(graph, backends: int, batch: int = 2,
-                         available: int | None = None) -> None:
-    """ResourceError when comparing ``graph`` in ``backends`` backends at ``batch``
-    would need more memory (:func:`compare_bytes`) than ``available`` (default
-    :func:`available_memory`). The error carries ``need`` and ``available`` in bytes."""
-    available = available_memory() if available is None else available
-    if available is None or not len(graph):
-        return
-    trainable, buffers = graph.count_params()
-    values = batch * sum(prod(n.shape) for n in graph.nodes)
-    need = compare_bytes(trainable + buffers, values, backends)
-    if need > available:
-        error = ResourceError(f"comparing it in {backends} backends needs about "
-                              f"{_gib(need)} ({COMPARE_COPIES} copies of its parameters), "
-                              f"more than the {_gib(available)} available",
-                              f"{trainable + buffers:,} parameters and buffers",
-                              node=graph.name, op="compare")
-        error.need, error.available = need, available
-        raise error

@@ -54,6 +54,9 @@ class OpSpec:
     attributes with Hypothesis (``draw`` and ``st`` are Hypothesis' draw function and
     strategies module, passed in so that the IR does not import Hypothesis).
     ``rewrites`` holds the rules the inference passes may apply (:class:`Rewrites`).
+    ``workspace(attrs, inputs, output) -> bytes`` (optional): what a backend's lowering
+    allocates beyond the parameters and the output, such as an adaptive pool's averaging
+    matrices; the memory guard (:mod:`netir.ir.limits`) counts it.
 
     Traits, which code outside the op registry asks instead of the category (the
     category only styles drawings): ``graph_input``, the node is an input of the graph
@@ -88,6 +91,7 @@ class OpSpec:
     draw_attrs: Callable[[Callable, Any, list[Shape]], dict[str, Any]] | None = None
     graph_input: bool = False
     depth_layer: bool = False
+    workspace: Callable[[Attrs, list[TensorType], Shape], int] | None = None
     attr_index: dict[str, Attr] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

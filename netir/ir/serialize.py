@@ -181,7 +181,7 @@ def graph_from_document(doc: Any) -> Graph:
         _expect(bool(outputs) or not len(graph), "'outputs' must name at least one node",
                 outputs)
         sinks = [n.name for n in graph.outputs]
-        if outputs != sinks:
+        if outputs != sinks or len(sinks) > 1:  # several outputs are declared ones
             graph.output(*outputs)
     return graph
 

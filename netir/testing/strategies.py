@@ -6,8 +6,8 @@ inputs among the tensors its shape rule accepts (fan-in up to 4, merges of merge
 and its attributes from the op's own ``draw_attrs`` for those input shapes. A new op
 is drawn the day it is registered. Graphs have one or two inputs of any rank and layout (see
 :mod:`netir.ir.layout`), and
-every tensor nobody consumes is an output. Sizes stay small so an example runs in
-milliseconds on every backend.
+every tensor nobody consumes is an output (declared with ``g.output`` when there are
+several). Sizes stay small so an example runs in milliseconds on every backend.
 
     from hypothesis import given
     from netir.testing.strategies import graphs
@@ -110,6 +110,8 @@ def drawn_graphs(draw, max_nodes: int = 10, max_inputs: int = 2, chain: bool = F
         drawn.append((pool[-1].name, attrs))
         if unused and first.name == unused[0]:
             unused.pop(0)
+    if len(sinks := g.outputs) > 1:  # several outputs are declared, as users must
+        g.output(*[n.name for n in sinks])
     return g, drawn
 
 

@@ -35,6 +35,7 @@ def _named_graph() -> Graph:
     g.avg_pool2d(x, 3, 2, padding=1, ceil_mode=True, count_include_pad=False, name="p")
     g.add_node("conv2d", ["s.forward.forward"], name="trunk_output.block1.block1-0.f.a.0",
                attrs={"out_channels": 2, "kernel": 1})
+    g.output("p", "trunk_output.block1.block1-0.f.a.0")
     return g
 
 
@@ -243,9 +244,9 @@ def test_a_comparison_too_large_for_the_machine_is_refused_before_any_work(monke
 
     from netir.cli import main
     from netir.emitters.compare import compare
+    from netir.emitters.compare_memory import COMPARE_COPIES as copies
     from netir.ir import limits
 
-    copies = limits.COMPARE_COPIES
     assert 8.6 < copies <= 12  # above the measured peak, with little to spare
     g = Graph("wide")
     g.dense(g.input((8,)), 1000, name="fc")  # 9,000 parameters
@@ -269,12 +270,13 @@ def test_a_network_too_large_for_the_machine_is_checked_narrower_where_it_can_be
     from netir.architectures import build
     from netir.catalog_checks import check
     from netir.cli import main
+    from netir.emitters.compare_memory import compare_bytes
     from netir.ir import limits
 
     def need(width):  # what comparing it in one backend needs at that width
         g = build("regnet_x_400mf", input_size=64, width_mult=width)
         values = 2 * sum(int(np.prod(n.shape)) for n in g.nodes)
-        return g.count_params(), limits.compare_bytes(sum(g.count_params()), values, 1)
+        return g.count_params(), compare_bytes(sum(g.count_params()), values, 1)
 
     (full, full_need), (half, half_need), (_, quarter_need) = map(need, (1.0, 0.5, 0.25))
     assert quarter_need < half_need < full_need

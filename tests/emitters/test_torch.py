@@ -115,6 +115,7 @@ def test_shared_values_inputs_and_requested_outputs_are_never_overwritten():
     r = g.relu(a, name="r")
     g.add(a, r, name="s")  # 'a' is read twice: neither consumer may write into it
     g.relu(x, name="rx")  # the caller's tensor is never written
+    g.output("s", "rx")
     m = to_torch(g).eval()
     assert not m.r.inplace and m.s.inplace_index is None and not m.rx.inplace
     inp = torch.randn(1, 2, 5, 5)

@@ -182,6 +182,8 @@ def test_torch_keys_are_torchvisions_for_learned_tensors():
     g.parameter(t, (4, 8), layout="TC", name="encoder.pos_embedding")
     g.multi_head_attention(t, 2, name="encoder.attention")
     g.layer_scale(g.input((6, 3, 3)), name="features.1.0.layer_scale")
+    g.output("class_token", "encoder.pos_embedding", "encoder.attention",
+             "features.1.0.layer_scale")
     shapes = {k: tuple(v.shape) for k, v in to_torch(g).state_dict().items()}
     assert shapes == {
         "class_token": (1, 1, 8), "encoder.pos_embedding": (1, 4, 8),

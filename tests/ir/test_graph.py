@@ -1,5 +1,6 @@
 """Graph building: names, scopes, counts and every validation error's message."""
 
+import numpy as np
 import pytest
 
 import netir
@@ -11,6 +12,7 @@ from netir import (
     ShapeError,
     UnknownOpError,
 )
+from netir.emitters.registry import available, get_backend, list_backends
 
 
 def lenet(input_size=32):
@@ -163,3 +165,52 @@ def test_a_rejected_call_does_not_use_up_an_automatic_name():
         with pytest.raises(netir.AttributeValueError):
             g.relu(x, bogus=1)
         assert g.relu(x).name == "s.relu"
+
+
+def _with_gate() -> netir.Graph:
+    g = netir.Graph("gated")
+    x = g.input((4,))
+    g.dense(x, 3, name="fc")
+    g.sigmoid(x, name="gate")  # read by nothing
+    return g
+
+
+def test_several_undeclared_sinks_are_dead_and_refused_by_name():
+    g = _with_gate()
+    assert [n.name for n in g.dead_nodes()] == ["fc", "gate"]
+    with pytest.raises(GraphError, match=r"declare them with g\.output") as err:
+        g.model_outputs()
+    assert "fc, gate" in str(err.value)
+    with pytest.raises(GraphError, match="no outputs are declared"):
+        netir.emit(g, "reference")
+
+
+@pytest.mark.parametrize("backend", list_backends())
+def test_a_sink_left_out_of_the_declared_outputs_is_not_returned(backend):
+    """Declared outputs say what the model returns: the unused gate is listed as dead
+    (optimize removes it) but every backend's model returns fc alone, never the gate too."""
+    if not available(backend):
+        pytest.skip(f"{backend}'s framework is not installed")
+    g = _with_gate()
+    g.output("fc")
+    assert [n.name for n in g.dead_nodes()] == ["gate"]
+    assert [n.name for n in g.model_outputs()] == ["fc"]
+    impl = get_backend(backend)
+    out = impl.run(impl.emit(g), [np.ones((2, 4), np.float32)])
+    assert [o.shape for o in out] == [(2, 3)]
+
+
+def test_declared_or_single_outputs_have_no_dead_nodes():
+    g = _with_gate()
+    g.output("gate", "fc")
+    assert g.dead_nodes() == [] and [n.name for n in g.model_outputs()] == ["gate", "fc"]
+    single = netir.Graph("single")
+    single.relu(single.input((4,)))
+    assert single.dead_nodes() == [] and [n.name for n in single.model_outputs()] == ["relu"]
+
+
+def test_a_loaded_multi_output_graph_keeps_its_outputs_declared():
+    g = _with_gate()
+    g.output("fc", "gate")
+    back = netir.Graph.from_json(g.to_json())
+    assert [n.name for n in back.model_outputs()] == ["fc", "gate"]

@@ -208,7 +208,7 @@ def test_a_network_too_large_for_the_machine_is_checked_narrower_and_says_so(tmp
 
 def test_the_gallerys_parameter_budget_narrows_only_networks_with_a_width_knob(tmp_path):
     from netir.catalog_checks import check, compare_size
-    from netir.ir.limits import compare_bytes
+    from netir.emitters.compare_memory import compare_bytes
     from netir.renderers.network_page import build_network
 
     half = sum(build("regnet_x_400mf", width_mult=0.5).count_params())

@@ -16,6 +16,7 @@ from netir.emitters.reference.lowerings import LOWERINGS
 from netir.emitters.registry import output_names
 from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
+from netir.ir.limits import check_memory
 from netir.ir.node import Node
 
 Weights = dict[str, dict[str, np.ndarray]]
@@ -64,6 +65,7 @@ def to_reference(graph: Graph, outputs: Sequence[str] | None = None,
                          node="<reference>", op="dtype")
     for node in graph.nodes:
         LOWERINGS.lookup(node)
+    check_memory(graph)  # ResourceError before any allocation
     model = ReferenceModel(graph, {}, dtype, output_names(graph, outputs))
     import_weights(model, random_weights(graph) if weights is None else weights)
     return model

@@ -111,6 +111,9 @@ def adaptive_avg_pool(rank: int, draw_attrs=None) -> OpSpec:
         shape=lambda attrs, inputs: (inputs[0][0], *attrs["output_size"]), overwritable=True,
         draw_attrs=draw_attrs,
         describe=lambda a: f"adaptive avg pool → {dims_text(a['output_size'])}",
+        # one float64 averaging matrix (out, in) per window axis
+        workspace=lambda a, inputs, out: 8 * sum(o * i for o, i in zip(out[1:],
+                                                                          inputs[0][1:])),
     )
 
 
