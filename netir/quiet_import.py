@@ -8,8 +8,9 @@ oneDNN on (the default on Intel CPUs, ``TF_ENABLE_ONEDNN_OPTS=1`` elsewhere) eve
     I0000 00:00:1796607611.835533    7495 port.cc:153] oneDNN custom operations are on. ...
 
 whatever the level. :func:`import_quietly` imports a module with file descriptor 2
-(C++ and Python writes alike) sent through a filter that drops only those lines the
-level asks to hide (:func:`is_noise`) and passes every other byte on as it comes.
+(C++ and Python writes alike) sent through a filter that drops only the informational
+lines the level asks to hide (:func:`is_noise`) and passes every other byte on as it
+comes.
 
 The filter is a separate process (this file run as a script, standard library only):
 if the import aborts the interpreter, as TensorFlow does on a CPU without the
@@ -27,27 +28,21 @@ import subprocess
 import sys
 from types import ModuleType
 
-#: A C++ (glog/absl) log line's prefix: severity letter, date, time, thread, file:line.
-_LOG_LINE = re.compile(rb"([IWEF])\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [^ \]]+:\d+\] ")
+#: A C++ (glog/absl) INFO line's prefix: severity letter, date, time, thread, file:line.
+_INFO_LINE = re.compile(rb"I\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [^ \]]+:\d+\] ")
 #: absl's notice before its first log line when logging is not initialised yet.
 _ABSL_NOTICE = b"WARNING: All log messages before absl::InitializeLog() is called"
-#: ``TF_CPP_MIN_LOG_LEVEL``'s scale: the severities each level hides.
-_SEVERITY = {b"I": 0, b"W": 1, b"E": 2, b"F": 3}
 
 
 def is_noise(line: bytes, level: int) -> bool:
-    """Whether ``line`` is a framework log line that ``TF_CPP_MIN_LOG_LEVEL=level`` hides.
+    """Whether ``line`` is informational framework output that ``TF_CPP_MIN_LOG_LEVEL=
+    level`` hides: from level 1 on, a C++ INFO line or absl's pre-initialisation notice.
 
-    Level 0 hides nothing; 1 hides INFO lines and absl's pre-initialisation notice;
-    2 and above hide WARNING lines too. ERROR and FATAL lines and anything not in the
-    C++ log format always pass.
+    Level 0 hides nothing. WARNING, ERROR and FATAL lines (TensorFlow's warning that
+    ``TF_ENABLE_ONEDNN_OPTS`` has a value it does not know, for one) and anything not
+    in the C++ log format always pass.
     """
-    if level <= 0:
-        return False
-    if line.startswith(_ABSL_NOTICE):
-        return True
-    match = _LOG_LINE.match(line)
-    return match is not None and _SEVERITY[match.group(1)] < min(level, 2)
+    return level >= 1 and (line.startswith(_ABSL_NOTICE) or _INFO_LINE.match(line) is not None)
 
 
 def filter_stream(source, sink, level: int) -> None:
@@ -59,7 +54,7 @@ def filter_stream(source, sink, level: int) -> None:
 
 
 def import_quietly(name: str, level: int) -> ModuleType:
-    """``import name`` with the framework lines that ``level`` hides kept off fd 2.
+    """``import name`` with the informational lines that ``level`` hides kept off fd 2.
 
     Already imported, at level 0, or where fd 2 cannot be redirected, a plain import.
     An exception raised by the import propagates unchanged, after everything written
