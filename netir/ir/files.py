@@ -22,6 +22,8 @@ from netir.ir.errors import FileError
 
 _CHUNK = 1 << 20
 
+Writer = Callable[[Path], None]
+
 
 def _fail(what: str, path: str | os.PathLike, err: OSError | None = None) -> FileError:
     got = str(path) if err is None else f"{path}: {err.strerror or err}"
@@ -102,9 +104,10 @@ def _make_parent(path: Path) -> None:
         raise _fail("cannot create the folder for this file", path, e) from None
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
+def write_atomic(path: str | os.PathLike, data: str | bytes | Writer) -> None:
     """Write a file through a temporary sibling and a rename: never half-written.
 
+    ``data`` is the bytes or text, or a function that writes the path it is given.
     A new file gets mode ``0o666 & ~umask``; a replaced file keeps its mode.
     Raises FileError naming the path.
     """
@@ -117,17 +120,17 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
         raise _fail("cannot write here", path, e) from None
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if not callable(data):
+                f.write(data.encode("utf-8") if isinstance(data, str) else data)
             os.fchmod(f.fileno(), _mode_for(path))
+        if callable(data):
+            data(Path(tmp))
         os.replace(tmp, path)
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(e, OSError) and not isinstance(e, FileError):
             raise _fail("cannot write the file", path, e) from None
         raise
-
-
-Writer = Callable[[Path], None]
 
 
 def write_tree(directory: str | os.PathLike, files: Mapping[str, bytes | str | Writer]) -> Path:

@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 import netir
 from netir.cli import main
+from netir.emitters.registry import get_backend
 from netir.emitters.weights import load_weights
 
 
@@ -33,6 +34,11 @@ def test_emit_torch_and_keras(tmp_path):
     reloaded = netir.load(tmp_path / "keras", backend="keras")
     assert np.abs(np.asarray(reloaded(np.transpose(x, (0, 2, 3, 1)))) - from_keras).max() < 1e-5
     assert t.shape == (2, 10)
+    content = torch.load(tmp_path / "torch" / "model.pt")  # torch's defaults: no pickle
+    assert netir.Graph.from_json(content["graph"]) == netir.build("lenet5")
+    live = get_backend("torch").load(tmp_path / "torch")
+    with torch.no_grad():
+        np.testing.assert_array_equal(live(torch.from_numpy(x)).numpy(), t)
 
 
 def test_compare_prints_report_and_check_writes_json(tmp_path):

@@ -21,7 +21,8 @@ HOSTILE = ["self", "Self", "SELF", "forward", "out", "x", "_tensor_constant0", "
            "torch", "fx_pytree", "pytree", "device", "inf", "nan", "NoneType", "_vars",
            "0", "1", "4", "block1-0", "a.b", "a.c", "a.self.self", "self_", "self_1",
            "self-", "-", "_", "__init__", "__class__", "training", "graph", "_code",
-           "netir_graph", "_n_forward", "input_1", "tf", "keras", "np", "onnx", "ops",
+           "netir_graph", "netir_bare", "netir_outputs", "_n_forward", "input_1", "tf",
+           "keras", "np", "onnx", "ops",
            "layer", "inputs", "outputs", "model", "Model", "MODEL", "x_1", "x-1",
            *sorted(keyword.kwlist)]
 #: the builder's name rule (netir/ir/graph.py ``_NAME``): dot-separated segments of

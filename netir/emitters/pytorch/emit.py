@@ -179,6 +179,7 @@ def _lower(graph: Graph, names: list[str]) -> NetirGraphModule:
             module.__dict__[attribute_name(key)] = child
     module.netir_graph = graph
     module.netir_bare = frozenset(bare)
+    module.netir_outputs = tuple(names)
     return module
 
 

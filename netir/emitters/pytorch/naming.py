@@ -17,7 +17,7 @@ def _reserved() -> frozenset[str]:
     import torch.fx as fx
 
     names = set(dir(fx.GraphModule(nn.Module(), fx.Graph()))) | set(dir(Scope()))
-    return frozenset(names | {"netir_graph"})
+    return frozenset(names | {"netir_graph", "netir_bare", "netir_outputs"})
 
 
 _RESERVED: frozenset[str] | None = None
