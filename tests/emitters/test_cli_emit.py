@@ -71,3 +71,18 @@ def test_compare_per_node_listing_and_bad_backends():
     assert r.exit_code == 1 and "error: " in r.output and "unknown backend" in r.output
     r = CliRunner().invoke(main, ["compare", "lenet5", "--backends", ","])
     assert r.exit_code == 2
+
+
+def test_re_emit_replaces_the_whole_set_and_refuses_a_folder_with_other_files(tmp_path):
+    out = tmp_path / "out"
+    for backend in ("torch", "reference"):
+        r = CliRunner().invoke(main, ["emit", "lenet5", "--backend", backend, "-o", str(out)])
+        assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == [  # no model.pt left from the first
+        "graph.json", "model.reference.npz", "weights.safetensors"]
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (out / "notes.txt").write_text("mine")
+    r = CliRunner().invoke(main, ["emit", "lenet5", "--backend", "torch", "-o", str(out)])
+    assert r.exit_code == 1 and r.output.count("\n") == 1, r.output
+    assert "did not write (notes.txt)" in r.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == {**before, "notes.txt": b"mine"}
