@@ -358,3 +358,14 @@ def test_writes_never_replace_a_device_fifo_or_folder(tmp_path):
     with pytest.raises(FileError, match=r"did not write \(fifo, folder\)"):
         write_tree(tmp_path, {"graph.json": "{}", "fifo": "x"})
     assert not (tmp_path / "graph.json").exists()
+
+
+def test_without_an_exchange_the_old_folder_is_renamed_aside(tmp_path, monkeypatch):
+    import netir.ir.files as files
+
+    out = tmp_path / "out"
+    write_tree(out, {"graph.json": "old", "model.pt": b"m"})
+    monkeypatch.setattr(files, "_exchange", lambda a, b: False)
+    write_tree(out, {"graph.json": "new"}, replaceable=lambda name: name == "model.pt")
+    assert sorted(os.listdir(out)) == ["graph.json"] and (out / "graph.json").read_text() == "new"
+    assert sorted(os.listdir(tmp_path)) == ["out"]
