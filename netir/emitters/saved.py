@@ -22,13 +22,22 @@ WEIGHTS_FILE = "weights.safetensors"
 def save(directory: str | os.PathLike, graph: Graph, model: Any,
          extra: dict[str, Any] | None = None) -> Path:
     """Write ``graph`` and ``model``'s weights (neutral layout) to ``directory`` as one
-    unit (see :func:`netir.ir.files.write_tree`); ``extra`` adds files
-    (name -> bytes, text, or a function writing the given path). Raises FileError."""
+    unit; ``extra`` adds files (name -> bytes, text, or a function writing the given
+    path). The set replaces the whole folder in one step (a kill leaves the old set or
+    the new one, never a mix; :func:`netir.ir.files.write_tree`), so an existing
+    ``directory`` may hold only another saved set's files (``graph.json``,
+    ``weights.safetensors``, ``model`` and ``model.*``, any backend's model files):
+    one with other files, or the current folder, is refused. Raises FileError."""
     from netir.emitters.weights import export_weights, weights_bytes
 
     files = {GRAPH_FILE: graph.to_json(),
              WEIGHTS_FILE: weights_bytes(export_weights(model)), **(extra or {})}
-    return write_tree(directory, files)
+    return write_tree(directory, files, replaceable=is_saved_file)
+
+
+def is_saved_file(name: str) -> bool:
+    """Whether a file of this name is one a saved set may hold (see :func:`save`)."""
+    return name in (GRAPH_FILE, WEIGHTS_FILE) or name == "model" or name.startswith("model.")
 
 
 def load(directory: str | os.PathLike, backend: str = "torch", **options: Any) -> Any:

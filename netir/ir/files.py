@@ -5,8 +5,8 @@ on the opened descriptor, without blocking) and stop at a hard byte cap whatever
 ``st_size`` claims. Writes go to a temporary sibling that is renamed into place, so a
 file is never half-written; new files get the mode the umask gives (0644 typically)
 and a replaced file keeps its mode. :func:`write_tree` builds a set of files in a
-temporary directory and moves them in together. Every failure is a :class:`FileError`
-naming the path.
+temporary folder that then takes the folder's place in one step. Every failure is a
+:class:`FileError` naming the path.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from pathlib import Path
 from netir.ir.errors import FileError
 
 _CHUNK = 1 << 20
+
+Writer = Callable[[Path], None]
 
 
 def _fail(what: str, path: str | os.PathLike, err: OSError | None = None) -> FileError:
@@ -102,9 +104,10 @@ def _make_parent(path: Path) -> None:
         raise _fail("cannot create the folder for this file", path, e) from None
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
+def write_atomic(path: str | os.PathLike, data: str | bytes | Writer) -> None:
     """Write a file through a temporary sibling and a rename: never half-written.
 
+    ``data`` is the bytes or text, or a function that writes the path it is given.
     A new file gets mode ``0o666 & ~umask``; a replaced file keeps its mode.
     Raises FileError naming the path.
     """
@@ -117,8 +120,11 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
         raise _fail("cannot write here", path, e) from None
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if not callable(data):
+                f.write(data.encode("utf-8") if isinstance(data, str) else data)
             os.fchmod(f.fileno(), _mode_for(path))
+        if callable(data):
+            data(Path(tmp))
         os.replace(tmp, path)
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
@@ -127,23 +133,35 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
         raise
 
 
-Writer = Callable[[Path], None]
+def write_tree(directory: str | os.PathLike, files: Mapping[str, bytes | str | Writer],
+               replaceable: Callable[[str], bool] = lambda name: False) -> Path:
+    """Write a set of files as the whole content of ``directory``, in one step.
 
+    Every file is first produced in a temporary folder beside ``directory`` (a value
+    is the file's bytes or text, or a function that writes the given path; what such a
+    function writes beside it belongs to the set too). The finished folder then takes
+    the place of ``directory``: renamed to it if it does not exist, else exchanged with
+    it in one ``renameat2(RENAME_EXCHANGE)``, so that at every instant, a ``kill -9``
+    included, ``directory`` holds the complete old set or the complete new one. The
+    old set is then removed. Where the system cannot exchange two folders, the old
+    folder is renamed aside first; a kill between the two renames leaves the old set
+    whole beside it (``.<name>.<random>.old``) and no ``directory``.
 
-def write_tree(directory: str | os.PathLike, files: Mapping[str, bytes | str | Writer]) -> Path:
-    """Write a set of files into ``directory`` as one unit.
-
-    Every file is first produced in a temporary directory beside ``directory``
-    (a value is the file's bytes or text, or a function that writes the given path).
-    If ``directory`` does not exist, the temporary directory is renamed to it: all
-    files appear at once. Otherwise each file is renamed into place once all are
-    ready, so an interrupted run leaves the old set, or a mix of files each of which
-    is whole. Nothing is left behind on failure (no empty directory either). Files get
-    the umask's mode; a replaced file keeps its own.
+    The set replaces the folder, so an existing ``directory`` may hold only files the
+    set writes or that ``replaceable`` accepts (another saved set's files); one that
+    holds anything else (a user's file, a subfolder, a link) is refused, as is the
+    current folder or one above it (the process would be left in a removed folder).
+    A killed run may leave its temporary folder (``.<name>.<random>.tmp``) beside
+    ``directory``; nothing is left on a failure that raises. New files get the umask's
+    mode and a replaced file keeps its own; the folder keeps its mode, or gets the
+    umask's when new. Raises FileError naming the folder.
     """
-    directory = Path(directory)
+    directory = Path(os.path.realpath(directory))  # through a link: its target changes
     if directory.exists() and not directory.is_dir():
         raise _fail("the output folder is a file", directory)
+    existed = directory.is_dir()
+    if existed:
+        _check_replaceable(directory, lambda name: name in files or replaceable(name))
     _make_parent(directory)
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", suffix=".tmp",
@@ -158,21 +176,69 @@ def write_tree(directory: str | os.PathLike, files: Mapping[str, bytes | str | W
             else:
                 with open(target, "wb") as f:
                     f.write(content.encode("utf-8") if isinstance(content, str) else content)
-            _refuse_special(directory / name)
             os.chmod(target, _mode_for(directory / name))
-        os.chmod(tmp, 0o777 & ~umask())
-        if not directory.exists():
+        os.chmod(tmp, stat.S_IMODE(os.stat(directory).st_mode) if existed
+                 else 0o777 & ~umask())
+        if not existed:
             os.rename(tmp, directory)
-            return directory
-        for name in files:
-            os.replace(tmp / name, directory / name)
-        tmp.rmdir()
+        else:
+            _swap(tmp, directory)
         return directory
     except OSError as e:
         raise _fail("cannot write the output folder", directory, e) from None
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _check_replaceable(directory: Path, ours: Callable[[str], bool]) -> None:
+    """Refuse to replace a folder that holds what is not a set's file, or the cwd."""
+    cwd = Path(os.path.realpath(os.getcwd()))
+    if cwd == directory or directory in cwd.parents:
+        raise _fail("the output folder is the current folder or holds it, and netir "
+                    "replaces the whole folder; name a folder below it", directory)
+    try:
+        with os.scandir(directory) as entries:
+            foreign = sorted(e.name for e in entries
+                             if not (ours(e.name) and e.is_file(follow_symlinks=False)))
+    except OSError as e:
+        raise _fail("cannot read the output folder", directory, e) from None
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if
+                                          len(foreign) > 5 else "")
+        raise _fail(f"the output folder holds files netir did not write ({shown}); netir "
+                    "replaces the whole folder, so name an empty or new one", directory)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the
+    system or the file system cannot."""
+    import ctypes
+    import errno
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap(new: Path, directory: Path) -> None:
+    """Put the folder ``new`` in the place of ``directory``; ``new`` then holds the old
+    content, which the caller removes."""
+    if _exchange(new, directory):
+        return
+    aside = new.with_name(new.name.removesuffix(".tmp") + ".old")
+    os.rename(directory, aside)
+    os.rename(new, directory)
+    os.rename(aside, new)
 
 
 def check_writable(path: str | os.PathLike, *, directory: bool = False) -> Path:

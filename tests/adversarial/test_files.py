@@ -86,13 +86,124 @@ def test_write_tree_is_all_or_nothing(tmp_path, umask_022):
     assert sorted(p.name for p in out.iterdir()) == ["graph.json", "weights.safetensors"]
     assert stat.S_IMODE((out / "graph.json").stat().st_mode) == 0o644
     assert stat.S_IMODE(out.stat().st_mode) == 0o755
-    (out / "keep.txt").write_text("mine")
+    os.chmod(out, 0o750)
     with pytest.raises(RuntimeError):
         write_tree(out, {"graph.json": "newer", "weights.safetensors": fail})
     assert (out / "graph.json").read_text() == "new"  # the old set stays whole
-    write_tree(out, {"graph.json": "newer", "weights.safetensors": b"v"})
-    assert (out / "graph.json").read_text() == "newer" and (out / "keep.txt").exists()
-    assert no_partial_files(tmp_path) == []
+    write_tree(out, {"graph.json": "newer", "model.pt": b"m"},
+               replaceable=lambda name: name == "weights.safetensors")
+    assert sorted(p.name for p in out.iterdir()) == ["graph.json", "model.pt"]  # replaced
+    assert (out / "graph.json").read_text() == "newer"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o750  # the folder keeps its mode
+    assert no_partial_files(tmp_path) == [] and sorted(os.listdir(tmp_path)) == ["out"]
+
+
+def test_a_folder_with_files_netir_did_not_write_is_refused_and_left_alone(tmp_path):
+    out = tmp_path / "out"
+    netir.save(out, netir.build("lenet5"), netir.to_torch(netir.build("lenet5")))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (out / "notes.txt").write_text("mine")
+    (out / "runs").mkdir()
+    g = netir.build("lenet5", num_classes=3)
+    with pytest.raises(FileError, match=r"did not write \(notes.txt, runs\)") as err:
+        netir.save(out, g, netir.to_torch(g))
+    assert str(out) in str(err.value)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == {
+        **before, "notes.txt": b"mine"}
+    assert sorted(os.listdir(tmp_path)) == ["out"]
+
+
+def test_the_current_folder_is_refused_and_a_link_is_followed(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    write_tree(out, {"graph.json": "old"})
+    monkeypatch.chdir(out)
+    for target in (".", str(out), str(tmp_path)):
+        with pytest.raises(FileError, match="current folder"):
+            write_tree(target, {"graph.json": "new"})
+    assert (out / "graph.json").read_text() == "old"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "link").symlink_to(out)
+    write_tree(tmp_path / "link", {"graph.json": "new"})
+    assert (tmp_path / "link").is_symlink() and (out / "graph.json").read_text() == "new"
+
+
+_KILLED_WRITERS = """
+import os, shutil, signal, sys
+import netir.ir.files as files
+from netir.cli import main
+
+old, runs = sys.argv[1], sys.argv[2]
+for stop in range(1, 200):  # one forked writer per step, killed before its stop-th call
+    out = os.path.join(runs, str(stop))
+    shutil.copytree(old, out)
+    pid = os.fork()
+    if pid == 0:
+        calls = [0]
+
+        def checkpoint(function):
+            def wrapped(*args, **kwargs):
+                calls[0] += 1
+                if calls[0] == stop:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return function(*args, **kwargs)
+            return wrapped
+
+        for name in ("rename", "replace", "chmod", "fchmod", "mkdir", "rmdir", "unlink"):
+            setattr(os, name, checkpoint(getattr(os, name)))
+        shutil.rmtree = checkpoint(shutil.rmtree)
+        files._exchange = checkpoint(files._exchange)
+        files.open = checkpoint(open)
+        try:
+            main(["emit", "lenet5", "--backend", "reference", "--num-classes", "7", "-o",
+                  out], standalone_mode=False)
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    print("step", stop, "killed" if killed else "finished", flush=True)
+    if not killed:
+        break
+"""
+
+
+def test_a_writer_killed_at_any_step_leaves_the_old_set_or_the_new_one(tmp_path):
+    """``kill -9`` before each file-system call of a re-emit (the CLI's write path): the
+    folder then holds the whole old set (torch) or the whole new one (reference, 7
+    classes), byte for byte, never a mix."""
+    import subprocess
+    import sys
+
+    from click.testing import CliRunner
+
+    from netir.cli import main
+
+    def emit(out, *args):
+        r = CliRunner().invoke(main, ["emit", "lenet5", "-o", str(out), *args])
+        assert r.exit_code == 0, r.output
+
+    def snapshot(folder):
+        return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    emit(tmp_path / "old", "--backend", "torch")
+    emit(tmp_path / "new", "--backend", "reference", "--num-classes", "7")
+    old, new = snapshot(tmp_path / "old"), snapshot(tmp_path / "new")
+    assert "model.pt" in old and "model.pt" not in new and old["graph.json"] != new[
+        "graph.json"]
+    (tmp_path / "runs").mkdir()
+    done = subprocess.run([sys.executable, "-c", _KILLED_WRITERS, str(tmp_path / "old"),
+                           str(tmp_path / "runs")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    outcomes = [line.split()[1:] for line in done.stdout.splitlines()
+                if line.startswith("step ")]
+    assert outcomes[-1][1] == "finished" and all(o == "killed" for _, o in outcomes[:-1])
+    seen = []
+    for stop, _ in outcomes:
+        got = snapshot(tmp_path / "runs" / stop)
+        assert got in (old, new), (stop, sorted(got))
+        seen.append("old" if got == old else "new")
+    assert seen[-1] == "new" and "old" in seen and seen.count("new") > 1  # both sides
+    assert len(seen) > 5
+
 
 
 def test_saved_form_loads_without_pickle(tmp_path, monkeypatch):
@@ -244,6 +355,17 @@ def test_writes_never_replace_a_device_fifo_or_folder(tmp_path):
     assert stat.S_ISFIFO(os.lstat(tmp_path / "fifo").st_mode) and (tmp_path / "folder").is_dir()
     with pytest.raises(FileError, match="not a regular file"):
         write_atomic("/dev/null", "x")
-    with pytest.raises(FileError, match="not a regular file"):
+    with pytest.raises(FileError, match=r"did not write \(fifo, folder\)"):
         write_tree(tmp_path, {"graph.json": "{}", "fifo": "x"})
     assert not (tmp_path / "graph.json").exists()
+
+
+def test_without_an_exchange_the_old_folder_is_renamed_aside(tmp_path, monkeypatch):
+    import netir.ir.files as files
+
+    out = tmp_path / "out"
+    write_tree(out, {"graph.json": "old", "model.pt": b"m"})
+    monkeypatch.setattr(files, "_exchange", lambda a, b: False)
+    write_tree(out, {"graph.json": "new"}, replaceable=lambda name: name == "model.pt")
+    assert sorted(os.listdir(out)) == ["graph.json"] and (out / "graph.json").read_text() == "new"
+    assert sorted(os.listdir(tmp_path)) == ["out"]

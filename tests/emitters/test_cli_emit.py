@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 import netir
 from netir.cli import main
+from netir.emitters.registry import get_backend
 from netir.emitters.weights import load_weights
 
 
@@ -33,6 +34,11 @@ def test_emit_torch_and_keras(tmp_path):
     reloaded = netir.load(tmp_path / "keras", backend="keras")
     assert np.abs(np.asarray(reloaded(np.transpose(x, (0, 2, 3, 1)))) - from_keras).max() < 1e-5
     assert t.shape == (2, 10)
+    content = torch.load(tmp_path / "torch" / "model.pt")  # torch's defaults: no pickle
+    assert netir.Graph.from_json(content["graph"]) == netir.build("lenet5")
+    live = get_backend("torch").load(tmp_path / "torch")
+    with torch.no_grad():
+        np.testing.assert_array_equal(live(torch.from_numpy(x)).numpy(), t)
 
 
 def test_compare_prints_report_and_check_writes_json(tmp_path):
@@ -65,3 +71,18 @@ def test_compare_per_node_listing_and_bad_backends():
     assert r.exit_code == 1 and "error: " in r.output and "unknown backend" in r.output
     r = CliRunner().invoke(main, ["compare", "lenet5", "--backends", ","])
     assert r.exit_code == 2
+
+
+def test_re_emit_replaces_the_whole_set_and_refuses_a_folder_with_other_files(tmp_path):
+    out = tmp_path / "out"
+    for backend in ("torch", "reference"):
+        r = CliRunner().invoke(main, ["emit", "lenet5", "--backend", backend, "-o", str(out)])
+        assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == [  # no model.pt left from the first
+        "graph.json", "model.reference.npz", "weights.safetensors"]
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (out / "notes.txt").write_text("mine")
+    r = CliRunner().invoke(main, ["emit", "lenet5", "--backend", "torch", "-o", str(out)])
+    assert r.exit_code == 1 and r.output.count("\n") == 1, r.output
+    assert "did not write (notes.txt)" in r.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == {**before, "notes.txt": b"mine"}

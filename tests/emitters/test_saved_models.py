@@ -182,3 +182,82 @@ def test_catalog_network_compiles(name):
     compiled = torch.compile(model, backend="aot_eager")
     with torch.no_grad():
         torch.testing.assert_close(compiled(x), model(x), rtol=1e-5, atol=1e-5)
+
+
+def test_saved_torch_model_loads_with_torch_load_defaults_without_netir(tmp_path):
+    """``model.pt`` needs no unsafe unpickling and no netir class: plain ``torch.load``
+    reads it in a process that has not imported netir; the backend's ``load`` then gives
+    the emitted model back, outputs bit for bit."""
+    from netir.emitters.registry import get_backend
+
+    g = _every_module()
+    model = to_torch(g)
+    torch_import(model, random_weights(g, seed=5))
+    path = get_backend("torch").save(model, tmp_path)
+    assert path == tmp_path / "model.pt"
+    x = torch.randn(2, 4, 9, 8)
+    with torch.no_grad():
+        np.save(tmp_path / "y.npy", model(x).numpy())
+    torch.save(x, tmp_path / "x.pt")
+    code = textwrap.dedent("""
+        import sys
+        import numpy as np
+        import torch
+        d = sys.argv[1]
+        content = torch.load(d + "/model.pt")  # the defaults: weights_only=True
+        assert not any(m.split(".")[0] == "netir" for m in sys.modules), "netir imported"
+        assert content["format"] == "netir.torch" and content["outputs"] == ["drop"]
+        assert all(isinstance(v, torch.Tensor) for v in content["state_dict"].values())
+        from netir.emitters.registry import get_backend
+        back = get_backend("torch").load(d)
+        with torch.no_grad():
+            y = back(torch.load(d + "/x.pt")).numpy()
+        np.testing.assert_array_equal(y, np.load(d + "/y.npy"))
+        print("OK", len(content["state_dict"]))
+    """)
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                         text=True)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.split() == ["OK", str(len(model.state_dict()))]
+
+
+@pytest.mark.parametrize("optimize", [False, True])
+def test_torch_backend_load_gives_back_an_equal_model(tmp_path, optimize):
+    from netir.emitters.registry import get_backend
+
+    backend = get_backend("torch")
+    g = _every_module()
+    model = to_torch(g, outputs=["bn", "drop"], optimize=optimize,
+                     weights=random_weights(g, seed=6))
+    model.train()
+    backend.save(model, tmp_path)
+    back = backend.load(tmp_path)
+    assert back.training and back.netir_graph == model.netir_graph
+    assert back.netir_outputs == ("bn", "drop")
+    state, again = model.state_dict(), back.state_dict()
+    assert list(again) == list(state)
+    for key, value in state.items():
+        assert torch.equal(again[key], value) and again[key].stride() == value.stride(), key
+    x = torch.randn(2, 4, 9, 8)
+    model.eval()
+    back.eval()
+    with torch.no_grad():
+        for a, b in zip(back(x), model(x)):
+            torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+def test_torch_backend_refuses_files_it_did_not_write(tmp_path):
+    from netir.emitters.registry import get_backend
+    from netir.ir.errors import FileError, GraphError, SerializationError
+
+    backend = get_backend("torch")
+    with pytest.raises(FileError, match="model.pt"):
+        backend.load(tmp_path)
+    torch.save({"weight": torch.zeros(2)}, tmp_path / "model.pt")
+    with pytest.raises(SerializationError, match="netir.torch"):
+        backend.load(tmp_path)
+    torch.save(torch.nn.Linear(2, 2), tmp_path / "model.pt")  # a pickled module
+    with pytest.raises(SerializationError, match="weights_only"):
+        backend.load(tmp_path)
+    with pytest.raises(GraphError, match="emitted by netir"):
+        backend.save(torch.nn.Linear(2, 2), tmp_path)

@@ -12,6 +12,17 @@ from netir.emitters.backend import Backend
 from netir.emitters.pytorch import emit as E
 from netir.emitters.pytorch.lowerings import LOWERINGS
 
+FORMAT = "netir.torch"
+VERSION = 1
+
+
+def _memory_format(model: torch.nn.Module) -> str:
+    """How the model's 4-D weights are stored (:func:`netir.to_torch`'s option)."""
+    for p in model.parameters():
+        if p.dim() == 4 and not p.is_contiguous():
+            return "channels_last"
+    return "contiguous"
+
 
 class TorchBackend(Backend):
     """Models are ``torch.fx.GraphModule`` s (NCHW, float32, CPU by default)."""
@@ -48,12 +59,74 @@ class TorchBackend(Backend):
         return E.count_params(model)
 
     def save(self, model, directory: str | Path) -> Path:
+        """``model.pt``: a file that ``torch.load(path)`` reads with its defaults
+        (``weights_only=True``), holding no pickled code: ``{"format": "netir.torch",
+        "version": 1, "graph": the graph's JSON, "outputs": [node names],
+        "memory_format", "training", "state_dict"}``.
+
+        Why not the pickled module: an emitted model is a ``torch.fx.GraphModule`` of
+        netir's own classes whose pickle rebuilds its forward from source, so
+        ``torch.load`` refuses it unless unsafe unpickling is turned on, which runs
+        whatever the file says. Why not a ``torch.export`` program: it would lose the
+        module tree at the node names, train mode and the exact model ``load`` must give
+        back, and export costs seconds for the large networks. Here the live model is
+        one line, :meth:`load` (or ``netir.load(directory)`` from the canonical files
+        beside it); the state dict alone loads into ``netir.to_torch(graph)``.
+        Raises GraphError for a module netir did not emit, FileError when the file
+        cannot be written (atomically, see :func:`netir.ir.files.write_atomic`).
+        """
+        from netir.ir.errors import GraphError
+        from netir.ir.files import write_atomic
+
+        graph = getattr(model, "netir_graph", None)
+        if graph is None:
+            raise GraphError("only a model emitted by netir can be saved as model.pt "
+                             "(save its state_dict with torch.save)", type(model).__name__,
+                             node=type(model).__name__, op="save")
+        content = {"format": FORMAT, "version": VERSION, "graph": graph.to_json(),
+                   "outputs": list(model.netir_outputs),
+                   "memory_format": _memory_format(model), "training": bool(model.training),
+                   "state_dict": model.state_dict()}
         path = Path(directory) / self.model_file
-        torch.save(model, path)
+        write_atomic(path, lambda target: torch.save(content, target))
         return path
 
     def load(self, directory: str | Path):
-        return torch.load(Path(directory) / self.model_file, weights_only=False)
+        """The model :meth:`save` wrote to ``directory``, equal to it: the same graph,
+        outputs, memory format, mode and weights bit for bit. The file is read with
+        ``weights_only=True``, so nothing in it runs. Raises FileError (missing),
+        SerializationError (not such a file; a bad graph), WeightsError."""
+        from netir.ir.errors import FileError, SerializationError
+        from netir.ir.graph import Graph
+
+        path = Path(directory) / self.model_file
+        try:
+            content = torch.load(path, weights_only=True, map_location="cpu")
+        except FileNotFoundError as e:
+            raise FileError("cannot open the model file", f"{path}: {e.strerror}",
+                            node=str(path), op="file") from None
+        except Exception as e:  # torch raises UnpicklingError, RuntimeError, EOFError ...
+            raise SerializationError("not a model.pt that netir saved (torch.load with "
+                                     "weights_only=True refused it)",
+                                     f"{path}: {str(e).splitlines()[0][:200]}",
+                                     node=str(path), op="load") from None
+        if not (isinstance(content, dict) and content.get("format") == FORMAT
+                and content.get("version") == VERSION):
+            raise SerializationError(f"not a {FORMAT} file of version {VERSION}", str(path),
+                                     node=str(path), op="load")
+        graph = Graph.from_json(content["graph"])
+        with E.no_initial_weights():
+            model = E.to_torch(graph, content["outputs"],
+                               memory_format=content["memory_format"])
+        try:
+            model.load_state_dict(content["state_dict"], strict=True)
+        except RuntimeError as e:
+            from netir.ir.errors import WeightsError
+
+            raise WeightsError("the state dict does not fit the graph's model",
+                               str(e).splitlines()[0][:300], node=str(path),
+                               op="load") from None
+        return model.train(content["training"])
 
     def owns(self, model) -> bool:
         return isinstance(model, torch.nn.Module)

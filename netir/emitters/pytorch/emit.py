@@ -16,6 +16,7 @@ from netir.emitters.pytorch.naming import (
     ExactNames,
     Scope,
     attribute_name,
+    value_name,
 )
 from netir.emitters.registry import prepare
 from netir.ir.errors import GraphError
@@ -155,15 +156,18 @@ def _lower(graph: Graph, names: list[str]) -> NetirGraphModule:
         if isinstance(lowered, BareParameter):  # the node's path holds the tensor itself
             parent, leaf = _parent(root, node.name)
             parent.register_parameter(leaf, nn.Parameter(torch.zeros(lowered.shape)))
-            held = fxg.get_attr(_target(node.name))
-            env[node.name] = fxg.call_function(lowered.function, (held, *inputs))
+            held = fxg.create_node("get_attr", _target(node.name),
+                                   name=value_name(node.name + ".tensor"))
+            env[node.name] = fxg.create_node("call_function", lowered.function,
+                                             (held, *inputs), name=value_name(node.name))
             bare.append(node.name)
             continue
         lowered_by_name[node.name] = lowered
         _place(root, node.name, lowered)
         variadic = getattr(lowered, "variadic", False)  # takes one list (Add, Concat)
-        env[node.name] = fxg.call_module(_target(node.name),
-                                         (inputs,) if variadic else tuple(inputs))
+        env[node.name] = fxg.create_node("call_module", _target(node.name),
+                                         (inputs,) if variadic else tuple(inputs),
+                                         name=value_name(node.name))
     _plan_inplace(graph, lowered_by_name, set(names))
     result = [env[n] for n in names]
     fxg.output(result[0] if len(result) == 1 else tuple(result))
@@ -175,6 +179,7 @@ def _lower(graph: Graph, names: list[str]) -> NetirGraphModule:
             module.__dict__[attribute_name(key)] = child
     module.netir_graph = graph
     module.netir_bare = frozenset(bare)
+    module.netir_outputs = tuple(names)
     return module
 
 

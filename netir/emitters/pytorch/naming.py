@@ -8,6 +8,7 @@ that Python or ``nn.Module`` would not take as an attribute keeps its exact name
 from __future__ import annotations
 
 import keyword
+import re
 
 from torch import nn
 
@@ -16,7 +17,7 @@ def _reserved() -> frozenset[str]:
     import torch.fx as fx
 
     names = set(dir(fx.GraphModule(nn.Module(), fx.Graph()))) | set(dir(Scope()))
-    return frozenset(names | {"netir_graph"})
+    return frozenset(names | {"netir_graph", "netir_bare", "netir_outputs"})
 
 
 _RESERVED: frozenset[str] | None = None
@@ -45,6 +46,20 @@ def attribute_name(segment: str) -> str:
         # resolves to the registered submodule; an alias attribute it cannot type
         return segment
     return "_n_" + segment.replace("_", "__").replace("-", "_d")
+
+
+def value_name(node_name: str) -> str:
+    """The candidate name of a node's value in the generated ``forward``.
+
+    torch.fx makes any candidate an identifier (``a.b`` and ``block1-0`` as ``a_b``,
+    ``block1_0``), distinct from every other value, and never a keyword or a builtin or
+    one of the globals its code uses (``None``, ``input``, ``torch``, ``getattr`` get a
+    ``_1``). The one name it does not keep apart is ``self``, forward's first parameter:
+    a value named ``self`` would hide the module from every later line. ``self`` and
+    what fx would turn into it therefore get a trailing ``_``.
+    """
+    candidate = re.sub(r"[^0-9A-Za-z_]", "_", node_name)
+    return candidate + "_" if candidate == "self" else candidate
 
 
 class ExactNames:
