@@ -1,5 +1,5 @@
-"""The generated stub types what works: mypy over the Python of the README and docs/ and the examples
-finds no error in their use of the Graph API (``multi_head_attention(y, heads)``,
+"""The generated stub types what works: mypy over the Python of the README, docs/ and the
+examples finds no error in their use of the Graph API (``multi_head_attention(y, heads)``,
 ``div(x, scalar=2.0)``, ``with g.scope(...)``), and does find one in a call the builder
 refuses."""
 
