@@ -23,7 +23,7 @@ def test_ops_lists_every_op_with_defaults():
     assert "count_include_pad: bool, default True" in r.output
     assert "mul  [merge, inputs: 1-2, ranks: 1, 2, 3, 4]" in r.output
     assert "global_avg_pool  [pool, inputs: 1, ranks: 2, 3, 4, layouts: CL CHW CDHW TC]" in r.output
-    assert "conv2d  [conv, inputs: 1, ranks: 3]" in r.output
+    assert "conv2d  [conv, inputs: 1, ranks: 3, layouts: CHW]" in r.output
 
 
 def test_list_prints_lineage_table():

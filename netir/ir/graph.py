@@ -130,14 +130,18 @@ class Graph(Accounting, Documents):
         model returns is :meth:`model_outputs`, which refuses an ambiguous graph)."""
         if self._outputs is not None:
             return [self[n] for n in self._outputs]
-        return [self[n] for n in self._order if n not in self._readers]
+        sinks = [self[n] for n in self._order if n not in self._readers]
+        # an unread input is an unused argument, not an output, unless it is all there is
+        return [n for n in sinks if not n.spec.graph_input] or sinks
 
     def dead_nodes(self) -> list[Node]:
         """Nodes that nothing reads and that are not outputs: with :meth:`output`
         declared, every such node it does not list; without, every node nothing reads
         when there are several (one of them is the output the user meant, the others
         unused branches; none is known to be which)."""
-        sinks = [n for n in self._order if n not in self._readers]
+        # an input nothing reads is a model argument left unused, not a branch
+        sinks = [n for n in self._order if n not in self._readers
+                 and not self._nodes[n].spec.graph_input]
         if self._outputs is None:
             return [self[n] for n in sinks] if len(sinks) > 1 else []
         declared = set(self._outputs)
