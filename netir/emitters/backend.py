@@ -23,8 +23,15 @@ nothing else branches on the framework.
     the graph's outputs). The built-in backends take ``optimize=True`` and
     ``weights=`` (neutral) as options; a backend refuses options it does not know.
 ``export_weights(model)`` / ``import_weights(model, weights)``
-    Weights as ``{node name: {param: array}}`` in the neutral (PyTorch/ONNX) layout;
-    import is strict (every parameter, exact shapes) and raises NetIRError.
+    Weights as ``{node name: {param: array}}`` in the neutral (PyTorch/ONNX) layout.
+    ``import_weights`` is not abstract: it checks the weights once, alike on every
+    backend (:func:`netir.emitters.tensorfile.validate_weights`: every declared
+    parameter, exact shapes, nothing extra, the float32 dtype policy; WeightsError
+    otherwise), then calls the backend's two hooks:
+``weights_graph(model) -> Graph or {node: {param: shape}}``
+    What the model declares (its graph, or for a model that holds none, its tensors).
+``assign_weights(model, weights)``
+    Only assigns: the weights are already checked, float32 and grouped by node.
 ``run(model, inputs) -> outputs``
     Inference on a list of NumPy arrays, channels first (N, C, H, W) or (N, features),
     in the order of ``graph.inputs``; returns a list of NumPy arrays, channels first,
@@ -59,6 +66,7 @@ from typing import Any
 
 import numpy as np
 
+from netir.emitters.tensorfile import validate_weights
 from netir.ir.errors import NetIRError, UnsupportedOpError
 from netir.ir.node import Node
 
@@ -98,7 +106,8 @@ class Lowerings(dict):
 class Backend(ABC):
     """Base class of every backend; see the module docstring for the protocol.
 
-    Every method is abstract: a subclass that leaves one out cannot be instantiated.
+    Every method but ``import_weights``, ``emit_loaded`` and ``narrow`` is abstract: a
+    subclass that leaves one out cannot be instantiated.
     """
 
     name: str = ""
@@ -111,8 +120,22 @@ class Backend(ABC):
     @abstractmethod
     def export_weights(self, model: Any) -> Weights: ...
 
+    def import_weights(self, model: Any, weights: Weights) -> None:
+        """Set the model's weights from the neutral layout, strictly: one check for
+        every backend (:func:`~netir.emitters.tensorfile.validate_weights`, WeightsError
+        naming node, parameter, expected and received values), then
+        :meth:`assign_weights`."""
+        self.assign_weights(model, validate_weights(self.weights_graph(model), weights))
+
     @abstractmethod
-    def import_weights(self, model: Any, weights: Weights) -> None: ...
+    def weights_graph(self, model: Any) -> Any:
+        """The graph whose declared parameters ``model`` holds, or ``{node: {param:
+        shape}}`` for a model that holds no graph."""
+
+    @abstractmethod
+    def assign_weights(self, model: Any, weights: Weights) -> None:
+        """Assign ``weights``, already checked against :meth:`weights_graph` (float32,
+        grouped by node, every parameter, exact shapes): only assigns."""
 
     @abstractmethod
     def run(self, model: Any, inputs: Sequence[np.ndarray]) -> list[np.ndarray]: ...

@@ -133,3 +133,63 @@ def regroup_weights(weights: Mapping, graph) -> dict[str, dict]:
             n, p = declared.get(f"{node}.{param}", (node, param))
             out.setdefault(n, {})[p] = value
     return out
+
+
+Declared = Mapping[str, Mapping[str, tuple]]
+"""``{node: {param: shape}}``: the weights a model holds (trainable and buffers)."""
+
+
+def declared_weights(graph) -> dict[str, dict[str, tuple]]:
+    """``{node: {param: shape}}`` of every weight the graph's op specs declare (counters
+    are no weights); nodes without any are left out."""
+    out = {}
+    for node in graph.nodes:
+        trainable, buffers = graph.param_shapes(node)
+        if trainable or buffers:
+            out[node.name] = {p: tuple(s) for p, s in {**trainable, **buffers}.items()}
+    return out
+
+
+def validate_weights(graph, weights: Any) -> dict[str, dict[str, np.ndarray]]:
+    """``weights`` checked strictly against ``graph`` (a Graph, or a :data:`Declared`
+    mapping for a model that holds no graph) and returned as float32 arrays grouped by
+    node: every declared parameter present with exactly its shape, nothing the graph
+    does not declare, and the dtype policy (:func:`as_float32`). What every backend's
+    ``import_weights`` runs before it assigns.
+
+    Raises WeightsError naming the node (and its op when ``graph`` is a Graph), the
+    parameter, the expected and the received value.
+    """
+    is_graph = not isinstance(graph, Mapping)
+    declared = declared_weights(graph) if is_graph else graph
+    weights = normalise_weights(weights)
+    keys = {f"{n}.{p}": (n, p) for n, ps in declared.items() for p in ps}
+    grouped: dict[str, dict[str, np.ndarray]] = {}
+    for node, params in weights.items():
+        for param, value in params.items():
+            n, p = keys.get(f"{node}.{param}", (node, param))
+            grouped.setdefault(n, {})[p] = value
+
+    def refuse(what: str, got: Any, node: str) -> WeightsError:
+        op = graph[node].op if is_graph and node in graph else "weights"
+        return WeightsError(what, str(got)[:200], node=node, op=op)
+
+    for node, params in declared.items():
+        given = grouped.get(node, {})
+        for param, shape in params.items():
+            if param not in given:
+                raise refuse(f"weights lack '{param}' of shape {tuple(shape)} (no weights "
+                             "may lack a parameter the model has)",
+                             f"given {sorted(given)}", node)
+            if tuple(given[param].shape) != tuple(shape):
+                raise refuse(f"shape of '{param}' differs from the model's {tuple(shape)}",
+                             tuple(given[param].shape), node)
+        extra = sorted(set(given) - set(params))
+        if extra:
+            raise refuse(f"the model has no such parameter '{extra[0]}'",
+                         f"{extra[0]}; declared {sorted(params)}", node)
+    unknown = sorted(set(grouped) - set(declared))
+    if unknown:
+        raise refuse("the model has no weighted node of this name",
+                     f"{unknown[0]} ({sorted(grouped[unknown[0]])})", unknown[0])
+    return grouped

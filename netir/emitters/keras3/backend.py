@@ -42,8 +42,11 @@ class KerasBackend(Backend):
     def export_weights(self, model):
         return W.export_weights(model)
 
-    def import_weights(self, model, weights) -> None:
-        W.import_weights(model, weights)
+    def weights_graph(self, model):
+        return W.model_graph(model)
+
+    def assign_weights(self, model, weights) -> None:
+        W.assign_weights(model, weights)
 
     def run(self, model, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Inference mode; arrays in and out are in the logical order (NCHW, N×T×C...)."""

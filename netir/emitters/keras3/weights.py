@@ -12,7 +12,6 @@ import keras
 import numpy as np
 
 from netir.emitters.keras3.names import node_name
-from netir.emitters.tensorfile import normalise_weights, regroup_weights
 from netir.ir.errors import NetIRError, WeightsError
 from netir.ir.params import COUNTER, Param
 
@@ -34,7 +33,7 @@ def to_neutral_layout(value: np.ndarray, neutral: str) -> np.ndarray:
     return np.transpose(value, [keras_axes.index(a) for a in neutral])
 
 
-def _graph(model: keras.Model):
+def model_graph(model: keras.Model):
     graph = getattr(model, "netir_graph", None)
     if graph is None:
         raise NetIRError("this Keras model carries no netir graph (emit it with netir, or "
@@ -62,7 +61,7 @@ def _declared(graph, layer) -> tuple[str, list[Param]]:
 
 def export_weights(model: keras.Model) -> dict[str, dict]:
     """``{node: {param: array}}`` in the neutral (PyTorch) layout."""
-    graph = _graph(model)
+    graph = model_graph(model)
     out: dict[str, dict] = {}
     for layer in model.layers:
         if not layer.weights:
@@ -78,59 +77,32 @@ def export_weights(model: keras.Model) -> dict[str, dict]:
 
 
 def import_weights(model: keras.Model, weights: dict[str, dict]) -> None:
-    """Assign neutral weights to the layers of the same names (strict: every layer,
-    every variable, exact shapes, nothing the graph does not have). Weights of graph
-    nodes the model does not compute (outside the requested outputs' ancestry) are
-    accepted and ignored, as the PyTorch side keeps such modules unused. Raises
-    WeightsError naming the tensor, or for a dtype outside the float32 policy."""
-    graph = _graph(model)
-    weights = regroup_weights(normalise_weights(weights), graph)
-    seen = set()
+    """Assign neutral weights to the layers of the same names, strictly (the keras
+    backend's ``import_weights``: see :func:`netir.emitters.tensorfile.validate_weights`).
+    Weights of graph nodes the model does not compute (outside the requested outputs'
+    ancestry) are checked and then ignored, as the PyTorch side keeps such modules
+    unused."""
+    from netir.emitters.keras3.backend import BACKEND
+
+    BACKEND.import_weights(model, weights)
+
+
+def assign_weights(model: keras.Model, weights: dict[str, dict]) -> None:
+    """Assign checked neutral weights (float32, grouped by node, the graph's exact
+    shapes) to the model's weighted layers, each in Keras' layout."""
+    graph = model_graph(model)
     for layer in model.layers:
         if not layer.weights:
             continue
         name, params = _declared(graph, layer)
-        if name not in weights:
-            raise WeightsError("weights lack this layer", layer.name, node=name, op="weights")
-        seen.add(name)
         given = weights[name]
-        if hasattr(layer, "netir_import"):
-            _import_own(layer, name, params, given)
+        if hasattr(layer, "netir_import"):  # the layer converts its own variables
+            layer.netir_import(given)
             continue
         for p, v in zip(params, layer.weights):
-            if p.name not in given:
-                raise WeightsError(f"weights lack '{p.name}'", sorted(given), node=name,
-                                   op="weights")
-            neutral_shape = tuple(given[p.name].shape)
-            if len(neutral_shape) != len(p.layout):
-                raise WeightsError(f"shape of '{p.name}' does not fit the layer",
-                                   neutral_shape, node=name, op="weights")
             value = to_keras_layout(given[p.name], p.layout)
-            if tuple(value.shape) != tuple(v.shape):
-                raise WeightsError(f"shape of '{p.name}' does not fit the layer",
-                                   neutral_shape, node=name, op="weights")
+            if tuple(value.shape) != tuple(v.shape):  # the layer disagrees with its graph
+                raise WeightsError(f"shape of '{p.name}' does not fit the layer "
+                                   f"{tuple(v.shape)}", tuple(given[p.name].shape),
+                                   node=name, op="weights")
             v.assign(np.ascontiguousarray(value, dtype=v.dtype))  # one copy, in Keras order
-        unused = sorted(set(given) - {p.name for p in params})
-        if unused:
-            raise WeightsError("the model has no such parameter", unused[0], node=name,
-                               op="weights")
-    extra = sorted(n for n in set(weights) - seen if n not in graph or not any(
-        p.role != COUNTER and p.present(graph[n].attrs) for p in graph[n].spec.parameters))
-    if extra:
-        raise WeightsError("the model has no layer of this name", extra[0], node=extra[0],
-                           op="weights")
-
-
-def _import_own(layer, name: str, params: list[Param], given: dict) -> None:
-    """A layer that converts its own variables (``netir_import``), after the same
-    strict checks on the parameter names as every other layer."""
-    declared = [p.name for p in params]
-    missing = [p for p in declared if p not in given]
-    if missing:
-        raise WeightsError(f"weights lack '{missing[0]}'", sorted(given), node=name,
-                           op="weights")
-    unused = sorted(set(given) - set(declared))
-    if unused:
-        raise WeightsError("the model has no such parameter", unused[0], node=name,
-                           op="weights")
-    layer.netir_import(given)

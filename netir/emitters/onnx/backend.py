@@ -60,8 +60,11 @@ class OnnxBackend(Backend):
     def export_weights(self, model):
         return W.export_weights(model)
 
-    def import_weights(self, model, weights) -> None:
-        W.import_weights(model, weights)
+    def weights_graph(self, model):
+        return W.declared_weights(model)
+
+    def assign_weights(self, model, weights) -> None:
+        W.assign_weights(model, weights)
 
     def run(self, model, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
         return runtime.run(model, inputs)

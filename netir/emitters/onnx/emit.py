@@ -25,7 +25,7 @@ from netir.emitters.onnx.protos import (
     set_float_tensor,
 )
 from netir.emitters.registry import prepare
-from netir.emitters.tensorfile import normalise_weights, regroup_weights
+from netir.emitters.tensorfile import validate_weights
 from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
 from netir.ir.node import Node
@@ -41,18 +41,12 @@ Weights = dict[str, dict[str, np.ndarray]]
 
 
 def _add_weights(model: onnx.ModelProto, graph: Graph, node: Node, weights: Weights) -> None:
+    """The node's weights (checked by ``validate_weights``) as initializers."""
     trainable, buffers = graph.param_shapes(node)
     given = weights.get(node.name, {})
-    for name, shape in {**trainable, **buffers}.items():
-        value = given.get(name)
-        if value is None:
-            raise NetIRError("weights lack a parameter the graph has", repr(name),
-                             node=node.name, op=node.op)
-        if tuple(np.shape(value)) != tuple(shape):
-            raise NetIRError(f"shape of '{name}' differs from the graph's {tuple(shape)}",
-                             tuple(np.shape(value)), node=node.name, op=node.op)
+    for name in {**trainable, **buffers}:
         tensor = model.graph.initializer.add()  # in place: large weights copied once
-        set_float_tensor(tensor, param(node, name), value)
+        set_float_tensor(tensor, param(node, name), given[name])
         tensor.doc_string = TRAINABLE_DOC if name in trainable else BUFFER_DOC
 
 
@@ -66,7 +60,8 @@ def to_onnx(graph: Graph, outputs: Sequence[str] | None = None, *,
     :func:`~netir.emitters.weights.random_weights` (seed 0), so the same graph always
     gives the same bytes. ``opset`` is ``DEFAULT_OPSET`` (26) or any down to
     ``MIN_OPSET`` (18). Raises UnsupportedOpError for an op with no ONNX lowering and
-    NetIRError for weights that do not fit the graph. ``optimize=True`` lowers
+    WeightsError for weights that do not fit the graph (as ``import_weights`` does).
+    ``optimize=True`` lowers
     ``netir.optimize(graph, weights)`` (inference only: batch norm folded, dropout gone).
     """
     if not MIN_OPSET <= opset <= DEFAULT_OPSET:
@@ -77,7 +72,7 @@ def to_onnx(graph: Graph, outputs: Sequence[str] | None = None, *,
         from netir.emitters.weights import random_weights
 
         weights = random_weights(graph)
-    weights = regroup_weights(normalise_weights(weights), graph)
+    weights = validate_weights(graph, weights)
     model = onnx.ModelProto()
     for node in graph.nodes:
         for proto in LOWERINGS.lookup(node)(node, graph, list(node.inputs)):

@@ -19,8 +19,6 @@ from netir.emitters.onnx.protos import (
     TRAINABLE_DOC,
     set_float_tensor,
 )
-from netir.emitters.tensorfile import normalise_weights
-from netir.ir.errors import WeightsError
 
 Weights = dict[str, dict[str, np.ndarray]]
 
@@ -38,27 +36,31 @@ def export_weights(model: onnx.ModelProto) -> Weights:
 
 
 def import_weights(model: onnx.ModelProto, weights: Weights) -> None:
-    """Replace the initializers' values in place; names and shapes must match (strict).
-    Raises WeightsError naming the tensor, as every backend does (dtype policy in
-    :mod:`netir.emitters.tensorfile`)."""
-    weights = normalise_weights(weights)
+    """Replace the initializers' values in place, strictly (the onnx backend's
+    ``import_weights``: see :func:`netir.emitters.tensorfile.validate_weights`)."""
+    from netir.emitters.onnx.backend import BACKEND
+
+    BACKEND.import_weights(model, weights)
+
+
+def declared_weights(model: onnx.ModelProto) -> dict[str, dict[str, tuple]]:
+    """``{node: {param: shape}}`` of the model's initializers (it holds no graph)."""
+    recorded = {p.key: p.value for p in model.metadata_props}.get(PARAMETERS_KEY)
+    dotted = json.loads(recorded) if recorded else {}
+    out: dict[str, dict[str, tuple]] = {}
+    for tensor in model.graph.initializer:
+        node, param = dotted.get(tensor.name) or tensor.name.rpartition(".")[::2]
+        out.setdefault(node, {})[param] = tuple(tensor.dims)
+    return out
+
+
+def assign_weights(model: onnx.ModelProto, weights: Weights) -> None:
+    """Write checked neutral weights (float32, grouped by node) into the initializers."""
     own = {t.name: t for t in model.graph.initializer}
-    given = {f"{n}.{p}": v for n, ps in weights.items() for p, v in ps.items()}
-    for key, value in given.items():
-        node, _, param = key.rpartition(".")
-        if key not in own:
-            raise WeightsError("the model has no such parameter", param, node=node, op="weights")
-        if tuple(own[key].dims) != tuple(np.shape(value)):
-            raise WeightsError(f"shape of '{param}' differs from the model's "
-                             f"{tuple(own[key].dims)}", tuple(np.shape(value)), node=node,
-                             op="weights")
-    missing = [k for k in own if k not in given]
-    if missing:
-        node, _, param = missing[0].rpartition(".")
-        raise WeightsError("weights lack a parameter the model has",
-                         f"{len(missing)} missing, first {param!r}", node=node, op="weights")
-    for key, value in given.items():
-        set_float_tensor(own[key], key, value)
+    for node, params in weights.items():
+        for param, value in params.items():
+            key = f"{node}.{param}"
+            set_float_tensor(own[key], key, value)
 
 
 def count_params(model: onnx.ModelProto) -> tuple[int, int]:

@@ -44,8 +44,11 @@ class TorchBackend(Backend):
     def export_weights(self, model):
         return E.export_weights(model)
 
-    def import_weights(self, model, weights) -> None:
-        E.import_weights(model, weights)
+    def weights_graph(self, model):
+        return E.declared_weights(model)
+
+    def assign_weights(self, model, weights) -> None:
+        E.assign_weights(model, weights)
 
     def run(self, model, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Inference mode, no gradients; arrays in and out are NCHW (or N×features)."""

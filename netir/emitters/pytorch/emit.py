@@ -258,34 +258,31 @@ def export_weights(model: nn.Module) -> dict[str, dict]:
 
 
 def import_weights(model: nn.Module, weights: dict[str, dict]) -> None:
-    """Load neutral weights; every key must exist with the same shape (strict).
+    """Load neutral weights, strictly (the torch backend's ``import_weights``: see
+    :func:`netir.emitters.tensorfile.validate_weights`)."""
+    from netir.emitters.pytorch.backend import BACKEND
 
-    Raises WeightsError naming the tensor for an unknown, missing or misshapen one,
-    or a dtype outside the float32 policy (see :mod:`netir.emitters.tensorfile`).
-    """
-    from netir.emitters.tensorfile import normalise_weights
-    from netir.ir.errors import WeightsError
+    BACKEND.import_weights(model, weights)
 
-    weights = normalise_weights(weights)
-    keys = weight_keys(model)
-    by_pair = {f"{n}.{p}": key for key, (n, p) in keys.items()}
-    state = {by_pair.get(f"{n}.{p}", f"{n}.{p}"): torch.from_numpy(v)
-             for n, ps in weights.items() for p, v in ps.items()}
-    own = model.state_dict()
-    for key, value in state.items():
-        node, param = keys.get(key, _split(key))
-        if key not in own:
-            raise WeightsError("the model has no such parameter", param, node=node, op="weights")
-        if tuple(own[key].shape) != tuple(value.shape):
-            raise WeightsError(f"shape of '{param}' differs from the model's "
-                               f"{tuple(own[key].shape)}", tuple(value.shape), node=node,
-                               op="weights")
-    missing = [k for k in keys if k not in state]
-    if missing:
-        node, param = keys[missing[0]]
-        raise WeightsError("weights lack a parameter the model has", f"{len(missing)} missing, "
-                           f"first {param!r}", node=node, op="weights")
-    model.load_state_dict(state, strict=False)
+
+def declared_weights(model: nn.Module):
+    """The graph a netir module was emitted from, or ``{node: {param: shape}}`` of a
+    module not emitted by netir (its floating-point state split at the last dot)."""
+    graph = getattr(model, "netir_graph", None)
+    if graph is not None:
+        return graph
+    state = model.state_dict()
+    out: dict[str, dict] = {}
+    for key, (node, param) in weight_keys(model).items():
+        out.setdefault(node, {})[param] = tuple(state[key].shape)
+    return out
+
+
+def assign_weights(model: nn.Module, weights: dict[str, dict]) -> None:
+    """Load checked neutral weights (float32, grouped by node) into the state_dict."""
+    by_pair = {pair: key for key, pair in weight_keys(model).items()}
+    model.load_state_dict({by_pair[(n, p)]: torch.from_numpy(v) for n, ps in weights.items()
+                           for p, v in ps.items()}, strict=False)
 
 
 def count_params(model: nn.Module) -> tuple[int, int]:

@@ -31,8 +31,11 @@ class ReferenceBackend(Backend):
     def export_weights(self, model):
         return M.export_weights(model)
 
-    def import_weights(self, model, weights) -> None:
-        M.import_weights(model, weights)
+    def weights_graph(self, model):
+        return model.graph
+
+    def assign_weights(self, model, weights) -> None:
+        M.assign_weights(model, weights)
 
     def run(self, model, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
         return M.execute(model, list(inputs))

@@ -53,7 +53,7 @@ def to_reference(graph: Graph, outputs: Sequence[str] | None = None,
     """A reference model of ``graph`` returning ``outputs`` (node names; the graph's
     outputs by default), in ``dtype`` (float32 or float64).
 
-    Weights are ``weights`` (checked like :func:`import_weights`) or else drawn by
+    Weights are ``weights`` (checked by :func:`import_weights`) or else drawn by
     :func:`netir.emitters.weights.random_weights` with seed 0. Raises GraphError for an
     unknown output name and UnsupportedOpError for an op without a reference lowering.
     """
@@ -131,35 +131,17 @@ def export_weights(model: ReferenceModel) -> Weights:
 
 
 def import_weights(model: ReferenceModel, weights: Weights) -> None:
-    """Set the model's weights from the neutral layout, cast to its dtype (strict: every
-    parameter and buffer of the graph, exact shapes, nothing extra)."""
-    from netir.emitters.tensorfile import regroup_weights
+    """Set the model's weights from the neutral layout, strictly (the reference
+    backend's ``import_weights``: see :func:`netir.emitters.tensorfile.validate_weights`)."""
+    from netir.emitters.reference.backend import BACKEND
 
-    weights = regroup_weights(weights, model.graph)
-    new: Weights = {}
-    for node in model.graph.nodes:
-        trainable, buffers = model.graph.param_shapes(node)
-        declared = {**trainable, **buffers}
-        if not declared:
-            continue
-        given = weights.get(node.name, {})
-        for param, shape in declared.items():
-            if param not in given:
-                raise NetIRError(f"weights lack '{param}'", sorted(given), node=node.name,
-                                 op=node.op)
-            if tuple(np.shape(given[param])) != tuple(shape):
-                raise NetIRError(f"shape of '{param}' differs from the graph's {shape}",
-                                 tuple(np.shape(given[param])), node=node.name, op=node.op)
-        extra = sorted(set(given) - set(declared))
-        if extra:
-            raise NetIRError("the node has no such parameter", extra[0], node=node.name,
-                             op=node.op)
-        new[node.name] = {p: np.asarray(given[p], dtype=model.dtype) for p in declared}
-    unknown = sorted(set(weights) - set(new))
-    if unknown:
-        raise NetIRError("the graph has no weighted node of this name", unknown[0],
-                         node=unknown[0], op="weights")
-    model.weights = new
+    BACKEND.import_weights(model, weights)
+
+
+def assign_weights(model: ReferenceModel, weights: Weights) -> None:
+    """Hold checked neutral weights (float32, grouped by node), cast to the model's dtype."""
+    model.weights = {n: {p: np.asarray(v, dtype=model.dtype) for p, v in ps.items()}
+                     for n, ps in weights.items()}
 
 
 def count_params(model: ReferenceModel) -> tuple[int, int]:
