@@ -30,7 +30,7 @@ import numpy as np
 
 from netir.emitters.weights import Weights, random_weights
 from netir.ir.graph import Graph
-from netir.ir.limits import check_memory
+from netir.ir.limits import check_memory, check_weights_memory
 
 # A channel that is constant over the calibration batch (variance below DEAD · mean²)
 # would get running variance 0, and its batch norm becomes x·s + t with s = γ/√ε ≈ 300γ
@@ -46,7 +46,11 @@ def rescalable(spec) -> bool:
     return spec.rewrites.absorb_channel_affine is not None
 
 
-def calibration_inputs(graph: Graph, batch: int = 4, seed: int = 0) -> list[np.ndarray]:
+CALIBRATION_BATCH = 4
+
+
+def calibration_inputs(graph: Graph, batch: int = CALIBRATION_BATCH,
+                       seed: int = 0) -> list[np.ndarray]:
     """One standard-normal float32 batch per graph input, ``(batch, *shape)``."""
     rng = np.random.default_rng([seed, 0xCA11])
     return [rng.standard_normal((batch, *n.shape)).astype(np.float32) for n in graph.inputs]
@@ -68,7 +72,10 @@ def calibrated_weights(graph: Graph, seed: int = 0,
     """
     from netir.emitters.reference import Run, execute, to_reference
 
-    inputs = calibration_inputs(graph, seed=seed) if inputs is None else inputs
+    if inputs is None:  # the guard before the batch is drawn, not after
+        check_weights_memory(graph)
+        check_memory(graph, CALIBRATION_BATCH)
+        inputs = calibration_inputs(graph, seed=seed)
     check_memory(graph, max((np.shape(x)[0] for x in inputs if np.ndim(x)), default=1))
     model = to_reference(graph, outputs=[], dtype=np.float32,
                          weights=random_weights(graph, seed))
