@@ -11,6 +11,7 @@ padding pair; the 2-D helpers take attribute mappings (``kernel``, ``stride``,
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -65,15 +66,17 @@ def window_starts(out: int, stride: int, pad_before: int) -> np.ndarray:
     return np.arange(out) * stride - pad_before
 
 
-def avg_pool_divisor(size: tuple[int, int], kernel: Pair, stride: Pair, padding: Padding,
-                     ceil_mode: bool, count_include_pad: bool) -> np.ndarray:
-    """Divisor of each output cell of an average pool, shape ``(out_h, out_w)``.
+def avg_pool_divisor(size: tuple[int, ...], kernel: tuple[int, ...], stride: tuple[int, ...],
+                     padding: tuple[Pair, ...], ceil_mode: bool,
+                     count_include_pad: bool) -> np.ndarray:
+    """Divisor of each output cell of an average pool over any number of window axes,
+    shape ``(out_h, out_w)`` for a map, ``(out_d, out_h, out_w)`` for a volume.
 
     A window is clipped to the padded extent; with ``count_include_pad`` the padded
     cells inside it count, otherwise only the cells of the input itself.
     """
     counts = []
-    for axis in range(2):
+    for axis in range(len(size)):
         n = window_output_size(size[axis], kernel[axis], stride[axis], padding[axis],
                                ceil_mode=ceil_mode)
         start = window_starts(n, stride[axis], padding[axis][0])
@@ -81,7 +84,7 @@ def avg_pool_divisor(size: tuple[int, int], kernel: Pair, stride: Pair, padding:
         if not count_include_pad:
             start, end = np.maximum(start, 0), np.minimum(end, size[axis])
         counts.append(end - start)
-    return np.outer(counts[0], counts[1]).astype(np.int64)
+    return functools.reduce(np.multiply.outer, counts).astype(np.int64)
 
 
 def adaptive_bins(size: int, out: int) -> list[tuple[int, int]]:

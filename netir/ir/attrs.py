@@ -35,12 +35,16 @@ class AttrType:
 
 @dataclass(frozen=True)
 class Attr:
-    """One attribute of an op: name, type, default (or REQUIRED) and doc."""
+    """One attribute of an op: name, type, default (or REQUIRED) and doc; ``axis`` says
+    whether it names logical axes (``"axis"``: an axis, a tuple of axes or None for the
+    feature axis; ``"permutation"``: every axis, reordered), which the node plan gives
+    batch first (:func:`netir.ir.plan.batch_first`)."""
 
     name: str
     type: AttrType
     default: Any = REQUIRED
     doc: str = ""
+    axis: str = ""
 
     @property
     def required(self) -> bool:

@@ -11,7 +11,7 @@ module and the backends' lowering tables are the only places that know op names.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from math import prod
 from typing import Any
@@ -57,6 +57,8 @@ class OpSpec:
     ``workspace(attrs, inputs, output) -> bytes`` (optional): what a backend's lowering
     allocates beyond the parameters and the output, such as an adaptive pool's averaging
     matrices; the memory guard (:mod:`netir.ir.limits`) counts it.
+    ``operands(inputs) -> names`` (optional): the operands the op reads, given its
+    inputs' names, where some default to others (multi-head attention's key and value).
 
     Traits, which code outside the op registry asks instead of the category (the
     category only styles drawings): ``graph_input``, the node is an input of the graph
@@ -92,6 +94,7 @@ class OpSpec:
     graph_input: bool = False
     depth_layer: bool = False
     workspace: Callable[[Attrs, list[TensorType], Shape], int] | None = None
+    operands: Callable[[Sequence[str]], tuple[str, ...]] | None = None
     attr_index: dict[str, Attr] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

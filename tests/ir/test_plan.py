@@ -77,3 +77,13 @@ def test_axis_attributes_shift_past_the_batch():
     assert batch_first((0, 2), "axis", 0) == (1, 3)
     assert batch_first(None, "axis", 2) == 3          # None: the feature axis
     assert batch_first((1, 0), "permutation", 0) == (0, 2, 1)
+
+
+def test_rank_one_and_transposed_windows_plan_one_entry_per_axis():
+    # conv1d stores bare ints and one (left, right) pair; 10 + 1 + 2 - 3 + 1 = 11 outputs
+    g = netir.Graph("p")
+    g.conv1d(g.input((3, 10)), 4, 3, padding=(1, 2), name="c")
+    g.conv_transpose2d(g.input((3, 5, 5), name="m"), 4, 3, stride=2, padding=1, name="t")
+    w = plan_of(g, "c").window
+    assert (w.kernel, w.stride, w.padding, w.exact) == ((3,), (1,), ((1, 2),), ((1, 2),))
+    assert plan_of(g, "t").window.padding == ((1, 1), (1, 1))

@@ -36,7 +36,7 @@ SOFTMAX = OpSpec(
     name="softmax", category="activation",
     doc="Softmax along a logical axis (batch excluded; 0 is the first axis of the layout).",
     ranks=ANY_RANK,
-    attrs=(Attr("axis", integer(0), 0, "logical axis, batch excluded"),),
+    attrs=(Attr("axis", integer(0), 0, "logical axis, batch excluded", axis="axis"),),
     shape=_softmax_shape,
     draw_attrs=lambda draw, st, inputs: {"axis": draw(st.sampled_from(_softmax_axes(inputs[0])))},
 )

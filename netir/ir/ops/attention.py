@@ -123,7 +123,7 @@ MULTI_HEAD_ATTENTION = OpSpec(
         "two are (query, key = value), three (query, key, value); packed in_proj (3D, D).",
     attrs=(Attr("num_heads", integer(1), 1, "heads; must divide the features"),
            Attr("bias", boolean, True, "learned in_proj_bias and out_proj.bias")),
-    shape=_mha_shape, macs=_mha_macs, overwritable=True,
+    shape=_mha_shape, macs=_mha_macs, overwritable=True, operands=_mha_inputs,
     parameters=(
         Param("in_proj_weight", WEIGHT, "OI", he_normal(fan_in_axes=(1,)),
               lambda a, i: (3 * _features(a, i), _features(a, i)),

@@ -51,7 +51,8 @@ CONCAT = OpSpec(
     name="concat", category="merge", arity=(2, None), shape=_concat_shape,
     overwritable=True, ranks=ANY_RANK, draw_attrs=_concat_draw,
     attrs=(Attr("axis", optional_integer(0), None,
-                "logical axis (batch excluded); None: the feature axis of the layout"),),
+                "logical axis (batch excluded); None: the feature axis of the layout",
+                axis="axis"),),
     describe=lambda a: "concat" if a["axis"] is None else f"concat axis {a['axis']}",
     doc="Concatenate along a logical axis (default the features), in input order.")
 
@@ -105,7 +106,7 @@ SLICE = OpSpec(
     positional=("axis", "start", "stop", "step"),
     doc="x[start:stop:step] along one logical axis (in the layout's order: 0 is C in "
         "CHW, T in TC); ShuffleNetV2's x.chunk(2, dim=1) is two slices of the channels.",
-    attrs=(Attr("axis", integer(0), 0, "logical axis, batch excluded"),
+    attrs=(Attr("axis", integer(0), 0, "logical axis, batch excluded", axis="axis"),
            Attr("start", integer(0), 0, "first position kept"),
            Attr("stop", optional_integer(0), None, "end (exclusive, clipped); None: the end"),
            Attr("step", integer(1), 1, "stride between kept positions")),

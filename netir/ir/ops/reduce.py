@@ -62,7 +62,7 @@ def _reduction(name: str, what: str) -> OpSpec:
     return OpSpec(
         name=name, category="pool", ranks=ANY_RANK, positional=("axes",),
         doc=f"The {what} over logical axes (batch excluded, in the layout's order).",
-        attrs=(Attr("axes", axes_type, doc="logical axes, non-empty"),
+        attrs=(Attr("axes", axes_type, doc="logical axes, non-empty", axis="axis"),
                Attr("keepdims", boolean, False, "keep each reduced axis with size 1")),
         shape=_reduce_shape, layout=_reduce_layout, draw_attrs=_reduce_draw,
         overwritable=True,

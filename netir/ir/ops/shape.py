@@ -139,7 +139,8 @@ PERMUTE = OpSpec(
     name="permute", category="reshape", ranks=ANY_RANK, positional=("dims",),
     doc="Reorder the logical axes: output axis i is input axis dims[i] (batch excluded; "
         "torch's x.permute(0, *[d + 1 for d in dims])); the layout follows the letters.",
-    attrs=(Attr("dims", permutation, doc="a permutation of the input's logical axes"),),
+    attrs=(Attr("dims", permutation, doc="a permutation of the input's logical axes",
+                axis="permutation"),),
     shape=_check_axes, layout=_permute_layout, draw_attrs=_permute_draw,
     describe=lambda a: f"permute {a['dims']}",
     rewrites=Rewrites(identity=lambda a, inputs: a["dims"] == tuple(range(len(a["dims"])))),
@@ -149,8 +150,8 @@ TRANSPOSE = OpSpec(
     name="transpose", category="reshape", ranks=ANY_RANK, positional=("dim0", "dim1"),
     doc="Swap two logical axes (batch excluded; torch's x.transpose(dim0 + 1, dim1 + 1)); "
         "the layout follows the letters, as permute.",
-    attrs=(Attr("dim0", integer(0), doc="one logical axis"),
-           Attr("dim1", integer(0), doc="the other")),
+    attrs=(Attr("dim0", integer(0), doc="one logical axis", axis="axis"),
+           Attr("dim1", integer(0), doc="the other", axis="axis")),
     shape=_check_axes, layout=_permute_layout, draw_attrs=_transpose_draw,
     describe=lambda a: f"transpose {a['dim0']}↔{a['dim1']}",
     rewrites=Rewrites(identity=lambda a, inputs: a["dim0"] == a["dim1"]),
@@ -190,7 +191,7 @@ SELECT = OpSpec(
     name="select", category="reshape", ranks=(2, 3, 4), positional=("axis", "index"),
     doc="x[index] along one logical axis, which goes (torch's x.select(axis + 1, index); "
         "ViT's class token is select(tokens, 0, 0)); a negative index counts from the end.",
-    attrs=(Attr("axis", integer(0), doc="logical axis, batch excluded"),
+    attrs=(Attr("axis", integer(0), doc="logical axis, batch excluded", axis="axis"),
            Attr("index", integer(-MAX_INT), doc="position on that axis; -1 is the last")),
     resolve=_select_resolve, shape=_select_shape, draw_attrs=_select_draw,
     layout=lambda attrs, inputs, output: reduced_layout(inputs[0].layout, (attrs["axis"],)),
