@@ -22,7 +22,6 @@ from netir.renderers.diagram import FORMATS
 from netir.renderers.lang import LANGUAGES
 from netir.renderers.levels import LEVELS
 from netir.training.data import DATASETS
-from netir.training.trainers import TRAINERS
 
 
 class NetIRGroup(click.Group):
@@ -237,12 +236,19 @@ def gallery(out_dir: str, no_check: bool, lang: str, jobs: int | None, full_widt
     click.echo(f"wrote {index}")
 
 
+def _training_backends() -> str:
+    from netir.training.backends import training_backends
+
+    return ",".join(training_backends())
+
+
 @main.command()
 @click.argument("network")
 @click.option("--data", type=click.Choice(tuple(DATASETS)), default=next(iter(DATASETS)),
               show_default=True)
 @click.option("--epochs", type=click.IntRange(1), default=10, show_default=True)
-@click.option("--backends", default=",".join(TRAINERS), show_default=True,
+@click.option("--backends", default=_training_backends,
+              show_default="every backend that trains",
               help="Comma-separated backends that train.")
 @click.option("--dtype", type=click.Choice(["float64", "float32"]), default="float64",
               show_default=True)

@@ -36,7 +36,8 @@ import numpy as np
 
 from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
-from netir.training.trainers import TRAINERS, trainable_names
+from netir.training.backends import REFERENCE, trainer_class, training_backends
+from netir.training.trainers import trainable_names
 
 TRAINING_TOLERANCE = 1e-10  # float64: max|a - b| <= 1e-10 · max(1, max|a|)
 LEARNING_RATE = 2.0 ** -4  # exact in every float type, so optimizers agree to the bit
@@ -91,12 +92,12 @@ def _compare(a: dict, b: dict, keys) -> tuple[float, str]:
     return worst, where
 
 
-def training_agreement(graph: Graph, backends: tuple = ("keras",), steps: int = 3,
+def training_agreement(graph: Graph, backends: tuple | None = None, steps: int = 3,
                        batch: int = 4, seed: int = 0, dtype: str = "float64",
                        weights=None) -> list[TrainingReport]:
-    """Train ``graph`` in torch and in each of ``backends`` (names in
-    :data:`~netir.training.trainers.TRAINERS`, or trainer classes) and compare (see
-    module doc).
+    """Train ``graph`` in torch (:data:`~netir.training.backends.REFERENCE`) and in
+    each of ``backends`` (names of backends that train, or trainer classes; default:
+    every other backend that trains) and compare (see module doc).
 
     Inputs and regression targets are normal in ``dtype``; the loss is the mean squared
     error of the first output; SGD with learning rate 1/16. With ``n`` values per
@@ -116,15 +117,18 @@ def training_agreement(graph: Graph, backends: tuple = ("keras",), steps: int = 
     (inp,), out = graph.inputs, graph.outputs[0]
     xs = [rng.standard_normal((batch, *inp.shape)).astype(dtype) for _ in range(steps + 1)]
     ts = [rng.standard_normal((batch, *out.shape)).astype(dtype) for _ in range(steps)]
-    torch_side = TRAINERS["torch"](graph, weights, dtype, dropout=False)
-    kinds = [TRAINERS[b] if isinstance(b, str) else b for b in backends]
+    if backends is None:
+        backends = tuple(b for b in training_backends() if b != REFERENCE)
+    reference_kind = trainer_class(REFERENCE, graph.name)
+    torch_side = reference_kind(graph, weights, dtype, dropout=False)
+    kinds = [trainer_class(b, graph.name) if isinstance(b, str) else b for b in backends]
     others = [kind(graph, weights, dtype, dropout=False) for kind in kinds]
     params = trainable_names(graph)
     buffers = {(n.name, p) for n in graph.nodes for p in graph.param_shapes(n)[1]}
 
     reference = {"forward": torch_side.forward(xs[0], training=True),
                  "gradients": torch_side.gradients(xs[0], ts[0])}
-    torch_side = TRAINERS["torch"](graph, weights, dtype, dropout=False)  # fresh stats
+    torch_side = reference_kind(graph, weights, dtype, dropout=False)  # fresh stats
     for x, t in zip(xs, ts):
         torch_side.sgd_step(x, t, LEARNING_RATE)
     reference["weights"] = torch_side.weights()

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from netir.ir.files import write_atomic
+from netir.training.backends import trainer_class, training_backends
 from netir.training.data import Dataset, load_dataset
-from netir.training.trainers import TRAINERS
 
 LEARNING_RATE = 2.0 ** -3  # exact in every float type
 FLOAT64_BAND = 1e-9  # measured: 0 in training loss, 2e-17 in test loss (3 epochs)
@@ -46,11 +46,13 @@ def _build(name: str, data: Dataset):
 
 
 def train_curves(network: str = "lenet5", data: str = "digits", epochs: int = 10,
-                 backends: Sequence[str] = ("torch", "keras"), dtype: str = "float64",
+                 backends: Sequence[str] | None = None, dtype: str = "float64",
                  batch_size: int = 32, learning_rate: float = LEARNING_RATE, seed: int = 0,
                  out_dir: str | os.PathLike | None = None, progress: bool = True,
                  train_samples: int | None = None) -> dict:
-    """Train catalog ``network`` on ``data`` in each backend and return the record.
+    """Train catalog ``network`` on ``data`` in each of ``backends`` (default: every
+    backend that trains, :func:`~netir.training.backends.training_backends`) and return
+    the record.
 
     Every backend starts from the same random weights (seed ``seed``) and sees the same
     shuffled batches; plain SGD, cross-entropy from logits. The record holds, per
@@ -62,12 +64,9 @@ def train_curves(network: str = "lenet5", data: str = "digits", epochs: int = 10
     Raises NetIRError for an unknown data set or backend.
     """
     from netir.emitters.weights import random_weights
-    from netir.ir.errors import NetIRError
 
-    unknown = [b for b in backends if b not in TRAINERS]
-    if unknown:
-        raise NetIRError(f"no trainer for this backend; known: {sorted(TRAINERS)}",
-                         unknown[0], node=network, op="train")
+    backends = training_backends() if backends is None else list(backends)
+    kinds = {b: trainer_class(b, network) for b in backends}  # NetIRError: does not train
     dataset = load_dataset(data).head(train_samples)
     graph = _build(network, dataset)
     weights = random_weights(graph, seed)
@@ -76,7 +75,7 @@ def train_curves(network: str = "lenet5", data: str = "digits", epochs: int = 10
     with _progress(progress) as bar:
         for backend in backends:
             task = bar.add_task(f"{network} · {backend}", total=epochs * steps)
-            trainer = TRAINERS[backend](graph, weights, dtype)
+            trainer = kinds[backend](graph, weights, dtype)
             run = runs[backend] = {"train_loss": [], "test_loss": [], "test_accuracy": []}
             for epoch in range(epochs):
                 losses = []

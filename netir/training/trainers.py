@@ -6,9 +6,9 @@ the weights and an inference forward. Arrays go in and come out channels first
 (N, C, H, W) and weights and gradients in the neutral (PyTorch/ONNX) layout, so two
 trainers of the same graph can be compared value by value.
 
-Every backend that trains has a trainer in :data:`TRAINERS`: ``torch`` and ``keras``
-(on whichever Keras backend is active: TensorFlow or torch). A backend that only
-computes inference (a NumPy reference) does not train and has none.
+Every backend that trains declares its trainer (:mod:`netir.training.backends`): here,
+``torch``'s and ``keras``' (on whichever Keras backend is active: TensorFlow or torch).
+A backend that only computes inference (a NumPy reference) does not train and has none.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ class RoundedTorchTrainer(TorchTrainer):
     It is as valid a float64 computation of the network as the plain one, so the gap
     between the two is what rounding alone does to this network, these weights and
     batches: its float64 sensitivity, against which another framework's gap is judged.
-    Not a backend: it is not in :data:`TRAINERS`.
+    Not a backend's: no backend declares it.
     """
 
     name = "torch (rounding moved)"
@@ -275,6 +275,3 @@ class KerasTrainer:
         from netir.emitters.keras3 import export_weights
 
         return export_weights(self.model)
-
-
-TRAINERS: dict[str, type] = {"torch": TorchTrainer, "keras": KerasTrainer}
