@@ -173,7 +173,8 @@ def write_model_explorer(graph: Graph, directory: str | os.PathLike,
                          extra: dict[str, dict[str, Any]] | None = None) -> Path:
     """Write ``graph.json`` and one ``<series>.json`` per node-data series (plus
     ``extra`` series, such as a diff's) into ``directory``, all at once
-    (:func:`netir.ir.files.write_tree`). Open them with
+    (:func:`netir.ir.files.write_tree`); an existing ``directory`` may hold only JSON
+    files (an earlier export, whose series this one replaces). Open them with
     ``model-explorer DIR/graph.json --node_data_paths=DIR/params.json,...``.
     Returns the directory; FileError when it cannot be written."""
     from netir.ir.files import write_tree
@@ -182,7 +183,7 @@ def write_model_explorer(graph: Graph, directory: str | os.PathLike,
     series.update(extra or {})
     files = {GRAPH_FILE: dumps(graph_json),
              **{f"{stem}.json": dumps(data) for stem, data in sorted(series.items())}}
-    return write_tree(directory, files)
+    return write_tree(directory, files, replaceable=lambda name: name.endswith(".json"))
 
 
 def node_data_files(directory: str | os.PathLike) -> list[Path]:

@@ -206,3 +206,48 @@ def test_model_explorer_shows_the_graph_and_its_node_data(tmp_path, report):
             if len(cells) > 2 and cells[0].isdigit()}
     assert set(rows) == {"input", "conv", "bn", "relu", "add", "flat", "fc"}
     assert "112" in rows["conv"] and "6912" in rows["conv"] and "1285" in rows["fc"], rows
+
+
+# -- the command line ----------------------------------------------------------------
+
+def _render(*args: str):
+    from click.testing import CliRunner
+
+    from netir.cli import main
+
+    return CliRunner().invoke(main, ["render", *args])
+
+
+def test_render_writes_model_explorer_files_for_a_name_or_a_file(tmp_path):
+    out = tmp_path / "lenet"
+    result = _render("lenet5", "--format", "model-explorer", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [GRAPH_FILE, "macs.json", "params.json"]
+    doc = json.loads((out / GRAPH_FILE).read_text())
+    assert [n["id"] for n in doc["graphs"][0]["nodes"]] == [
+        n.name for n in netir.build("lenet5").nodes]
+    saved = tmp_path / "tiny.json"
+    tiny().save(saved)
+    again = tmp_path / "tiny"
+    result = _render(str(saved), "--format", "model-explorer", "-o", str(again), "--check")
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in again.iterdir())
+    assert names == sorted([GRAPH_FILE, "macs.json", "params.json",
+                            *(f"local_error.{b}.json" for b in list_backends())])
+    first = {p.name: p.read_bytes() for p in again.iterdir()}
+    # a second export replaces the first, series and all, byte for byte the same
+    assert _render(str(saved), "--format", "model-explorer", "-o", str(again)).exit_code == 0
+    assert sorted(p.name for p in again.iterdir()) == [GRAPH_FILE, "macs.json", "params.json"]
+    assert all((again / n).read_bytes() == first[n] for n in ("graph.json", "params.json"))
+
+
+def test_render_refuses_bad_model_explorer_usage(tmp_path):
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "dir" / "notes.txt").write_text("mine")
+    assert _render("lenet5", "--format", "model-explorer", "-o",
+                   str(tmp_path / "file")).exit_code == 2
+    assert _render("lenet5", "-o", str(tmp_path / "x.svg"), "--check").exit_code == 2
+    # a folder holding other files is not replaced
+    result = _render("lenet5", "--format", "model-explorer", "-o", str(tmp_path / "dir"))
+    assert result.exit_code == 1 and (tmp_path / "dir" / "notes.txt").read_text() == "mine"
