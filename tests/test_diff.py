@@ -284,3 +284,20 @@ def test_the_diff_command_is_defined_without_importing_the_group():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_the_examples_in_the_docs_are_what_the_command_prints():
+    from pathlib import Path
+
+    page = (Path(__file__).parent.parent / "docs" / "diff.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```console\n\$ netir (.*?)\n(.*?)```", page, re.S)
+    assert len(blocks) == 3
+    for command, shown in blocks:
+        result = run(*command.split())
+        assert result.exit_code == 0, result.output
+        printed = result.output.splitlines()
+        lines = [line for line in shown.splitlines() if line.strip() != "..."]
+        assert all(line in printed for line in lines), command
+        # in the order printed
+        assert [printed.index(line) for line in lines] == sorted(
+            printed.index(line) for line in lines), command
