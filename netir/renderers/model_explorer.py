@@ -149,13 +149,23 @@ def to_model_explorer(graph: Graph, report: CompareReport | None = None
                           gradient=COUNT_GRADIENT),
     }
     if report is not None:
-        for result in report.results:
-            b = result.backend
-            series[f"local_error.{_stem(b)}"] = node_data(
-                graph, f"{b} local error (relative)",
-                {n.name: float(n.relative(b)) for n in report.nodes},
-                thresholds=error_thresholds())
+        errors = {n.name: {r.backend: float(n.relative(r.backend)) for r in report.results}
+                  for n in report.nodes}
+        series.update(local_error_series(graph, errors, [r.backend for r in report.results]))
     return to_graph_json(graph), series
+
+
+def local_error_series(graph: Graph, errors: dict[str, dict[str, float]],
+                       backends: list[str], note: str = "") -> dict[str, dict[str, Any]]:
+    """``{"local_error.<backend>": series}``: each backend's relative local error by node
+    (``errors``: node -> backend -> error, from a check of ``graph`` or of the same
+    network at another input or width; ``note`` says which, in each series' name),
+    coloured by the diagrams' error bands. GraphError for a node ``graph`` lacks."""
+    suffix = f", {note}" if note else ""
+    return {f"local_error.{_stem(b)}": node_data(
+        graph, f"{b} local error (relative{suffix})",
+        {name: by[b] for name, by in errors.items() if b in by},
+        thresholds=error_thresholds()) for b in backends}
 
 
 def _stem(text: str) -> str:
@@ -163,9 +173,11 @@ def _stem(text: str) -> str:
 
 
 def dumps(document: Any) -> str:
-    """Deterministic JSON text: sorted keys, one-space indentation, trailing newline."""
-    return json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False,
-                      allow_nan=False) + "\n"
+    """Deterministic JSON text: sorted keys, compact (no indentation: the files are for
+    Model Explorer, and JSON's C encoder writes them several times faster), trailing
+    newline."""
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, allow_nan=False,
+                      separators=(",", ":")) + "\n"
 
 
 def write_model_explorer(graph: Graph, directory: str | os.PathLike,
@@ -190,3 +202,37 @@ def node_data_files(directory: str | os.PathLike) -> list[Path]:
     """The node-data files :func:`write_model_explorer` wrote into ``directory``,
     sorted by name."""
     return sorted(p for p in Path(directory).glob("*.json") if p.name != GRAPH_FILE)
+
+
+def model_explorer_files(graph: Graph, directory: Path, agreement=None) -> list[str]:
+    """The gallery's export: :func:`write_model_explorer` into ``directory`` with, given
+    the page's :class:`~netir.renderers.agreement.Agreement`, each backend's local error
+    from its check (named with the input, and width, it was checked at). Returns the
+    files written as paths relative to ``directory``'s parent, ``graph.json`` first."""
+    extra = {}
+    if agreement is not None:
+        errors: dict[str, dict[str, float]] = {}
+        for node, by_pair in agreement.nodes.items():
+            if node in graph:
+                errors[node] = {pair.split("/")[0]: e for pair, e in by_pair.items()}
+        note = f"checked at {format_shape(agreement.input_shape)}"
+        if agreement.reduced:
+            note += f", width 1/{round(1 / agreement.reduced)}"
+        extra = local_error_series(graph, errors,
+                                   [p.pair.split("/")[0] for p in agreement.pairs], note)
+    written = write_model_explorer(graph, directory, extra=extra)
+    names = [GRAPH_FILE, *(p.name for p in node_data_files(written))]
+    return [f"{directory.name}/{n}" for n in names]
+
+
+def model_explorer_links(files: list[str]) -> str:
+    """An HTML paragraph linking the files :func:`model_explorer_files` wrote, with the
+    command that opens them."""
+    import html
+
+    graph, series = files[0], files[1:]
+    links = " · ".join(f'<a href="{html.escape(f)}">{html.escape(f.rpartition("/")[2])}</a>'
+                       for f in files)
+    command = (f"model-explorer {graph} --node_data_paths={','.join(series)}")
+    return (f'<p class="model-explorer">Model Explorer: {links}<br>'
+            f"<code>{html.escape(command)}</code></p>")

@@ -251,3 +251,29 @@ def test_render_refuses_bad_model_explorer_usage(tmp_path):
     # a folder holding other files is not replaced
     result = _render("lenet5", "--format", "model-explorer", "-o", str(tmp_path / "dir"))
     assert result.exit_code == 1 and (tmp_path / "dir" / "notes.txt").read_text() == "mine"
+
+
+# -- the gallery -----------------------------------------------------------------------
+
+def test_the_gallery_page_links_the_networks_model_explorer_files(tmp_path):
+    from netir.renderers.agreement import run_agreement
+    from netir.renderers.network_page import build_network
+
+    record = build_network("lenet5", tmp_path, ("en",), "en", check=True)
+    folder = tmp_path / "lenet5.model-explorer"
+    backends = [p["pair"].split("/")[0] for p in record["agreement"]["pairs"]]
+    expected = [GRAPH_FILE, *sorted(["macs.json", "params.json",
+                                     *(f"local_error.{b}.json" for b in backends)])]
+    assert [f"lenet5.model-explorer/{n}" for n in expected] == [
+        f for f in record["files"] if f.startswith("lenet5.model-explorer/")]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(expected)
+    page = (tmp_path / "lenet5.html").read_text()
+    for name in expected:
+        assert f'href="lenet5.model-explorer/{name}"' in page
+    assert "--node_data_paths=lenet5.model-explorer/" in page
+    # the page's check, node by node, at the input it ran at
+    agreement = run_agreement("lenet5")
+    torch_series = json.loads((folder / "local_error.torch.json").read_text())["lenet5"]
+    assert "checked at 1×32×32" in torch_series["name"]
+    assert {k: v["value"] for k, v in torch_series["results"].items()} == {
+        k: v["torch/reference"] for k, v in agreement.nodes.items()}
