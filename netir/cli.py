@@ -17,6 +17,7 @@ from netir.cli_arguments import (
     writable,
 )
 from netir.commands_check import check_cmd, compare_cmd
+from netir.commands_diff import diff_cmd
 from netir.ir.errors import NetIRError
 from netir.renderers.diagram import FORMATS
 from netir.renderers.lang import LANGUAGES
@@ -184,8 +185,8 @@ def emit(network: str, backend: str, out_dir: str, num_classes: int | None,
 
 @main.command()
 @click.argument("network")
-@click.option("-o", "--output", "path", required=True, type=click.Path(dir_okay=False),
-              callback=writable())
+@click.option("-o", "--output", "path", required=True, type=click.Path(),
+              help="The file to draw, or the folder Model Explorer's files go in.")
 @click.option("--level", type=click.Choice(LEVELS), default="block",
               show_default=True)
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
@@ -193,14 +194,35 @@ def emit(network: str, backend: str, out_dir: str, num_classes: int | None,
 @click.option("--direction", type=click.Choice(["TB", "LR"]), default="TB", show_default=True)
 @click.option("--edge-shapes", is_flag=True, help="Label edges with tensor shapes.")
 @click.option("--optimize", is_flag=True, help="Draw the inference-optimised graph.")
-def render(network: str, path: str, level: str, fmt: str | None, direction: str,
-           edge_shapes: bool, optimize: bool) -> None:
-    """Draw NETWORK (a catalog name or JSON file) to a file."""
+@click.option("--check", "with_check", is_flag=True,
+              help="model-explorer: also check every backend and write each one's local "
+                   "error per node.")
+@click.pass_context
+def render(ctx: click.Context, network: str, path: str, level: str, fmt: str | None,
+           direction: str, edge_shapes: bool, optimize: bool, with_check: bool) -> None:
+    """Draw NETWORK (a catalog name or JSON file) to a file, or with --format
+    model-explorer write Model Explorer's graph and node-data JSON into a folder."""
+    from netir.renderers.diagram import MODEL_EXPLORER
     from netir.renderers.diagram import render as render_file
 
+    explorer = fmt == MODEL_EXPLORER
+    if with_check and not explorer:
+        raise click.UsageError("--check applies to --format model-explorer")
+    output = next(p for p in ctx.command.params if p.name == "path")
+    writable(directory=explorer)(ctx, output, path)  # usage error, exit 2, before any work
     g = load_network(network)
     if optimize:
         g, _ = netir.optimize(g)
+    if explorer:
+        from netir.renderers.model_explorer import write_model_explorer
+
+        report = None
+        if with_check:
+            from netir.emitters.compare import compare
+
+            report = compare(g)
+        click.echo(f"wrote {write_model_explorer(g, path, report)}")
+        return
     click.echo(f"wrote {render_file(g, path, level, fmt, direction, edge_shapes)}")
 
 
@@ -279,3 +301,4 @@ def train(network: str, data: str, epochs: int, backends: str, dtype: str, batch
 
 main.add_command(compare_cmd)
 main.add_command(check_cmd)
+main.add_command(diff_cmd)

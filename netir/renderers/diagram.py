@@ -18,7 +18,10 @@ from netir.ir.files import write_atomic
 from netir.ir.graph import Graph
 from netir.renderers.dot import to_dot
 
-FORMATS = ("svg", "png", "pdf", "dot")
+#: What ``netir render --format`` writes: files from DOT, and ``model-explorer``, a
+#: folder of Model Explorer JSON (:mod:`netir.renderers.model_explorer`).
+FORMATS = ("svg", "png", "pdf", "dot", "model-explorer")
+MODEL_EXPLORER = "model-explorer"
 MAX_PNG_PIXELS = 16384
 DOT_TIMEOUT = 600  # seconds: a layout that takes longer is refused, never waited on
 INSTALL_DOT = ("install Graphviz's `dot` program: `sudo apt-get install graphviz` "
@@ -57,7 +60,8 @@ def svg_size(svg: bytes) -> tuple[float, float]:
 
 def render(graph: Graph, path: str | os.PathLike, level: str = "block", fmt: str | None = None,
            direction: str = "TB", edge_shapes: bool = False) -> Path:
-    """Draw ``graph`` to ``path``; the format comes from ``fmt`` or the file's suffix.
+    """Draw ``graph`` to ``path``; the format comes from ``fmt`` or the file's suffix
+    (``model-explorer`` writes the folder ``path``).
 
     Raises RenderError (naming what to do) when ``dot`` is missing — the DOT source is
     then still written beside the target as ``<file name>.dot`` — or when a PNG would be too
@@ -68,6 +72,10 @@ def render(graph: Graph, path: str | os.PathLike, level: str = "block", fmt: str
     if fmt not in FORMATS:
         raise RenderError(f"format must be one of {FORMATS}", repr(fmt), node=graph.name,
                           op="render")
+    if fmt == MODEL_EXPLORER:  # a folder, not a drawing: level and direction do not apply
+        from netir.renderers.model_explorer import write_model_explorer
+
+        return write_model_explorer(graph, path)
     source = to_dot(graph, level, direction, edge_shapes)
     if fmt == "dot":
         write_atomic(path, source)

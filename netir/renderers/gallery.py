@@ -30,7 +30,7 @@ from netir.workers import run_all
 
 #: The idea column's preview, in columns (a CJK character takes two).
 PREVIEW_COLUMNS = 48
-FORMAT = 5  # the page format: part of every network's key, bumped when pages change
+FORMAT = 6  # the page format: part of every network's key, bumped when pages change
 CACHE = ".netir-cache"
 #: Extra site pages, ``"module:function"``; called as ``fn(out_dir=..., lang=...,
 #: primary=...)``, returning ``(file name, link text)`` of the page it wrote, or None.

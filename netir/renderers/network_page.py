@@ -20,6 +20,7 @@ from netir.renderers.anatomy import anatomy_dot, block_types, type_of
 from netir.renderers.diagram import render, run_dot
 from netir.renderers.dot import to_dot
 from netir.renderers.lang import note, words
+from netir.renderers.model_explorer import model_explorer_files, model_explorer_links
 from netir.renderers.site import inline_svg, page_file, page_html
 from netir.renderers.styles import BADGE_COLOR
 from netir.renderers.tables import summary_html
@@ -147,6 +148,8 @@ def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
                          "available": getattr(e, "available", None), "reason": str(e)}
     files = [f"{name}.layer.svg"]
     render(g, out / files[0], "layer")
+    explorer = model_explorer_files(g, out / f"{name}.model-explorer", agreement)
+    files += explorer
     for lang in langs:
         ui = words(lang).UI
         anatomy, pngs = _anatomy_html(g, name, out, lang, ui)
@@ -160,6 +163,7 @@ def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
                   "</a></p>")
         if len(g) <= EMBED_LAYERS_UP_TO:
             layers += f'<img class="diagram" src="{files[0]}" alt="{name}" loading="lazy">'
+        layers += model_explorer_links(explorer)
         summary = summary_html(g, "block", ui["summary_header"], ui["total"], ui["mac_note"])
         body = (f'<p><a href="{page_file("index", lang, primary)}">{ui["back"]}</a></p>'
                 f"<h1>{name}</h1><p><em>{html.escape(record['title'])}</em>, "
