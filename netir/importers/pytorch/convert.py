@@ -23,6 +23,7 @@ from netir.importers.pytorch.naming import Names, input_name, scope_of
 from netir.importers.pytorch.values import (
     MISSING,
     Batch,
+    Flattened,
     GroupSplit,
     Lacking,
     Missing,
@@ -36,7 +37,7 @@ from netir.ir.layout import default_layout
 from netir.ir.node import Tensor
 
 #: Values that stand for tensors (a call on none of them is arithmetic on constants).
-_TENSORISH = (Tensor, Param, Permuted, GroupSplit)
+_TENSORISH = (Tensor, Param, Permuted, GroupSplit, Flattened)
 _INPLACE_OPERATORS = (operator.iadd, operator.imul, operator.isub, operator.itruediv)
 
 
@@ -82,6 +83,10 @@ class Context:
             dims = tuple(d - 1 for d in value.dims[1:])
             return self.graph.add_node("permute", [value.tensor], name=self._name("permute"),
                                        attrs={"dims": dims})
+        if isinstance(value, Flattened):
+            c, h, w = value.tensor.shape
+            return self.graph.add_node("reshape", [value.tensor], name=self._name("reshape"),
+                                       attrs={"shape": (c, h * w), "layout": "CL"})
         if isinstance(value, Param):
             raise Unsupported(f"the learned tensor {value.path!r} is used other than as a "
                               "class token, position embedding or layer scale")

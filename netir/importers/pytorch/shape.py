@@ -18,13 +18,22 @@ import torch.nn.functional as F
 from torch import nn
 
 from netir.importers.pytorch.common import axis, from_torch_pad
-from netir.importers.pytorch.values import Batch, GroupSplit, Param, Permuted, Unsupported
+from netir.importers.pytorch.values import (
+    Batch,
+    Flattened,
+    GroupSplit,
+    Param,
+    Permuted,
+    Unsupported,
+)
 from netir.ir.layout import MAP, default_layout, feature_axis
 from netir.ir.node import Tensor
 
 
 def _flatten(ctx, x, start_dim=0, end_dim=-1):
     x = ctx.tensor(x)
+    if start_dim == 2 and end_dim in (-1, 3) and x.layout == MAP:
+        return Flattened(x)
     if start_dim != 1 or end_dim not in (-1, len(x.shape)):
         raise Unsupported(f"flatten({start_dim}, {end_dim}): the IR flattens every axis "
                           "after the batch")
@@ -66,6 +75,8 @@ def permute(ctx, x, *dims):
     dims = tuple(d + rank if d < 0 else d for d in dims)
     if dims[0] != 0:
         raise Unsupported(f"permute{dims} moves the batch axis")
+    if isinstance(x, Flattened) and dims == (0, 2, 1):
+        return ctx.add("to_tokens", [x.tensor])
     if isinstance(x, Permuted):
         dims = tuple(x.dims[d] for d in dims)
         x = x.tensor
@@ -76,6 +87,8 @@ def permute(ctx, x, *dims):
 def transpose(ctx, x, dim0, dim1):
     if isinstance(x, GroupSplit) and not x.swapped and {dim0, dim1} == {1, 2}:
         return GroupSplit(x.tensor, x.groups, swapped=True)
+    if isinstance(x, Flattened) and {dim0 % 3, dim1 % 3} == {1, 2}:
+        return ctx.add("to_tokens", [x.tensor])
     rank = len(x.dims) if isinstance(x, Permuted) else len(ctx.tensor(x).shape) + 1
     dims = list(range(rank))
     dims[dim0], dims[dim1] = dims[dim1], dims[dim0]

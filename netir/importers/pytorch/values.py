@@ -3,9 +3,9 @@
 An fx node's value is an IR :class:`~netir.ir.node.Tensor`, a Python constant (taken
 from the traced run: sizes, dims), :class:`Batch` (the batch size, ``x.size(0)``), a
 learned tensor not yet placed (:class:`Param`), or a view that PyTorch code spells in
-several steps and the IR as one op (:class:`Permuted`, :class:`GroupSplit`): these
-wait for the step that closes them (permute back, the view after the transpose) and
-become IR ops only then.
+several steps and the IR as one op (:class:`Permuted`, :class:`GroupSplit`,
+:class:`Flattened`): these wait for the step that closes them (permute back, the view
+after the transpose) and become IR ops only then.
 """
 
 from __future__ import annotations
@@ -67,6 +67,14 @@ class GroupSplit:
     tensor: Tensor
     groups: int
     swapped: bool = False
+
+
+@dataclass(frozen=True)
+class Flattened:
+    """``x.flatten(2)`` of a map, (C, H·W): transposed, it is the IR's to_tokens (ViT's
+    patch embedding); used otherwise, a reshape to a (C, L) sequence."""
+
+    tensor: Tensor
 
 
 @dataclass(frozen=True)
