@@ -54,7 +54,7 @@ def from_torch(module: nn.Module, example_inputs: torch.Tensor | Sequence[torch.
     if problems:
         listed = "\n".join(f"  - {p}" for p in problems)
         err = UnsupportedModelError(
-            f"{len(problems)} node(s) the IR cannot express:\n{listed}\n",
+            f"{len(problems)} node(s) the IR cannot express:\n{listed}",
             node=name, op="from_torch")
         err.problems = problems
         raise err

@@ -51,7 +51,7 @@ class Problem:
     lacks: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.target} at {self.source}: {self.lacks}"
+        return f"{self.path or '<top>'}: {self.target} at {self.source}: {self.lacks}"
 
 
 class Context:
@@ -262,9 +262,11 @@ def convert(root: nn.Module, fxg: fx.Graph, traced: dict, table, name: str):
     for path, calls in modules_called.items():
         module = fetch(root, path)
         if len(calls) > 1 and any(True for _ in module.parameters()):
+            sites = "; ".join(f"call {k + 1} at {_source(c, root)}" for k, c in enumerate(calls))
             problems.append(Problem(_description(calls[0], root), path, _source(calls[1], root),
-                                    f"shared weights: the module is applied {len(calls)} "
-                                    "times (the IR has no shared weights yet)"))
+                                    f"shared weights: the module {path!r} is applied "
+                                    f"{len(calls)} times ({sites}); the IR has no shared "
+                                    "weights yet"))
     if not problems:
         results = outputs if isinstance(outputs, (tuple, list)) else (outputs,)
         ctx.node = next(n for n in fxg.nodes if n.op == "output")
