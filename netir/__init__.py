@@ -52,6 +52,7 @@ _LAZY = {
     "to_dot": "netir.renderers.dot",
     "save": "netir.emitters.saved",
     "load": "netir.emitters.saved",
+    "from_torch": "netir.importers.pytorch",
 }
 
 

@@ -92,3 +92,10 @@ class ResourceError(NetIRError, MemoryError):
 class ArgumentError(NetIRError, ValueError):
     """An argument of a netir function of the wrong type or out of range
     (``compare(g, batch=0)``); the message names the argument and the value."""
+
+
+class UnsupportedModelError(NetIRError, NotImplementedError):
+    """A framework model the IR cannot express (``netir.from_torch``): the message lists
+    every unsupported node at once, each with the framework target, the module path, the
+    source line and what the IR lacks. Not named ``ImportError``, which would shadow
+    Python's built-in of that name wherever this module is star-imported or caught."""

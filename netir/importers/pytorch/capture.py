@@ -1,0 +1,87 @@
+"""Capture a torch module as an fx graph and the value of each node on example inputs.
+
+Tracing is torch.fx symbolic tracing with every module type the import table knows as
+a leaf, so a call_module node's target is the module's exact path (its ``_modules``
+keys, which are the state_dict prefixes: netir's emitted modules hold children under
+names such as ``forward`` or ``0``, reached in code through another attribute name).
+The values come from running the graph on fake tensors (shapes, no arithmetic), or
+on the real inputs where a fake run fails.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.fx as fx
+from torch import nn
+
+
+class _Tracer(fx.Tracer):
+    """fx's tracer with the table's module types as leaves."""
+
+    def __init__(self, leaves: frozenset[type], wrapped: tuple, *, stack_traces: bool) -> None:
+        super().__init__(autowrap_functions=wrapped)
+        self._leaves = leaves
+        self.record_stack_traces = stack_traces
+
+    def is_leaf_module(self, m: nn.Module, module_qualified_name: str) -> bool:
+        return type(m) in self._leaves or super().is_leaf_module(m, module_qualified_name)
+
+
+def trace(module: nn.Module, leaves: frozenset[type], wrapped: tuple = (), *,
+          stack_traces: bool = False) -> fx.Graph:
+    """The fx graph of ``module.forward`` (leaf modules and ``wrapped`` functions called,
+    not entered)."""
+    return _Tracer(leaves, wrapped, stack_traces=stack_traces).trace(module)
+
+
+def fetch(root: nn.Module, path: str):
+    """The submodule, parameter or buffer at the exact dotted ``path`` (each segment
+    looked up among children, parameters and buffers by its own name first: a child
+    named ``forward`` is not the method)."""
+    obj = root
+    for segment in path.split("."):
+        for table in ("_modules", "_parameters", "_buffers"):
+            held = getattr(obj, "__dict__", {}).get(table)
+            if held is not None and segment in held:
+                obj = held[segment]
+                break
+        else:
+            obj = getattr(obj, segment)
+    return obj
+
+
+class _Values(fx.Interpreter):
+    """Runs the traced graph, reaching modules and tensors by their exact paths, and
+    keeps each node's value."""
+
+    def __init__(self, root: nn.Module, graph: fx.Graph) -> None:
+        super().__init__(root, garbage_collect_values=False, graph=graph)
+        self.values: dict[fx.Node, object] = {}
+
+    def fetch_attr(self, target: str):
+        return fetch(self.module, target)
+
+    def run_node(self, n: fx.Node):
+        value = super().run_node(n)
+        self.values[n] = value
+        return value
+
+
+def traced_values(root: nn.Module, graph: fx.Graph,
+                  inputs: tuple[torch.Tensor, ...]) -> dict[fx.Node, object]:
+    """Each node's value on ``inputs``: fake tensors (shapes only) where the module
+    allows it, else the real computation, without gradients."""
+    with torch.no_grad():
+        try:
+            from torch._subclasses.fake_tensor import FakeTensorMode
+
+            mode = FakeTensorMode(allow_non_fake_inputs=True)
+            fakes = tuple(mode.from_tensor(x) for x in inputs)
+            with mode:
+                runner = _Values(root, graph)
+                runner.run(*fakes)
+            return runner.values
+        except Exception:  # a data-dependent step: compute for real
+            runner = _Values(root, graph)
+            runner.run(*inputs)
+            return runner.values

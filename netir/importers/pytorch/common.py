@@ -1,0 +1,52 @@
+"""Small helpers the table entries share: torch arguments as IR attributes."""
+
+from __future__ import annotations
+
+from netir.importers.pytorch.values import Permuted, Unsupported
+from netir.ir.layout import feature_axis
+from netir.ir.node import Tensor
+
+
+def pair(v) -> tuple[int, int]:
+    return (int(v), int(v)) if isinstance(v, int) else (int(v[0]), int(v[1]))
+
+
+def symmetric(padding) -> tuple[tuple[int, int], tuple[int, int]]:
+    """torch's (ph, pw) as the IR's ((top, bottom), (left, right))."""
+    ph, pw = pair(padding)
+    return ((ph, ph), (pw, pw))
+
+
+def from_torch_pad(pad) -> tuple[tuple[int, int], tuple[int, int]]:
+    """torch's F.pad order (left, right, top, bottom) as ((top, bottom), (left, right))."""
+    left, right, top, bottom = (int(p) for p in pad)
+    return ((top, bottom), (left, right))
+
+
+def axis(x: Tensor, dim: int) -> int:
+    """The IR's logical axis (batch excluded) of torch ``dim`` of ``x``."""
+    rank = len(x.shape) + 1
+    d = dim + rank if dim < 0 else dim
+    if d == 0:
+        raise Unsupported("an operation over the batch axis (the IR's ops act per sample)")
+    return d - 1
+
+
+def unary(ctx, op: str, x, attrs=None, *, source=None):
+    """An element-wise op; through a pending permute (it commutes with one)."""
+    if isinstance(x, Permuted):
+        return Permuted(ctx.add(op, [x.tensor], attrs, source=source), x.dims)
+    return ctx.add(op, [x], attrs, source=source)
+
+
+def features_last(x) -> tuple[Tensor, bool]:
+    """(the tensor, whether its features are the last torch dim) for a LayerNorm or
+    Linear on the last axis: a pending permute that moved the features last counts."""
+    if isinstance(x, Permuted):
+        return x.tensor, x.feature_dim == len(x.dims) - 1
+    return x, feature_axis(x.layout) == len(x.shape) - 1
+
+
+def through(x, result: Tensor):
+    """``result`` in the same pending permute as ``x``."""
+    return Permuted(result, x.dims) if isinstance(x, Permuted) else result

@@ -1,0 +1,71 @@
+"""Convolutions (netir/ir/ops/conv.py, upsampling.py): torch's Conv1d, Conv2d and
+ConvTranspose2d modules."""
+
+from __future__ import annotations
+
+from torch import nn
+
+from netir.importers.pytorch.common import pair, symmetric
+from netir.importers.pytorch.values import Unsupported
+
+
+def _zeros(m) -> None:
+    if m.padding_mode != "zeros":
+        raise Unsupported(f"padding_mode={m.padding_mode!r} (the IR pads convolutions with "
+                          "zeros only)")
+
+
+def _same(kernel, dilation) -> tuple[int, int]:
+    """torch's padding='same': total d·(k − 1), the extra cell on the right."""
+    total = dilation * (kernel - 1)
+    return (total // 2, total - total // 2)
+
+
+def conv2d(ctx, m, x, padding=None):
+    """``nn.Conv2d``; ``padding`` ((top, bottom), (left, right)) overrides the module's."""
+    _zeros(m)
+    if padding is None:
+        if isinstance(m.padding, str):
+            padding = ((0, 0), (0, 0)) if m.padding == "valid" else tuple(
+                _same(k, d) for k, d in zip(m.kernel_size, m.dilation))
+        else:
+            padding = symmetric(m.padding)
+    return ctx.add("conv2d", [x], {
+        "out_channels": m.out_channels, "kernel": pair(m.kernel_size), "stride": pair(m.stride),
+        "padding": padding, "dilation": pair(m.dilation), "groups": m.groups,
+        "bias": m.bias is not None}, source=m)
+
+
+def conv1d(ctx, m, x, padding=None):
+    """``nn.Conv1d``; ``padding`` (left, right) overrides the module's."""
+    _zeros(m)
+    if padding is None:
+        if isinstance(m.padding, str):
+            padding = (0, 0) if m.padding == "valid" else _same(m.kernel_size[0], m.dilation[0])
+        else:
+            padding = (m.padding[0], m.padding[0])
+    return ctx.add("conv1d", [x], {
+        "out_channels": m.out_channels, "kernel": m.kernel_size[0], "stride": m.stride[0],
+        "padding": tuple(padding), "dilation": m.dilation[0], "groups": m.groups,
+        "bias": m.bias is not None}, source=m)
+
+
+def _conv_transpose2d(ctx, m, x, output_size=None):
+    _zeros(m)
+    if output_size is not None:
+        raise Unsupported("ConvTranspose2d called with output_size (the IR states "
+                          "output_padding)")
+    return ctx.add("conv_transpose2d", [x], {
+        "out_channels": m.out_channels, "kernel": pair(m.kernel_size), "stride": pair(m.stride),
+        "padding": pair(m.padding), "output_padding": pair(m.output_padding),
+        "dilation": pair(m.dilation), "groups": m.groups, "bias": m.bias is not None},
+        source=m)
+
+
+MODULES = {
+    nn.Conv2d: conv2d,
+    nn.Conv1d: conv1d,
+    nn.ConvTranspose2d: _conv_transpose2d,
+}
+FUNCTIONS: dict = {}
+METHODS: dict = {}

@@ -1,0 +1,64 @@
+"""The PyTorch import table: every family's entries merged in one place.
+
+Keys are torch module types (exact: a subclass with its own forward is traced into,
+not mistaken for its base), functions and operators (``torch.cat``, ``F.relu``,
+``operator.iadd``) and tensor method names (``"view"``, ``"relu_"``). An entry is a
+small function ``(ctx, [module,] *args, **kwargs) -> value`` that builds IR ops through
+``ctx.add``; nothing else in the importer knows an op.
+"""
+
+from __future__ import annotations
+
+from types import FunctionType, ModuleType
+
+import torch.fx as fx
+
+from netir.importers.pytorch import (
+    activation,
+    attention,
+    conv,
+    dense,
+    elementwise,
+    netir_modules,
+    norm,
+    pool,
+    reduce,
+    shape,
+)
+
+FAMILIES: tuple[ModuleType, ...] = (conv, dense, norm, activation, pool, reduce, shape,
+                                    elementwise, attention, netir_modules)
+
+
+class ImportTable:
+    """Module, function and method entries, each key in one family only."""
+
+    def __init__(self, families: tuple[ModuleType, ...]) -> None:
+        self.modules: dict = {}
+        self.functions: dict = {}
+        self.methods: dict = {}
+        for family in families:
+            for mine, theirs in ((self.modules, family.MODULES),
+                                 (self.functions, family.FUNCTIONS),
+                                 (self.methods, family.METHODS)):
+                twice = set(mine) & set(theirs)
+                if twice:
+                    raise ValueError(f"{family.__name__} maps {sorted(map(str, twice))} again")
+                mine.update(theirs)
+        self.leaves = frozenset(self.modules)
+        #: Python functions of the table, recorded as calls rather than traced into.
+        self.wrapped = tuple(f for f in self.functions
+                             if isinstance(f, FunctionType) and f.__module__.startswith("netir."))
+
+    def lookup(self, node: fx.Node, module):
+        """The entry for ``node`` (``module``: its module, for call_module), or None."""
+        if node.op == "call_module":
+            return self.modules.get(type(module))
+        if node.op == "call_function":
+            return self.functions.get(node.target)
+        if node.op == "call_method":
+            return self.methods.get(node.target)
+        return None
+
+
+TABLE = ImportTable(FAMILIES)

@@ -1,0 +1,92 @@
+"""What a traced torch value stands for while it is converted.
+
+An fx node's value is an IR :class:`~netir.ir.node.Tensor`, a Python constant (taken
+from the traced run: sizes, dims), :class:`Batch` (the batch size, ``x.size(0)``), a
+learned tensor not yet placed (:class:`Param`), or a view that PyTorch code spells in
+several steps and the IR as one op (:class:`Permuted`, :class:`GroupSplit`,
+:class:`Flattened`): these wait for the step that closes them (permute back, the view
+after the transpose) and become IR ops only then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from netir.ir.node import Tensor
+
+
+class Unsupported(Exception):
+    """Raised by a table entry: what the IR lacks for this node (collected, not shown
+    alone: :class:`~netir.ir.errors.UnsupportedModelError` lists every one)."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The batch size: ``x.size(0)``, ``x.shape[0]`` (``of``: the tensor it was read
+    from, which gives a learned tensor expanded to it its batch)."""
+
+    of: Tensor
+
+    def __repr__(self) -> str:
+        return "BATCH"
+
+
+@dataclass(frozen=True)
+class Param:
+    """A module's parameter or buffer read as a tensor (fx ``get_attr``): ``path`` is
+    its state_dict key."""
+
+    path: str
+    value: torch.Tensor
+
+
+@dataclass(frozen=True)
+class Permuted:
+    """``tensor.permute(dims)`` (``dims`` batch included), not yet an IR op: element-wise
+    ops, a LayerNorm or Linear on the last axis pass through it, and the inverse
+    permute closes it (ConvNeXt's permute -> LayerNorm -> Linear -> permute back)."""
+
+    tensor: Tensor
+    dims: tuple[int, ...]
+
+    @property
+    def feature_dim(self) -> int:
+        """The torch dim (batch included) that holds the features after the permute."""
+        from netir.ir.layout import feature_axis
+
+        return self.dims.index(feature_axis(self.tensor.layout) + 1)
+
+
+@dataclass(frozen=True)
+class GroupSplit:
+    """``x.view(n, g, c // g, h, w)`` of a map (``swapped`` once the two group axes are
+    transposed): the view back to (n, c, h, w) after the transpose is channel_shuffle."""
+
+    tensor: Tensor
+    groups: int
+    swapped: bool = False
+
+
+@dataclass(frozen=True)
+class Flattened:
+    """``x.flatten(2)`` of a map, (C, H·W): transposed, it is the IR's to_tokens (ViT's
+    patch embedding); used otherwise, a reshape to a (C, L) sequence."""
+
+    tensor: Tensor
+
+
+@dataclass(frozen=True)
+class Lacking:
+    """A value the IR has no tensor for (attention weights): using it is unsupported."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Missing:
+    """The output of a node that could not be converted (already reported)."""
+
+
+MISSING = Missing()
