@@ -52,6 +52,7 @@ _LAZY = {
     "to_dot": "netir.renderers.dot",
     "save": "netir.emitters.saved",
     "load": "netir.emitters.saved",
+    "to_source": "netir.source",
 }
 
 
