@@ -1,0 +1,128 @@
+"""What every source emitter shares: literals, identifiers and constructor calls.
+
+No graph name or attribute value ever becomes code by itself. Values become Python
+literals through :func:`literal` (numbers, booleans, None, strings through ``repr``,
+tuples and lists of these; anything else is refused), names become string literals or
+identifiers checked by :func:`is_plain` / :func:`identifier`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import math
+import re
+from dataclasses import dataclass, field
+
+from netir.ir.errors import GraphError
+
+#: Names a generated file may use for its own purposes; no variable takes them.
+RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins)) | {
+    "self", "torch", "nn", "F", "np", "keras", "ops", "layers", "math", "l", "O", "I",
+    "OrderedDict", "scalar"}
+
+
+def literal(value) -> str:
+    """``value`` as Python source that evaluates to an equal value."""
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return repr(int(value))
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return repr(float(value))
+        return f'float("{"nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}")'
+    if isinstance(value, str):
+        return repr(str(value))
+    if isinstance(value, tuple):
+        items = ", ".join(literal(v) for v in value)
+        return f"({items},)" if len(value) == 1 else f"({items})"
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    raise GraphError("a source file holds numbers, booleans, strings and tuples of them",
+                     f"{type(value).__name__} {value!r:.80}", node="<source>", op="to_source")
+
+
+def is_plain(name: str, taken: frozenset[str] | set[str] = frozenset()) -> bool:
+    """An ASCII identifier, no keyword, not starting with ``_`` and not in ``taken``."""
+    return (name.isascii() and name.isidentifier() and not keyword.iskeyword(name)
+            and not name.startswith("_") and name not in taken)
+
+
+def identifier(name: str, taken=RESERVED) -> str:
+    """A Python identifier made from ``name``: other characters as ``_``, a leading
+    digit prefixed with ``v``, a reserved word suffixed with ``_``."""
+    text = re.sub(r"[^0-9A-Za-z_]", "_", name) or "v"
+    if text[0].isdigit():
+        text = "v" + text
+    while text in taken or keyword.iskeyword(text):
+        text += "_"
+    return text
+
+
+def camel(name: str) -> str:
+    """``denselayer`` -> ``Denselayer``, ``conv_bn-act`` -> ``ConvBnAct``."""
+    return "".join(p[:1].upper() + p[1:] for p in re.split(r"[^0-9A-Za-z]", name) if p)
+
+
+@dataclass(frozen=True)
+class Ctor:
+    """A constructor call: ``callee(*args, **kwargs)``; ``args`` are (hint, value) pairs,
+    the hint naming the value if it becomes a block's parameter; a value is a literal
+    or another Ctor."""
+
+    callee: str
+    args: tuple = ()
+    kwargs: tuple = ()
+
+
+NO_DEFAULT = object()
+_MARK = re.compile("\x00(\\d+)\x00")
+
+
+@dataclass
+class Slots:
+    """Literals pulled out of rendered code, so that instances of one block type differ
+    only in them: the code holds ``\\x00k\\x00`` for the k-th. A slot with a default
+    is a keyword argument, written ``, key=value`` or left out when it is the default
+    everywhere."""
+
+    values: list = field(default_factory=list)
+    hints: list = field(default_factory=list)  # (where, name)
+    defaults: list = field(default_factory=list)
+
+    def mark(self, where: str, hint: str, value, default=NO_DEFAULT) -> str:
+        self.values.append(value)
+        self.hints.append((where, hint))
+        self.defaults.append(default)
+        return f"\x00{len(self.values) - 1}\x00"
+
+    def absorb(self, text: str, other: Slots, where: str) -> tuple[str, int]:
+        """``other``'s slots appended to these (their hints now ``where``'s), ``text``'s
+        markers renumbered; returns the text and the offset."""
+        offset = len(self.values)
+        self.values += other.values
+        self.hints += [(where, name) for _, name in other.hints]
+        self.defaults += [NO_DEFAULT] * len(other.values)  # plain arguments here
+        return _MARK.sub(lambda m: f"\x00{int(m.group(1)) + offset}\x00", text), offset
+
+
+def render(ctor: Ctor, slots: Slots, where: str, defaults: dict | None = None) -> str:
+    """``ctor`` as code, each literal a slot; a keyword in ``defaults`` may be dropped."""
+    defaults = defaults or {}
+
+    def value(hint, v):
+        return render(v, slots, where) if isinstance(v, Ctor) else slots.mark(where, hint, v)
+
+    parts = ", ".join(value(h, v) for h, v in ctor.args)
+    for k, v in ctor.kwargs:
+        if k in defaults and parts:
+            parts += slots.mark(where, k, v, defaults[k])
+        else:
+            parts += f"{', ' if parts else ''}{k}={value(k, v)}"
+    return f"{ctor.callee}({parts})"
+
+
+def fill(text: str, code: list[str]) -> str:
+    """``text`` with its k-th marker replaced by ``code[k]``."""
+    return _MARK.sub(lambda m: code[int(m.group(1))], text)
