@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from netir.ir import arithmetic
 from netir.ir.layout import TensorType, positions
+from netir.ir.ops.window import per_axis
 
 if TYPE_CHECKING:
     from netir.ir.graph import Graph
@@ -127,10 +128,11 @@ def batch_first(value: Any, kind: str, feature: int | None) -> Any:
 def window_plan(attrs: Mapping[str, Any], source: Shape, output: Shape) -> WindowPlan:
     """The :class:`WindowPlan` of a window op over position sizes ``source`` giving
     position sizes ``output`` (both without the feature axis)."""
-    rank = len(attrs["kernel"])
-    kernel, stride = tuple(attrs["kernel"]), tuple(attrs["stride"])
-    dilation = tuple(attrs.get("dilation") or (1,) * rank)
-    padding = tuple(tuple(p) for p in attrs.get("padding") or ((0, 0),) * rank)
+    rank = len(source)  # rank 1 stores bare ints and one (left, right) pair
+    kernel, stride = per_axis(attrs["kernel"], rank), per_axis(attrs["stride"], rank)
+    dilation = per_axis(attrs.get("dilation") or (1,) * rank, rank)
+    padding = tuple(tuple(p) if isinstance(p, tuple) else (p, p)  # one size: both sides
+                    for p in per_axis(attrs.get("padding") or ((0, 0),) * rank, rank))
     effective = tuple((k - 1) * d + 1 for k, d in zip(kernel, dilation))
     exact = tuple(arithmetic.exact_window_padding(source[i], effective[i], stride[i],
                                                   padding[i], output[i])
