@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from netir.emitters.registry import get_backend
-
 
 def local_errors(reference, values: dict[str, list[np.ndarray]]
                  ) -> dict[str, list[tuple[float, float]]]:
@@ -21,7 +19,7 @@ def local_errors(reference, values: dict[str, list[np.ndarray]]
     The backends' inputs of a node are stacked on the batch axis and the kernel runs
     once (inference kernels treat each sample alone): a kernel's weights are read once
     instead of once per backend."""
-    from netir.emitters.reference import Run
+    from netir.emitters.reference import apply
 
     graph = reference.graph
     errors: dict[str, list[tuple[float, float]]] = {b: [] for b in values}
@@ -41,8 +39,7 @@ def local_errors(reference, values: dict[str, list[np.ndarray]]
         sizes = [own[b][node.inputs[0]].shape[0] for b in fit]
         args = [np.concatenate([own[b][i] for b in fit]).astype(np.float64)
                 for i in node.inputs]
-        expected = get_backend("reference").lowerings.lookup(node)(
-            node, args, reference.weights.get(node.name, {}), Run(graph=graph))
+        expected = apply(reference, node, args)
         starts = np.cumsum([0, *sizes])
         for k, b in enumerate(fit):
             part = slice(starts[k], starts[k + 1])

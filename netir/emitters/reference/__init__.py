@@ -12,9 +12,10 @@ one is right.
 """
 
 from netir.emitters.reference.backend import BACKEND, ReferenceBackend
+from netir.emitters.reference.inputs import Inputs, Run
 from netir.emitters.reference.model import (
     ReferenceModel,
-    Run,
+    apply,
     count_params,
     execute,
     export_weights,
@@ -24,5 +25,6 @@ from netir.emitters.reference.model import (
 
 emit = to_reference
 
-__all__ = ["BACKEND", "ReferenceBackend", "ReferenceModel", "Run", "count_params", "emit",
-           "execute", "export_weights", "import_weights", "to_reference"]
+__all__ = ["BACKEND", "Inputs", "ReferenceBackend", "ReferenceModel", "Run", "apply",
+           "count_params", "emit", "execute", "export_weights", "import_weights",
+           "to_reference"]

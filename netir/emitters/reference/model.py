@@ -2,22 +2,25 @@
 
 A :class:`ReferenceModel` is a graph, its neutral weights (in the model's dtype) and the
 nodes it returns. :func:`execute` runs it; nothing is compiled or cached, so what it
-computes is exactly what ``lowerings.py`` says.
+computes is exactly what the lowerings (:mod:`.lowerings`, one module per op family)
+say.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
+from netir.emitters.reference.inputs import Inputs, Run
 from netir.emitters.reference.lowerings import LOWERINGS
 from netir.emitters.registry import output_names
 from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
 from netir.ir.limits import check_memory
 from netir.ir.node import Node
+from netir.ir.plan import graph_plan, plan_of
 
 Weights = dict[str, dict[str, np.ndarray]]
 Visit = Callable[[Node, np.ndarray], np.ndarray]
@@ -34,17 +37,6 @@ class ReferenceModel:
     weights: Weights
     dtype: np.dtype
     outputs: list[str]
-
-
-@dataclass
-class Run:
-    """One pass: whether it trains, the batch statistics train-mode batch norm saw
-    (``{node: {"mean": array, "var": biased array}}``) and the graph it runs (set by
-    :func:`execute`; a lowering reads its inputs' layouts there)."""
-
-    training: bool = False
-    batch_stats: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
-    graph: Graph | None = None
 
 
 def to_reference(graph: Graph, outputs: Sequence[str] | None = None,
@@ -84,20 +76,30 @@ def execute(model: ReferenceModel, inputs: Sequence[np.ndarray], *,
     Raises NetIRError when the inputs do not fit the graph.
     """
     graph, run = model.graph, run or Run()
-    run.graph = graph
     wanted = list(model.outputs if outputs is None else output_names(graph, outputs))
     feeds = _feeds(graph, inputs, model.dtype)
+    plans = graph_plan(graph)
     remaining = _consumers(graph)
     values: dict[str, np.ndarray] = {}
     for node in graph.nodes:
-        args = [values[i] for i in node.inputs] if node.inputs else [feeds[node.name]]
-        value = LOWERINGS.lookup(node)(node, args, model.weights.get(node.name, {}), run)
+        arrays = [values[i] for i in node.inputs] if node.inputs else [feeds[node.name]]
+        value = LOWERINGS.lookup(node)(
+            plans[node.name], Inputs(arrays, model.weights.get(node.name, {}), run))
         values[node.name] = value if visit is None else visit(node, value)
         for i in node.inputs:  # drop what no later node and no caller needs
             remaining[i] -= 1
             if remaining[i] == 0 and i not in wanted:
                 del values[i]
     return [values[n] for n in wanted]
+
+
+def apply(model: ReferenceModel, node: Node, arrays: Sequence[np.ndarray],
+          run: Run | None = None) -> np.ndarray:
+    """The reference lowering of one ``node`` of the model's graph on ``arrays`` (one
+    per input of the node, batch first, in their own dtype), with the model's weights
+    of the node: what the node computes from those values."""
+    return LOWERINGS.lookup(node)(plan_of(model.graph, node),
+                                  Inputs(arrays, model.weights.get(node.name, {}), run))
 
 
 def _consumers(graph: Graph) -> dict[str, int]:

@@ -59,6 +59,21 @@ def _conv_draw(draw, st, inputs):
             "bias": draw(st.booleans())}
 
 
+def _conv3d_draw(draw, st, inputs):
+    """conv3d's attributes for a small volume: kernels of at most 3 a side, so that
+    property tests stay in milliseconds."""
+    c, *sizes = inputs[0]
+    groups = draw(st.sampled_from([d for d in range(1, c + 1) if c % d == 0]))
+    dilation = draw(st.sampled_from([(1, 1, 1), (1, 1, 1), (1, 2, 2), (2, 1, 1)]))
+    kernel = tuple(draw(st.integers(1, min(3, (s - 1) // d + 1)))
+                   for s, d in zip(sizes, dilation))
+    return {"out_channels": groups * draw(st.integers(1, max(1, MAX_CHANNELS // groups))),
+            "kernel": kernel, "dilation": dilation, "groups": groups,
+            "stride": draw(st.sampled_from([(1, 1, 1), (1, 1, 1), (1, 2, 2), (2, 2, 2)])),
+            "padding": draw_padding(draw, st, kernel, below_kernel=False),
+            "bias": draw(st.booleans())}
+
+
 #: Per window rank: the input layout and the weight's spatial letters.
 _LAYOUT = {1: SEQUENCE, 2: MAP, 3: VOLUME}
 _LETTERS = {1: "L", 2: "HW", 3: "DHW"}
@@ -154,7 +169,7 @@ def convolution(rank: int, draw_attrs=None) -> OpSpec:
 
 CONV1D = convolution(1, _conv1d_draw)
 CONV2D = convolution(2, _conv_draw)
-CONV3D = convolution(3)
+CONV3D = convolution(3, _conv3d_draw)
 
 
 def _transpose_draw(draw, st, inputs):

@@ -35,9 +35,13 @@ def _optional(inner: AttrType) -> AttrType:
 
 
 def _pool_draw(draw, st, inputs, average: bool):
-    _, h, w = inputs[0]
-    kernel = (draw(st.integers(1, min(3, h))), draw(st.integers(1, min(3, w))))
-    attrs = {"kernel": kernel, "stride": draw(st.sampled_from([None, (1, 1), (2, 2), (2, 1)])),
+    """A window pool's attributes at the input's rank (a map or a volume): kernels of
+    at most 3 a side."""
+    _, *sizes = inputs[0]
+    rank = len(sizes)
+    kernel = tuple(draw(st.integers(1, min(3, n))) for n in sizes)
+    strides = [None, (1,) * rank, (2,) * rank, (2,) + (1,) * (rank - 1)]
+    attrs = {"kernel": kernel, "stride": draw(st.sampled_from(strides)),
              "padding": draw_padding(draw, st, kernel, below_kernel=True),
              "ceil_mode": draw(st.booleans())}
     if attrs["padding"] == "same" and max(kernel) == 1:
@@ -123,8 +127,12 @@ AVG_POOL2D = window_pool("avg", 2, lambda draw, st, inputs: _pool_draw(draw, st,
                                                                        average=True))
 ADAPTIVE_AVG_POOL2D = adaptive_avg_pool(2, lambda draw, st, inputs: {
     "output_size": (draw(st.integers(1, 4)), draw(st.integers(1, 4)))})
-MAX_POOL3D, AVG_POOL3D = window_pool("max", 3), window_pool("avg", 3)
-ADAPTIVE_AVG_POOL3D = adaptive_avg_pool(3)
+MAX_POOL3D = window_pool("max", 3, lambda draw, st, inputs: _pool_draw(draw, st, inputs,
+                                                                       average=False))
+AVG_POOL3D = window_pool("avg", 3, lambda draw, st, inputs: _pool_draw(draw, st, inputs,
+                                                                       average=True))
+ADAPTIVE_AVG_POOL3D = adaptive_avg_pool(3, lambda draw, st, inputs: {
+    "output_size": tuple(draw(st.integers(1, 3)) for _ in range(3))})
 
 GLOBAL_AVG_POOL = OpSpec(
     name="global_avg_pool", category="pool", ranks=(2, 3, 4), layouts=POSITIONED,

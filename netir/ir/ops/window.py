@@ -47,15 +47,16 @@ def window_sizes(shape, kernel, stride, padding, dilation=None, shown_padding=No
 
 
 def draw_padding(draw, st, kernel, *, below_kernel: bool, modes=("valid", "same")):
-    """Any padding form the builder accepts: a mode in ``modes``, an int, an (h, w) pair
-    or explicit ((top, bottom), (left, right)); each side at most the kernel (below it
-    with ``below_kernel``, as pools require)."""
+    """Any padding form the builder accepts: a mode in ``modes``, an int, one size per
+    axis ((h, w) for a map) or explicit pairs (((top, bottom), (left, right)) for a
+    map); each side at most the kernel (below it with ``below_kernel``, as pools
+    require)."""
     hi = [k - 1 if below_kernel else k for k in kernel]
     kind = draw(st.sampled_from(["explicit", "int", "pair", *modes]))
     if kind == "int":
         return draw(st.integers(0, min(hi)))
     if kind == "pair":
-        return (draw(st.integers(0, hi[0])), draw(st.integers(0, hi[1])))
+        return tuple(draw(st.integers(0, h)) for h in hi)
     if kind == "explicit":
         return tuple((draw(st.integers(0, h)), draw(st.integers(0, h))) for h in hi)
     return kind
