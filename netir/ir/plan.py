@@ -127,15 +127,21 @@ def batch_first(value: Any, kind: str, feature: int | None) -> Any:
 def window_plan(attrs: Mapping[str, Any], source: Shape, output: Shape) -> WindowPlan:
     """The :class:`WindowPlan` of a window op over position sizes ``source`` giving
     position sizes ``output`` (both without the feature axis)."""
-    rank = len(attrs["kernel"])
-    kernel, stride = tuple(attrs["kernel"]), tuple(attrs["stride"])
-    dilation = tuple(attrs.get("dilation") or (1,) * rank)
-    padding = tuple(tuple(p) for p in attrs.get("padding") or ((0, 0),) * rank)
+    rank = len(source)
+    kernel, stride = _per_axis(attrs["kernel"], rank), _per_axis(attrs["stride"], rank)
+    dilation = _per_axis(attrs.get("dilation") or (1,) * rank, rank)
+    padding = tuple((p, p) if isinstance(p, int) else tuple(p)  # a transposed conv's p
+                    for p in _per_axis(attrs.get("padding") or ((0, 0),) * rank, rank))
     effective = tuple((k - 1) * d + 1 for k, d in zip(kernel, dilation))
     exact = tuple(arithmetic.exact_window_padding(source[i], effective[i], stride[i],
                                                   padding[i], output[i])
                   for i in range(rank))
     return WindowPlan(kernel, stride, dilation, padding, exact, effective)
+
+
+def _per_axis(value, rank: int) -> tuple:
+    """One entry per window axis: rank 1 stores a bare int or one (before, after) pair."""
+    return (value,) if rank == 1 else tuple(value)
 
 
 def _axes(spec, attrs, feature) -> Mapping[str, Any]:
