@@ -36,9 +36,7 @@ KNOWN_CYCLES: dict[str, frozenset[str]] = {
     backend: frozenset(f"netir.emitters.{backend}.{m}" for m in modules.split())
     for backend, modules in {
         "keras3": "lowerings sequence tokens transformer upsampling",
-        "onnx": "activations lowerings sequence tokens transformer upsampling",
         "pytorch": "lowerings sequence transformer upsampling",
-        "reference": "activations lowerings sequence tokens transformer upsampling",
     }.items()
 }
 

@@ -1,6 +1,7 @@
 """Lower a graph to an ``onnx.ModelProto`` straight from the IR (imports onnx).
 
-Each node's lowering (:mod:`.lowerings`) returns the protos it adds. The emitter adds
+Each node's lowering (:mod:`.lowerings`) reads the node's plan
+(:func:`netir.ir.plan.graph_plan`) and returns the protos it adds. The emitter adds
 each node's weights as initializers named ``<node>.<param>`` in the neutral layout
 (which is ONNX's), each stored once; every other constant is a ``Constant`` node, so
 the initializers are exactly the weights. The batch dimension is the symbolic ``batch``.
@@ -28,7 +29,7 @@ from netir.emitters.registry import prepare
 from netir.emitters.tensorfile import validate_weights
 from netir.ir.errors import NetIRError
 from netir.ir.graph import Graph
-from netir.ir.node import Node
+from netir.ir.plan import NodePlan, graph_plan
 
 # The newest opset onnxruntime 1.31 runs ("official support for domain ai.onnx is till
 # opset 26") and the newest IR version it loads (13); a test keeps both honest.
@@ -40,14 +41,13 @@ MIN_OPSET = 18
 Weights = dict[str, dict[str, np.ndarray]]
 
 
-def _add_weights(model: onnx.ModelProto, graph: Graph, node: Node, weights: Weights) -> None:
+def _add_weights(model: onnx.ModelProto, plan: NodePlan, weights: Weights) -> None:
     """The node's weights (checked by ``validate_weights``) as initializers."""
-    trainable, buffers = graph.param_shapes(node)
-    given = weights.get(node.name, {})
-    for name in {**trainable, **buffers}:
+    given = weights.get(plan.name, {})
+    for name in {**plan.params, **plan.buffers}:
         tensor = model.graph.initializer.add()  # in place: large weights copied once
-        set_float_tensor(tensor, param(node, name), given[name])
-        tensor.doc_string = TRAINABLE_DOC if name in trainable else BUFFER_DOC
+        set_float_tensor(tensor, param(plan, name), given[name])
+        tensor.doc_string = TRAINABLE_DOC if name in plan.params else BUFFER_DOC
 
 
 def to_onnx(graph: Graph, outputs: Sequence[str] | None = None, *,
@@ -73,12 +73,12 @@ def to_onnx(graph: Graph, outputs: Sequence[str] | None = None, *,
 
         weights = random_weights(graph)
     weights = validate_weights(graph, weights)
-    model = onnx.ModelProto()
+    model, plans = onnx.ModelProto(), graph_plan(graph)
     for node in graph.nodes:
-        for proto in LOWERINGS.lookup(node)(node, graph, list(node.inputs)):
+        for proto in LOWERINGS.lookup(node)(plans[node.name], list(node.inputs)):
             target = model.graph.node if isinstance(proto, onnx.NodeProto) else model.graph.input
             target.append(proto)
-        _add_weights(model, graph, node, weights)
+        _add_weights(model, plans[node.name], weights)
     model.graph.name = graph.name
     model.graph.output.extend(
         helper.make_tensor_value_info(n, TensorProto.FLOAT, [BATCH, *graph[n].shape])
@@ -86,8 +86,8 @@ def to_onnx(graph: Graph, outputs: Sequence[str] | None = None, *,
     model.ir_version = IR_VERSION
     model.opset_import.append(helper.make_opsetid("", opset))
     model.producer_name, model.producer_version = "netir", _version()
-    dotted = {param(n, p): [n.name, p] for n in graph.nodes
-              for group in graph.param_shapes(n) for p in group if "." in p}
+    dotted = {param(n, p): [n.name, p] for n in plans.values()
+              for group in (n.params, n.buffers) for p in group if "." in p}
     if dotted:  # a parameter name with a dot (out_proj.weight): which node holds it
         helper.set_model_props(model, {PARAMETERS_KEY: json.dumps(dotted, sort_keys=True)})
     return model

@@ -3,7 +3,8 @@
 A lowering returns the protos one IR node adds: ``NodeProto`` s, the last of which has
 the node's name and writes the tensor of that name (helper nodes are named
 ``<node>/<step>``), or, for a graph input, its ``ValueInfoProto``. Weights are referred
-to by their initializer names, ``<node>.<param>``.
+to by their initializer names, ``<node>.<param>``. Functions that take ``node`` read its
+``name`` only, so a node or its :class:`~netir.ir.plan.NodePlan` will do.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from netir.ir.node import Node
+from netir.ir.plan import NodePlan
 
 BATCH = "batch"
 # How an initializer says what it is; count_params reads it back.
@@ -39,14 +40,19 @@ def ints(name: str, values: Sequence[int]) -> onnx.NodeProto:
     return const(name, np.asarray(values, dtype=np.int64))
 
 
-def param(node: Node, name: str) -> str:
+def one_node(op_type: str, **attrs: Any):
+    """The lowering of an op that is one ONNX node of ``op_type`` on the same inputs."""
+    return lambda plan, inputs: [op(op_type, inputs, plan.name, **attrs)]
+
+
+def param(node, name: str) -> str:
     """The initializer holding parameter ``name`` of ``node``: ``<node>.<name>``."""
     return f"{node.name}.{name}"
 
 
-def graph_input(node: Node) -> onnx.ValueInfoProto:
-    """A graph input of shape ``(batch, *node.shape)`` named after the node."""
-    return helper.make_tensor_value_info(node.name, TensorProto.FLOAT, [BATCH, *node.shape])
+def graph_input(plan: NodePlan) -> onnx.ValueInfoProto:
+    """A graph input of shape ``(batch, *output)`` named after the node."""
+    return helper.make_tensor_value_info(plan.name, TensorProto.FLOAT, [BATCH, *plan.output])
 
 
 def set_float_tensor(tensor: TensorProto, name: str, value: np.ndarray) -> None:

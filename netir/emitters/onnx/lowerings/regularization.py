@@ -1,0 +1,17 @@
+"""ONNX lowerings of the regularizers (netir/ir/ops/regularization.py): the identity at
+inference."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from netir.emitters.onnx.protos import const, one_node, op
+
+
+def dropout(plan, inputs):
+    """Dropout without ``training_mode``: the identity at inference."""
+    ratio = const(f"{plan.name}/ratio", np.float32(plan.attrs["rate"]))
+    return [ratio, op("Dropout", [inputs[0], ratio.name], plan.name)]
+
+
+LOWERINGS = {"dropout": dropout, "stochastic_depth": one_node("Identity")}
