@@ -51,7 +51,7 @@ CORPUS = [
     (["emit", "lenet5", "--backend", "torch", "-o", "{tmp}/file"], 2, "is a file"),
     (["emit", "{tmp}/empty.json", "--backend", "torch", "-o", "{tmp}/e"], 1, "output"),
     (["render", "lenet5", "-o", "/proc/x.svg"], 2, "cannot write"),
-    (["render", "lenet5", "-o", "{tmp}/dir.json"], 2, "is a directory"),
+    (["render", "lenet5", "-o", "{tmp}/dir.json"], 2, "exists as a folder"),
     (["render", "{tmp}/injected.json", "-o", "{tmp}/i.svg"], 1, "graph names"),
     (["check", "lenet5", "--json", "/proc/x/r.json"], 2, "cannot write"),
     (["check", "lenet5", "--json", "{tmp}/file/r.json"], 2, "under a file"),

@@ -13,6 +13,13 @@ from netir.emitters.keras3 import emit as E
 from netir.emitters.keras3 import weights as W
 from netir.emitters.keras3.layouts import batch_layouts, to_keras, to_logical
 from netir.emitters.keras3.lowerings import LOWERINGS
+from netir.emitters.keras3.names import node_name
+from netir.emitters.tensorfile import (
+    declared_weights,
+    normalise_weights,
+    regroup_weights,
+    validate_weights,
+)
 
 
 class KerasBackend(Backend):
@@ -44,6 +51,17 @@ class KerasBackend(Backend):
 
     def weights_graph(self, model):
         return W.model_graph(model)
+
+    def import_weights(self, model, weights) -> None:
+        """As every backend's, but a Keras model holds only the layers its outputs depend
+        on: weights of graph nodes it does not compute are neither required nor refused
+        (ignored, as the PyTorch model keeps such modules unused)."""
+        graph = W.model_graph(model)
+        held = {node_name(layer.name) for layer in model.layers}
+        declared = {n: ps for n, ps in declared_weights(graph).items() if n in held}
+        given = {n: ps for n, ps in regroup_weights(normalise_weights(weights), graph).items()
+                 if n in held or n not in graph}
+        self.assign_weights(model, validate_weights(declared, given))
 
     def assign_weights(self, model, weights) -> None:
         W.assign_weights(model, weights)
