@@ -12,7 +12,7 @@ from netir.ir.attrs import Attr, real
 from netir.ir.registry import OpSpec, list_ops
 
 
-@pytest.mark.parametrize("backend", ["torch", "keras", "reference"])
+@pytest.mark.parametrize("backend", list_backends())
 @pytest.mark.parametrize("op", list_ops())
 def test_every_builtin_op_has_a_lowering(op, backend):
     assert op in get_backend(backend).lowerings
@@ -24,7 +24,7 @@ def test_unknown_backend():
     assert {"torch", "keras"} <= set(list_backends())
 
 
-@pytest.mark.parametrize("backend", ["torch", "keras", "reference"])
+@pytest.mark.parametrize("backend", list_backends())
 def test_requested_outputs_must_be_nodes(backend):
     g = netir.Graph("g")
     g.relu(g.input((3,)), name="r")
