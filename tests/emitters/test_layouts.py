@@ -62,11 +62,12 @@ def test_patch_tokens_need_no_transpose_in_keras_and_agree_on_every_backend():
     """The README's patch embedding: conv, to_tokens, layer_norm over the token features,
     from_tokens; Keras' (H, W, C) is already the token order."""
     from netir.emitters.compare import OP_TOLERANCE, compare
+    from tests.backends import usable_backends
 
     g = netir.Graph("patches")
     x = g.conv2d(g.input((3, 8, 8)), 6, 4, stride=4)
     g.from_tokens(g.layer_norm(g.to_tokens(x), eps=1e-6), 2, 2)
     assert count_transposes(to_keras(g)) == 0
-    report = compare(g, tolerance=OP_TOLERANCE, backends=["torch", "keras", "reference",
-                                                          "onnx"])
+    report = compare(g, tolerance=OP_TOLERANCE, backends=usable_backends())
+    assert [r.backend for r in report.results] == usable_backends()
     assert report.passed, str(report)

@@ -13,11 +13,11 @@ torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 from netir.emitters.compare import OP_TOLERANCE, run_backend  # noqa: E402
-from netir.emitters.registry import available  # noqa: E402
 from netir.emitters.weights import random_weights  # noqa: E402
+from tests.backends import usable_backends  # noqa: E402
 from tests.emitters.test_ops_numeric import binary, single  # noqa: E402
 
-BACKENDS = [b for b in ("torch", "keras", "onnx", "reference") if available(b)]
+BACKENDS = usable_backends()
 
 
 def _w(weights, param="weight"):

@@ -1,4 +1,5 @@
-"""Per op, each lowering against the IR's shape and the other backend (1e-5).
+"""Per op, each registered backend's lowering against the IR's shape and the float64
+reference (1e-5).
 
 Cases cover every row of DESIGN.md's semantics table; a few also check a value
 computed independently of both backends, so they cannot agree on a wrong answer.
@@ -11,6 +12,9 @@ import netir
 from netir.emitters.compare import OP_TOLERANCE, compare, run_backend
 from netir.emitters.weights import random_weights
 from netir.ir.registry import list_ops
+from tests.backends import usable_backends
+
+BACKENDS = usable_backends()
 
 
 def single(op, shape, *args, inputs=1, layout=None, **attrs):
@@ -271,8 +275,8 @@ def test_every_op_is_covered():
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_backends_agree_per_op(case):
-    r = compare(CASES[case], tolerance=OP_TOLERANCE, seed=3,
-                backends=["torch", "keras", "reference"])
+    r = compare(CASES[case], tolerance=OP_TOLERANCE, seed=3, backends=BACKENDS)
+    assert [b.backend for b in r.results] == BACKENDS
     for b in r.results:
         assert b.shapes == r.outputs, b.backend
         assert b.params == r.ir_params, b.backend
@@ -280,55 +284,52 @@ def test_backends_agree_per_op(case):
 
 
 def _outputs(graph, x):
+    """The graph's first output in every backend: ``{backend: array}``."""
     out = [graph.outputs[0].name]
-    return [run_backend(b, graph, random_weights(graph), [x], out)[0][0]
-            for b in ("torch", "keras")]
+    return {b: run_backend(b, graph, random_weights(graph), [x], out)[0][0]
+            for b in BACKENDS}
 
 
 def test_max_pool_padding_never_wins_on_negative_inputs():
     g = single("max_pool2d", (2, 4, 4), 3, 2, padding=1)
     x = -np.random.default_rng(0).uniform(1.0, 2.0, (1, 2, 4, 4)).astype(np.float32)
-    t, k = _outputs(g, x)
-    assert (t < 0).all() and (k < 0).all()  # zero padding would give 0 at the borders
+    for backend, out in _outputs(g, x).items():
+        assert (out < 0).all(), backend  # zero padding would give 0 at the borders
 
 
 @pytest.mark.parametrize("include", [True, False])
 def test_avg_pool_divisor_on_ones(include):
     g = single("avg_pool2d", (1, 5, 5), 3, 2, padding=1, count_include_pad=include)
-    t, k = _outputs(g, np.ones((1, 1, 5, 5), np.float32))
     corner = 4 / 9 if include else 1.0  # a corner window holds 4 real cells of 9
-    for out in (t, k):
-        assert out[0, 0, 0, 0] == pytest.approx(corner, abs=1e-6)
-        assert out[0, 0, 1, 1] == pytest.approx(1.0, abs=1e-6)
+    for backend, out in _outputs(g, np.ones((1, 1, 5, 5), np.float32)).items():
+        assert out[0, 0, 0, 0] == pytest.approx(corner, abs=1e-6), backend
+        assert out[0, 0, 1, 1] == pytest.approx(1.0, abs=1e-6), backend
 
 
 def test_lrn_matches_the_formula():
     g = single("local_response_norm", (5, 1, 1), 3, alpha=0.3, beta=0.75, k=2.0)
     a = np.arange(1, 6, dtype=np.float32).reshape(1, 5, 1, 1)
-    t, k = _outputs(g, a)
     v = a[0, :, 0, 0].astype(np.float64)
     expected = [v[c] / (2.0 + 0.3 / 3 * sum(v[j] ** 2 for j in range(max(0, c - 1),
                                                                      min(5, c + 2)))) ** 0.75
                 for c in range(5)]
-    np.testing.assert_allclose(t[0, :, 0, 0], expected, rtol=1e-5)
-    np.testing.assert_allclose(k[0, :, 0, 0], expected, rtol=1e-5)
+    for backend, out in _outputs(g, a).items():
+        np.testing.assert_allclose(out[0, :, 0, 0], expected, rtol=1e-5, err_msg=backend)
 
 
 def test_flatten_order_is_channel_height_width():
     g = single("flatten", (2, 2, 3))
     x = np.arange(12, dtype=np.float32).reshape(1, 2, 2, 3)
-    t, k = _outputs(g, x)
-    np.testing.assert_array_equal(t[0], np.arange(12))
-    np.testing.assert_array_equal(k[0], np.arange(12))
+    for backend, out in _outputs(g, x).items():
+        np.testing.assert_array_equal(out[0], np.arange(12), err_msg=backend)
 
 
 @pytest.mark.parametrize("layout", ["TC", None])
 def test_flatten_follows_the_logical_order_of_every_layout(layout):
     g = single("flatten", (3, 4), layout=layout)
     x = np.arange(12, dtype=np.float32).reshape(1, 3, 4)
-    t, k = _outputs(g, x)
-    np.testing.assert_array_equal(t[0], np.arange(12))
-    np.testing.assert_array_equal(k[0], np.arange(12))
+    for backend, out in _outputs(g, x).items():
+        np.testing.assert_array_equal(out[0], np.arange(12), err_msg=backend)
 
 
 def test_layer_norm_matches_torch_functional_with_the_stated_eps():
@@ -343,7 +344,7 @@ def test_layer_norm_matches_torch_functional_with_the_stated_eps():
     expected = torch.nn.functional.layer_norm(
         torch.from_numpy(x).movedim(1, -1), (6,), torch.from_numpy(w["weight"]),
         torch.from_numpy(w["bias"]), eps=1e-6).movedim(-1, 1).numpy()
-    for backend in ("torch", "keras", "reference", "onnx"):
+    for backend in BACKENDS:
         out = run_backend(backend, g, random_weights(g), [x], ["y"])[0][0]
         np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5, err_msg=backend)
 
@@ -353,9 +354,8 @@ def test_tokens_are_row_major_over_height_then_width():
     g = single("to_tokens", (2, 2, 3))
     x = np.arange(12, dtype=np.float32).reshape(1, 2, 2, 3)
     expected = x.reshape(1, 2, 6).transpose(0, 2, 1)
-    t, k = _outputs(g, x)
-    np.testing.assert_array_equal(t, expected)
-    np.testing.assert_array_equal(k, expected)
+    for backend, out in _outputs(g, x).items():
+        np.testing.assert_array_equal(out, expected, err_msg=backend)
 
 
 def test_same_padding_puts_the_odd_pixel_after():
@@ -389,7 +389,7 @@ def test_in_place_add_never_writes_into_a_broadcast_operand():
     x = g.input((3, 4, 4), name="x")
     gate = g.conv2d(g.adaptive_avg_pool2d(x, 1), 3, 1, name="gate")
     g.add(gate, x, name="y")
-    r = compare(g, tolerance=OP_TOLERANCE, seed=3, backends=["torch", "keras", "reference"])
+    r = compare(g, tolerance=OP_TOLERANCE, seed=3, backends=BACKENDS)
     assert r.passed, str(r)
     from netir.emitters.pytorch import to_torch
 

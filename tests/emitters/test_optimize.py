@@ -2,13 +2,12 @@
 
 Each pass alone, and ``optimize`` as a whole, on random graphs made of the passes'
 motifs and near misses (netir.testing.motifs): every output of the rewritten graph,
-run in PyTorch and Keras, equals the original graph's PyTorch output within 1e-5
+run in every registered backend, equals the original graph's PyTorch output within 1e-5
 relative (float32). Then catalog networks (tests.catalog.catalog_sample) at a reduced
 input (in PyTorch), and the ``optimize=True`` entry points of the three emitters and of
 the command line.
 """
 
-import networkx as nx
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -22,40 +21,28 @@ from netir.emitters.compare import CATALOG_TOLERANCE, OP_TOLERANCE, run_backend
 from netir.emitters.weights import load_weights, random_weights
 from netir.ir.passes import PASSES, optimize, run_pass
 from netir.testing.motifs import optimizable_graphs
+from tests.backends import usable_backends
 from tests.catalog import catalog_sample
 
 EXAMPLES = 15
 
 
 def _run(graph, weights, x, backend):
-    """Every output of ``graph`` in ``backend`` (channels first). A Keras model holds
-    only the layers its outputs depend on, so it is given only their weights."""
-    import keras
-    import torch
-
-    names = [n.name for n in graph.outputs]
-    model = netir.emit(graph, backend)
-    if backend == "torch":
-        netir.import_weights(model, weights)
-        with torch.no_grad():
-            out = model.eval()(torch.from_numpy(x))
-        return [t.numpy() for t in (out if isinstance(out, tuple) else [out])]
-    live = set(names).union(*(nx.ancestors(graph.nx, n) for n in names))
-    netir.import_weights(model, {k: v for k, v in weights.items() if k in live})
-    out = model(np.transpose(x, (0, 2, 3, 1)) if x.ndim == 4 else x, training=False)
-    out = [keras.ops.convert_to_numpy(t) for t in (out if isinstance(out, list) else [out])]
-    return [np.transpose(t, (0, 3, 1, 2)) if t.ndim == 4 else t for t in out]
+    """Every output of ``graph`` in ``backend`` (channels first), as a check runs it
+    (:func:`~netir.emitters.compare.run_backend`: the backend's own emit and run)."""
+    return run_backend(backend, graph, weights, [x], [n.name for n in graph.outputs])[0]
 
 
 def _assert_same_outputs(graph, new, new_weights, weights, tolerance, batch=2,
-                         backends=("torch", "keras")):
-    """Every output of ``graph`` (original, PyTorch) against ``new`` in ``backends``."""
+                         backends=None):
+    """Every output of ``graph`` (original, PyTorch) against ``new`` in ``backends``
+    (default: every registered backend that can run here)."""
     x = np.random.default_rng(7).standard_normal(
         (batch, *graph.inputs[0].shape)).astype(np.float32)
     names = [n.name for n in graph.outputs]
     assert [n.name for n in new.outputs] == names
     reference = _run(graph, weights, x, "torch")
-    for backend in backends:
+    for backend in usable_backends() if backends is None else backends:
         for name, want, got in zip(names, reference, _run(new, new_weights, x, backend)):
             scale = max(1.0, float(np.max(np.abs(want))))
             err = float(np.max(np.abs(got - want)))

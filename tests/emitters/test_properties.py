@@ -1,8 +1,9 @@
 """Cross-backend properties over random valid graphs (netir.testing.strategies).
 
-Every backend (PyTorch, Keras and the NumPy reference in float32) is judged node by
-node against the reference in float64, on calibrated weights. The ``ci`` profile
-(default) is derandomized; NETIR_HYPOTHESIS_PROFILE=deep runs thousands of examples.
+Every registered backend (PyTorch, Keras, ONNX, the NumPy reference in float32, a
+plugin's) is judged node by node against the reference in float64, on calibrated
+weights. The ``ci`` profile (default) is derandomized; NETIR_HYPOTHESIS_PROFILE=deep
+runs thousands of examples.
 A failure prints the graph as a runnable netir JSON document and the report.
 """
 
@@ -14,9 +15,10 @@ from netir.emitters.calibration import make_weights
 from netir.emitters.compare import OP_TOLERANCE, compare, run_backend
 from netir.emitters.weights import export_weights, import_weights, transfer_weights
 from netir.testing.strategies import graphs
+from tests.backends import usable_backends
 
 EXAMPLES = settings().max_examples if settings().max_examples > 200 else 200
-BACKENDS = ["torch", "keras", "reference"]
+BACKENDS = usable_backends()
 
 
 def _report_failure(graph, report=None):
@@ -64,15 +66,16 @@ def test_json_and_weight_round_trips(graph):
         first, _ = run_backend(b, graph, weights, x, out)
         again, _ = run_backend(b, back, weights, x, out)
         np.testing.assert_array_equal(first[0], again[0])
-    # (e) torch -> neutral -> keras -> neutral -> torch is bit-exact
+    # (e) torch -> neutral -> every other backend in turn -> neutral -> torch is bit-exact
     from netir.emitters.registry import emit
 
-    tm, km, tm2 = emit(graph, "torch"), emit(graph, "keras"), emit(back, "torch")
-    import_weights(tm, weights)
-    transfer_weights(tm, km)
-    transfer_weights(km, tm2)
-    start = export_weights(tm)
-    for model in (km, tm2):
+    chain = [emit(graph, b) for b in ["torch", *(b for b in BACKENDS if b != "torch")]]
+    chain.append(emit(back, "torch"))
+    import_weights(chain[0], weights)
+    for src, dst in zip(chain, chain[1:]):
+        transfer_weights(src, dst)
+    start = export_weights(chain[0])
+    for model in chain[1:]:
         got = export_weights(model)
         for node in start:
             for p in start[node]:

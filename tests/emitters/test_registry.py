@@ -10,21 +10,24 @@ from netir.emitters.registry import emit, get_backend, list_backends
 from netir.ir import registry as op_registry
 from netir.ir.attrs import Attr, real
 from netir.ir.registry import OpSpec, list_ops
+from tests.backends import backends, usable_backends
 
 
-@pytest.mark.parametrize("backend", list_backends())
-@pytest.mark.parametrize("op", list_ops())
-def test_every_builtin_op_has_a_lowering(op, backend):
-    assert op in get_backend(backend).lowerings
+@pytest.mark.parametrize("backend", backends())
+def test_every_registered_op_has_a_lowering_in_every_backend(backend):
+    lowerings = get_backend(backend).lowerings
+    assert lowerings.backend == backend
+    assert [op for op in list_ops() if op not in lowerings] == []
 
 
-def test_unknown_backend():
-    with pytest.raises(UnsupportedOpError, match="unknown backend"):
+def test_unknown_backend_is_refused_naming_every_registered_one():
+    with pytest.raises(UnsupportedOpError, match="unknown backend") as err:
         emit(netir.Graph("g"), "no-such-backend")
-    assert {"torch", "keras"} <= set(list_backends())
+    assert f"known: {list_backends()}" in str(err.value)
+    assert {"torch", "keras", "reference", "onnx"} <= set(list_backends())  # the built-ins
 
 
-@pytest.mark.parametrize("backend", list_backends())
+@pytest.mark.parametrize("backend", backends())
 def test_requested_outputs_must_be_nodes(backend):
     g = netir.Graph("g")
     g.relu(g.input((3,)), name="r")
@@ -40,7 +43,7 @@ def scale_op(monkeypatch):
                   attrs=(Attr("factor", real(), 2.0, "multiplier"),))
     monkeypatch.setitem(op_registry._REGISTRY, spec.name, spec)
     yield spec
-    for backend in ("torch", "keras"):
+    for backend in usable_backends():
         get_backend(backend).lowerings.pop(spec.name, None)
 
 
@@ -52,11 +55,12 @@ def _scaled_graph():
     return g
 
 
-def test_missing_lowering_names_op_node_and_backend(scale_op):
+@pytest.mark.parametrize("backend", backends())
+def test_missing_lowering_names_op_node_and_backend(scale_op, backend):
     with pytest.raises(UnsupportedOpError) as e:
-        emit(_scaled_graph(), "torch")
+        emit(_scaled_graph(), backend)
     msg = str(e.value)
-    assert msg.startswith("scale (test_scale)") and "'torch'" in msg
+    assert msg.startswith("scale (test_scale)") and f"{backend!r}" in msg
 
 
 def test_plugin_lowerings_and_per_node_localisation(scale_op):
@@ -82,7 +86,7 @@ def test_plugin_lowerings_and_per_node_localisation(scale_op):
             lambda t: t * (node.attrs["factor"] + 0.5), name=node.name)(inputs[0]))
     # the reference lowering defines what the op means
     register_lowering("test_scale", "reference")(
-        lambda plan, inputs: inputs[0] * plan.attrs["factor"])
+        lambda node, inputs, params, run: inputs[0] * node.attrs["factor"])
     report = compare(_scaled_graph(), backends=["torch", "keras"])
     assert not report.passed
     assert report.result("torch").passed

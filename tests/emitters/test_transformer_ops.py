@@ -14,12 +14,12 @@ F = torch.nn.functional
 
 import netir  # noqa: E402
 from netir.emitters.compare import run_backend  # noqa: E402
-from netir.emitters.registry import available  # noqa: E402
 from netir.emitters.weights import random_weights  # noqa: E402
+from tests.backends import usable_backends  # noqa: E402
 from tests.emitters.test_ops_functional import assert_backends_compute  # noqa: E402
 from tests.emitters.test_ops_numeric import binary, single  # noqa: E402
 
-BACKENDS = [b for b in ("torch", "keras", "onnx", "reference") if available(b)]
+BACKENDS = usable_backends()
 
 
 def _w(weights, param="weight", node="y"):

@@ -10,13 +10,13 @@ F = torch.nn.functional
 
 import netir  # noqa: E402
 from netir.emitters.compare import OP_TOLERANCE, run_backend  # noqa: E402
-from netir.emitters.registry import available  # noqa: E402
 from netir.emitters.weights import random_weights  # noqa: E402
 from netir.ir import arithmetic  # noqa: E402
 from netir.ir.errors import AttributeValueError, ShapeError  # noqa: E402
+from tests.backends import usable_backends  # noqa: E402
 from tests.emitters.test_ops_numeric import single  # noqa: E402
 
-BACKENDS = [b for b in ("torch", "keras", "onnx", "reference") if available(b)]
+BACKENDS = usable_backends()
 
 
 def _transpose(shape, out, kernel, bias=True, **attrs):
