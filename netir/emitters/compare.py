@@ -31,8 +31,8 @@ import numpy as np
 
 from netir.emitters.arguments import compare_arguments
 from netir.emitters.compare_memory import check_compare_memory
-from netir.emitters.local import local_errors
-from netir.emitters.local import max_abs as _max_abs
+from netir.emitters.local_errors import local_errors
+from netir.emitters.local_errors import max_abs as _max_abs
 from netir.emitters.registry import available, get_backend, list_backends
 from netir.ir.errors import ArgumentError, NetIRError
 from netir.ir.graph import Graph
