@@ -34,7 +34,8 @@ FORMAT = 6  # the page format: part of every network's key, bumped when pages ch
 CACHE = ".netir-cache"
 #: Extra site pages, ``"module:function"``; called as ``fn(out_dir=..., lang=...,
 #: primary=...)``, returning ``(file name, link text)`` of the page it wrote, or None.
-SITE_PAGES: tuple[str, ...] = ("netir.renderers.tutorial_page:write_page",)
+SITE_PAGES: tuple[str, ...] = ("netir.renderers.tutorial_page:write_page",
+                               "netir.renderers.diff_page:write_page")
 
 
 def rebuild_key(name: str, langs: tuple[str, ...], primary: str, check: bool,
