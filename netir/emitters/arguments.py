@@ -14,6 +14,7 @@ from numbers import Integral, Real
 from typing import Any
 
 from netir.ir.errors import ArgumentError
+from netir.ir.names import short_repr
 
 MAX_BATCH = 2**20      # far beyond what any machine compares; the memory guard sees more
 MAX_SEED = 2**63 - 1   # NumPy's generators take any non-negative integer; this bounds it
@@ -21,16 +22,9 @@ MAX_EXTENT = 2**31 - 1
 WEIGHTS = ("calibrated", "random")
 
 
-def _short(value: Any) -> str:
-    try:
-        text = repr(value)
-    except Exception:  # noqa: BLE001 (a value whose repr fails is still reported)
-        return f"a {type(value).__name__}"
-    return text if len(text) <= 200 else text[:200] + "..."
-
 
 def _fail(where: str, name: str, rule: str, value: Any) -> ArgumentError:
-    return ArgumentError(f"{name} must be {rule}", f"{name}={_short(value)}", node=where,
+    return ArgumentError(f"{name} must be {rule}", f"{name}={short_repr(value)}", node=where,
                          op=name)
 
 
