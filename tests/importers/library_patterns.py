@@ -104,9 +104,24 @@ class ConvNeXtStem(nn.Module):
         return x + self.stochastic_depth(self.block(x))
 
 
+class DictOutput(nn.Module):
+    """torchvision's segmentation models return ``{"out": ...}`` (and ``"aux"``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.backbone = nn.Conv2d(3, 4, 3, padding=1)
+        self.classifier = nn.Conv2d(4, 2, 1)
+
+    def forward(self, x):
+        result = {}
+        result["out"] = self.classifier(torch.relu(self.backbone(x)))
+        return result
+
+
 PATTERNS = {
     "chunk_split": (ChunkSplit, (2, 8, 6, 6)),
     "growing_concat": (GrowingConcat, (2, 3, 6, 6)),
     "reshaped_patches": (ReshapedPatches, (2, 3, 8, 8)),
     "convnext_stem": (ConvNeXtStem, (2, 3, 8, 8)),
+    "dict_output": (DictOutput, (2, 3, 6, 6)),
 }

@@ -221,6 +221,8 @@ def convert(root: nn.Module, fxg: fx.Graph, traced: dict, table, name: str):
             continue
         if n.op == "output":
             outputs = n.args[0]
+            if isinstance(outputs, dict):  # torchvision's segmentation: {"out": ...}
+                outputs = tuple(outputs.values())
             continue
         if n.op == "get_attr":
             values[n] = Param(n.target, fetch(root, n.target))
