@@ -24,7 +24,14 @@ class _Tracer(fx.Tracer):
         self.record_stack_traces = stack_traces
 
     def is_leaf_module(self, m: nn.Module, module_qualified_name: str) -> bool:
-        return type(m) in self._leaves or super().is_leaf_module(m, module_qualified_name)
+        return type(m) in self._leaves or qualified_name(type(m)) in self._leaves \
+            or super().is_leaf_module(m, module_qualified_name)
+
+
+def qualified_name(obj) -> str:
+    """``module.QualName`` of a class or function: how the table names a library's
+    type without importing the library (torchvision's StochasticDepth)."""
+    return f"{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', '')}"
 
 
 def trace(module: nn.Module, leaves: frozenset[type], wrapped: tuple = (), *,
