@@ -177,16 +177,11 @@ TABLES = {"torch-2026-11-28": ("results-2026-11-28-torch.json", torch_variants),
           "ir-cost": ("results.json", ir_cost),
           "scaling": ("results.json", scaling),
           "scaling-2026-11-28": ("results-2026-11-28-scaling.json", scaling),
-          "rendering": ("results.json", rendering),
-          "costs": ("results-costs.json", costs),
-          "costs-setup": ("results-costs.json", _cost_line("setup", _setup)),
-          "costs-gallery": ("results-costs.json", _cost_line("gallery", _gallery)),
-          "costs-tests": ("results-costs.json", _cost_line("tests", _tests))}
+          "rendering": ("results.json", rendering)}
 # page (from the repository root) -> the tables it shows
 PAGES = {"docs/benchmarks.md": ("torch-2026-11-28", "keras-onnx-2026-11-28", "full-run",
                                 "ir-cost", "scaling", "scaling-2026-11-28", "rendering"),
-         "README.md": ("costs",), "docs/install.md": ("costs-setup",),
-         "docs/gallery.md": ("costs-gallery",), "docs/testing.md": ("costs-tests",)}
+         }
 BLOCK = re.compile(r"(<!-- benchmark table (?P<name>[\w.-]+):[^\n]*-->\n)(?P<body>.*?)"
                    r"(<!-- end of benchmark table (?P=name) -->)", re.S)
 
