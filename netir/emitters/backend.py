@@ -81,6 +81,17 @@ class Lowerings(dict):
         super().__init__()
         self.backend = backend
 
+    @classmethod
+    def merged(cls, backend: str, families) -> Lowerings:
+        """One table of every family module's ``LOWERINGS`` dict, the way
+        ``netir/ir/ops/__init__.py`` merges the families' specs; an op lowered by two
+        families is an error (``register`` refuses it)."""
+        table = cls(backend)
+        for family in families:
+            for op, lowering in family.LOWERINGS.items():
+                table.register(op)(lowering)
+        return table
+
     def register(self, op: str, *, replace: bool = False) -> Callable[[Lowering], Lowering]:
         """Decorator: the function lowers ``op``. A second lowering is an error."""
 
