@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -47,9 +48,15 @@ ROW_MARK = "@@ROW "
 
 
 # -- one model, in its own process ----------------------------------------------------------
+def _portable(text: str) -> str:
+    """``text`` with each installed file named from its package down (``timm/models/x.py``,
+    not this machine's ``/.../site-packages/timm/models/x.py``): rows are committed."""
+    return re.sub(r"[^\s\"']*[/\\]site-packages[/\\]", "", text)
+
+
 def _first_line(err: BaseException) -> str:
     text = str(err).strip().splitlines()
-    return f"{type(err).__name__}: {text[0] if text else ''}"[:300]
+    return _portable(f"{type(err).__name__}: {text[0] if text else ''}")[:300]
 
 
 def _build_torchvision(name: str, size: int):
@@ -179,7 +186,7 @@ def check_one(source: str, name: str, size: int) -> dict:
         graph, weights = netir.from_torch(module, x[:1], name=name)
     except UnsupportedModelError as e:
         row.update(imported=False, why_not=_first_line(e), missing=sorted(
-            {f"{p.target}: {p.lacks}"[:200] for p in getattr(e, "problems", [])}))
+            {_portable(f"{p.target}: {p.lacks}")[:200] for p in getattr(e, "problems", [])}))
     except Exception as e:  # noqa: BLE001
         row.update(imported=False, why_not=_first_line(e), missing=[])
     else:

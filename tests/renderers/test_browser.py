@@ -26,7 +26,8 @@ def _chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
 
 def test_every_page_loads_clean(site, tmp_path):
     pages = sorted(site.glob("*.html"))
-    assert len(pages) == 9  # index, tutorial and 3 networks; index and networks in zh
+    # index, tutorial, diff and 3 networks; index and networks in zh as well
+    assert len(pages) == 10
     for page in pages:
         out = _chromium(tmp_path / "profile", "--dump-dom", page.as_uri())
         body = re.search(r"<body([^>]*)>", out.stdout)
