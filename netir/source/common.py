@@ -33,7 +33,10 @@ def literal(value) -> str:
             return repr(float(value))
         return f'float("{"nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}")'
     if isinstance(value, str):
-        return repr(str(value))
+        text = str(value)
+        if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+            return f'"{text}"'
+        return repr(text)
     if isinstance(value, tuple):
         items = ", ".join(literal(v) for v in value)
         return f"({items},)" if len(value) == 1 else f"({items})"
@@ -76,6 +79,13 @@ class Ctor:
     kwargs: tuple = ()
 
 
+@dataclass(frozen=True)
+class Code:
+    """Code a lowering writes as it is (its own text: never a name or an attribute)."""
+
+    text: str
+
+
 NO_DEFAULT = object()
 _MARK = re.compile("\x00(\\d+)\x00")
 
@@ -112,6 +122,8 @@ def render(ctor: Ctor, slots: Slots, where: str, defaults: dict | None = None) -
     defaults = defaults or {}
 
     def value(hint, v):
+        if isinstance(v, Code):
+            return v.text
         return render(v, slots, where) if isinstance(v, Ctor) else slots.mark(where, hint, v)
 
     parts = ", ".join(value(h, v) for h, v in ctor.args)
