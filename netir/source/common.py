@@ -9,9 +9,11 @@ identifiers checked by :func:`is_plain` / :func:`identifier`.
 from __future__ import annotations
 
 import builtins
+import io
 import keyword
 import math
 import re
+import tokenize
 from dataclasses import dataclass, field
 
 from netir.ir.errors import GraphError
@@ -61,6 +63,17 @@ def identifier(name: str, taken=RESERVED) -> str:
     while text in taken or keyword.iskeyword(text):
         text += "_"
     return text
+
+
+def used_names(code: str) -> set[str]:
+    """The names ``code`` reads as ``name.attribute`` (not inside strings, not an
+    attribute themselves): the modules a file must import."""
+    tokens = [t for t in tokenize.generate_tokens(io.StringIO(code).readline)
+              if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
+                                tokenize.DEDENT, tokenize.COMMENT)]
+    return {t.string for k, t in enumerate(tokens[:-1])
+            if t.type == tokenize.NAME and tokens[k + 1].string == "."
+            and (k == 0 or tokens[k - 1].string != ".")}
 
 
 def camel(name: str) -> str:

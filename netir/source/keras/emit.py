@@ -8,7 +8,7 @@ import re
 from netir.emitters.registry import returned_names
 from netir.ir.graph import Graph
 from netir.ir.layout import features_last
-from netir.source.common import RESERVED, Slots, fill, identifier, literal, render
+from netir.source.common import RESERVED, Slots, fill, identifier, literal, render, used_names
 from netir.source.keras.helpers import HELPERS
 from netir.source.keras.lowerings import LOWERINGS, Step
 from netir.source.structure import Unit, build_tree, needed, ordered_calls, variables
@@ -192,10 +192,11 @@ class KerasFile:
         parts.append(code.replace("\x01", model_name))
         helpers = [HELPERS[h].rstrip() for h in HELPERS if h in self.helpers]
         body = "\n\n\n".join([*helpers, *parts])
+        used = used_names(body)
         imports = ["import keras"]
-        if re.search(r"\bnp\.", body):
+        if "np" in used:
             imports.append("import numpy as np")
-        names = [m for m in ("layers", "ops") if re.search(rf"\b{m}\.", body)]
+        names = [m for m in ("layers", "ops") if m in used]
         if names:
             imports.append(f"from keras import {', '.join(names)}")
         doc = ('"""A Keras model written by netir from its graph; it needs only keras'
