@@ -44,6 +44,8 @@ details.code summary{cursor:pointer;font-weight:bold}
 details.code .hl{overflow-x:auto;max-width:100%;font-size:12px}
 details.code .hl pre{margin:.4em 0;line-height:1.3}
 button.copy{float:right;font-size:12px;cursor:pointer}
+.pair{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1em}
+@media (max-width:900px){.pair{grid-template-columns:minmax(0,1fr)}}
 """
 
 

@@ -8,15 +8,17 @@ import pytest
 
 import netir
 from netir import to_source
-from netir.architectures import build
+from netir.architectures import build, list_architectures
 from netir.ir.errors import GraphError, NetIRError
 from netir.renderers.code_blocks import builder_code, code_html, sources
 from netir.renderers.lang import words
 from netir.renderers.network_page import build_network
+from netir.renderers.tutorial_code import tutorial_code
+from netir.renderers.tutorial_page import tutorial_body
 from netir.source import _EMITTERS, list_sources, register_source
 
 LANGS = ("en", "zh")
-LISTING = re.compile(r'<details class="code" id="(code-[^"]+)">(.*?)</details>', re.S)
+LISTING = re.compile(r'<details class="code" id="([^"]+)">(.*?)</details>', re.S)
 
 
 def listings(page: str) -> dict[str, str]:
@@ -115,3 +117,42 @@ def test_an_emitter_refusing_the_graph_is_said_on_the_page():
         _EMITTERS.pop("refuser")
     assert "code-refuser" not in listings(page)
     assert "Generated refuser source: r (to_source): no lowering for this op" in page
+
+
+@pytest.fixture
+def keras_source():
+    """The Keras source emitter: the registered one, else a stand-in registered for the test."""
+    if "keras" in list_sources():
+        yield
+        return
+    register_source("keras", lambda g, outputs: f"import keras\n# {g.name} </script>\n")
+    yield
+    _EMITTERS.pop("keras")
+
+
+def test_tutorial_page_sets_the_tutorials_code_beside_netirs_keras_source(keras_source):
+    import inspect
+
+    from tests.architectures import tutorial_keras
+
+    page = tutorial_body()
+    found = listings(page)
+    for variant in list_architectures(tutorial=True):
+        ours = plain_text(found[f"netir-{variant}"])
+        assert ours == to_source(build(variant), "keras")
+        theirs = plain_text(found[f"tutorial-{variant}"])
+        called = {"alexnet": "create_alexnet", "vgg19": "create_vgg19", "resnet": "ResNet",
+                  "densenet": "create_densenet"}
+        entry = next(f for k, f in called.items() if variant.startswith(k))
+        assert inspect.getsource(getattr(tutorial_keras, entry)) in theirs
+        if entry == "ResNet":
+            for block in (tutorial_keras.identity_block, tutorial_keras.convolutional_block):
+                assert inspect.getsource(block) in theirs
+        assert "create_densenet" not in theirs or entry == "create_densenet"
+    assert page.count("</script>") == 1
+    assert tutorial_body() == page
+
+
+def test_tutorial_page_says_so_when_the_tutorials_code_is_absent(tmp_path):
+    assert tutorial_code("resnet50_tutorial", tmp_path / "missing.py") is None
+    assert tutorial_code("no_such_variant") is None
