@@ -25,8 +25,9 @@ NEEDS_OUTPUT = ("svg", "model-explorer")
 @click.command("diff")
 @click.argument("a")
 @click.argument("b")
-@click.option("--input", "input_shape", metavar="CxHxW",
-              help="Input shape for both (catalog names only).")
+@click.option("--input", "input_shape", metavar="CxHxW", multiple=True,
+              help="Input shape for both: a catalog name's override (CxHxW), or each "
+                   "input of a PyTorch model spec (repeat it, or separate by commas).")
 @click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text",
               show_default=True)
 @click.option("-o", "--output", "path", type=click.Path(),
@@ -42,10 +43,11 @@ NEEDS_OUTPUT = ("svg", "model-explorer")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 2), default=0, show_default=True)
 @click.option("--batch", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.pass_context
-def diff_cmd(ctx: click.Context, a: str, b: str, input_shape: str | None, fmt: str,
+def diff_cmd(ctx: click.Context, a: str, b: str, input_shape: tuple[str, ...], fmt: str,
              path: str | None, direction: str, numeric: bool, backend: str, seed: int,
              batch: int) -> None:
-    """What differs from network A to network B (catalog names or JSON files): nodes
+    """What differs from network A to network B (catalog names, JSON files, saved folders
+    or PyTorch model specs package.module:callable with --input): nodes
     added, removed, renamed (same layer, same wiring, another name) and changed (op,
     attributes, shape, parameters, inputs), matched by name and then by structure."""
     from netir.diff import diff

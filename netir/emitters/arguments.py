@@ -9,7 +9,7 @@ naming the argument and the value, not a NumPy error from deep inside a comparis
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from numbers import Integral, Real
 from typing import Any
 
@@ -58,9 +58,13 @@ def names(where: str, name: str, value: Any) -> list[str] | None:
     return list(value)
 
 
-def weights(where: str, value: Any) -> str:
+def weights(where: str, value: Any) -> str | Mapping:
+    """A kind of weights, or neutral weights given (``{node: {param: array}}``)."""
+    if isinstance(value, Mapping) and all(isinstance(v, Mapping) for v in value.values()):
+        return value
     if not isinstance(value, str) or value not in WEIGHTS:
-        raise _fail(where, "weights", " or ".join(map(repr, WEIGHTS)), value)
+        raise _fail(where, "weights", " or ".join(map(repr, WEIGHTS))
+                    + " or {node: {param: array}}", value)
     return value
 
 

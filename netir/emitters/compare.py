@@ -96,8 +96,10 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
     ``graph`` may be a catalog name, built at ``input_shape`` (C, H, W) when given.
     ``outputs`` (node names, default the graph's) are the outputs reported; every node is
     checked. ``weights`` is "calibrated" (default) or "random"
-    (:func:`netir.emitters.calibration.make_weights`). Inputs are standard normal; all
-    backends run float32 in inference mode on CPU. Raises ArgumentError
+    (:func:`netir.emitters.calibration.make_weights`), or the neutral weights to run
+    (``{node: {param: array}}``, an imported module's; the report says "given").
+    Inputs are standard normal; all backends run float32 in inference mode on CPU.
+    Raises ArgumentError
     (:mod:`netir.emitters.arguments`) for an argument of the wrong type or out of range
     (``batch=0``, ``tolerance=True``, ``backends="torch"``), GraphError for an unknown
     output, UnsupportedOpError for an unknown backend, and ResourceError, before any
@@ -127,7 +129,8 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
         get_backend(b)  # unknown names fail before any work
     check_compare_memory(graph, len(backends), batch, memory)
     inputs = check_inputs(graph, batch, seed)
-    shared = make_weights(graph, weights, seed, inputs)
+    shared = make_weights(graph, weights, seed, inputs) if isinstance(weights, str) \
+        else weights
     names = [n.name for n in graph.nodes]
     reference = to_reference(graph, names, np.float64, shared)
     truth = execute(reference, inputs)
@@ -163,7 +166,8 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
     report = CompareReport(
         network=graph.name, inputs={n.name: n.shape for n in graph.inputs},
         outputs={n: graph[n].shape for n in out_names}, batch=batch, seed=seed,
-        weights=weights, tolerance=tolerance, ir_params=graph.count_params(),
+        weights=weights if isinstance(weights, str) else "given",
+        tolerance=tolerance, ir_params=graph.count_params(),
         output_scale=max(scales[index[n]] for n in out_names), results=results,
         pairwise={f"{a}|{b}": max(_max_abs(values[a][index[n]], values[b][index[n]])
                                   for n in out_names)
