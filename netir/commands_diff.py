@@ -9,6 +9,8 @@ import click
 
 from netir.cli_arguments import (
     RegistryChoice,
+    is_file_argument,
+    is_saved_argument,
     load_network,
     registered_backends,
     writable,
@@ -26,8 +28,9 @@ NEEDS_OUTPUT = ("svg", "model-explorer")
 @click.argument("a")
 @click.argument("b")
 @click.option("--input", "input_shape", metavar="CxHxW", multiple=True,
-              help="Input shape for both: a catalog name's override (CxHxW), or each "
-                   "input of a PyTorch model spec (repeat it, or separate by commas).")
+              help="Input shape for A and B, where each is a catalog name (its override, "
+                   "CxHxW) or a PyTorch model spec (each input: repeat it, or separate by "
+                   "commas); files and saved folders keep their own.")
 @click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text",
               show_default=True)
 @click.option("-o", "--output", "path", type=click.Path(),
@@ -57,7 +60,11 @@ def diff_cmd(ctx: click.Context, a: str, b: str, input_shape: tuple[str, ...], f
     if path is not None:
         output = next(p for p in ctx.command.params if p.name == "path")
         writable(directory=fmt == "model-explorer")(ctx, output, path)
-    ga, gb = load_network(a, None, input_shape), load_network(b, None, input_shape)
+    takes = [not (is_saved_argument(t) or is_file_argument(t)) for t in (a, b)]
+    if input_shape and not any(takes):
+        raise click.UsageError("--input applies to catalog names and model specs, not files")
+    ga, gb = (load_network(t, None, input_shape if take else None)
+              for t, take in zip((a, b), takes))
     found = diff(ga, gb)
     divergence = None
     if numeric:

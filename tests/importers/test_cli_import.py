@@ -74,3 +74,34 @@ def test_a_spec_that_fails_is_one_line_exit_1(spec, message):
     assert r.exit_code == 1, r.output
     errors = [line for line in r.output.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and message in errors[0], r.output
+
+
+def test_diff_takes_two_specs_and_counts_their_parameters():
+    # by hand: conv 3*8*9+8 = 224, bn 2*8, linear 8*5+5 = 45 -> 285; small_cnn adds a
+    # bias-free 8->16 3x3 conv (1,152), its bn (32) and a 16->10 linear (170) -> 1,594
+    r = run("diff", SPEC, "tests.importers.plain_modules:small_cnn", "--input", "3x16x16")
+    assert r.exit_code == 0, r.output
+    assert "parameters 285 → 1,594" in r.output
+    assert "10 (dense)" in r.output and "3: op adaptive_avg_pool2d → max_pool2d" in r.output
+
+
+def test_diff_of_a_spec_and_its_saved_form_is_empty(tmp_path):
+    run("import", SPEC, "--input", "3x16x16", "-o", str(tmp_path / "net"))
+    r = run("diff", SPEC, str(tmp_path / "net"), "--input", "3x16x16", "--format", "json")
+    assert r.exit_code == 0, r.output
+    import json
+
+    found = json.loads(r.output)
+    assert not any(found[k] for k in ("added", "removed", "renamed", "changed")), found
+
+
+def test_model_explorer_files_of_a_spec(tmp_path):
+    r = run("render", SPEC, "--input", "3x16x16", "--format", "model-explorer",
+            "-o", str(tmp_path / "me"))
+    assert r.exit_code == 0, r.output
+    import json
+
+    files = sorted(p.name for p in (tmp_path / "me").iterdir())
+    graph_file = next(p for p in (tmp_path / "me").iterdir() if "graph" in p.name)
+    text = graph_file.read_text()
+    assert json.loads(text) and '"0"' in text and "conv2d" in text, files
