@@ -51,6 +51,9 @@ nothing else branches on the framework.
     Not abstract: a model emitted for ``nodes``, reduced to return only ``outputs``
     over its own layers, or None (the default: a check then emits the model as users
     run it anew). The Keras and ONNX backends override it (see :meth:`Backend.narrow`).
+``trainer``
+    ``"module:Class"`` of its trainer (:mod:`netir.training`), or None (the default)
+    when it does not train: torch and Keras train, the ONNX and reference backends do not.
 
 A new backend subclasses :class:`Backend`, fills its ``lowerings`` with
 ``@lowerings.register("op")`` and registers an instance with
@@ -124,6 +127,10 @@ class Backend(ABC):
     name: str = ""
     model_file: str = "model"
     lowerings: Lowerings
+    #: ``"module:Class"`` of the trainer that runs training steps on this backend's
+    #: models (:mod:`netir.training`), or None for a backend that does not train; a
+    #: string, so that declaring it imports nothing.
+    trainer: str | None = None
 
     @abstractmethod
     def emit(self, graph, outputs: Sequence[str] | None = None, **options: Any) -> Any: ...
