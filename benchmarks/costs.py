@@ -1,9 +1,10 @@
 """What the README's two commands cost, measured the way a newcomer runs them: a fresh
-clone, ``scripts/setup.sh``, the gallery from scratch (and again, nothing changed), and the
+clone, ``scripts/setup.sh``, the core install alone (``pip install .`` without extras, in a
+venv of its own), the gallery from scratch (and again, nothing changed), and the
 test suite. Writes ``benchmarks/results-costs.json``; ``benchmarks/docs_tables.py`` prints
 the README's and the docs' cost figures from it (a test holds the pages to the file).
 
-    python benchmarks/costs.py [--only setup,gallery,tests] [--keep DIR]
+    python benchmarks/costs.py [--only setup,core,gallery,tests] [--keep DIR]
 
 Each section runs in the clone (default: a temporary folder, removed afterwards) as a
 child process under ``/usr/bin/time -v`` (wall time, CPU share and the largest resident
@@ -29,12 +30,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results-costs.json"
-SECTIONS = ("setup", "gallery", "tests")
+SECTIONS = ("setup", "core", "gallery", "tests")
 # pip's cache is warm on a machine that has installed netir once; setup on a fresh
 # machine downloads TensorFlow and torch first (not measured here).
 SETUP = ["scripts/setup.sh"]
 GALLERY = [".venv/bin/netir", "gallery", "-o", "gallery"]
 TESTS = [".venv/bin/python", "-m", "pytest", "-n", "2", "-q", "-p", "no:cacheprovider"]
+# the core install alone (`pip install netir` without extras) in a venv of its own
+CORE_VENV = "core-venv"
+CORE = ["sh", "-c", f"python3 -m venv {CORE_VENV} && {CORE_VENV}/bin/python -m pip install "
+        "-q -c constraints.txt ."]
 
 
 def cpu_model() -> str:
@@ -71,9 +76,13 @@ def timed(cmd: list[str], cwd: Path) -> dict:
             .splitlines()[-3:]}
 
 
-def du_gib(path: Path) -> float:
+def du_bytes(path: Path) -> int:
     out = subprocess.run(["du", "-sb", str(path)], capture_output=True, text=True, check=True)
-    return round(int(out.stdout.split()[0]) / 2**30, 2)
+    return int(out.stdout.split()[0])
+
+
+def du_gib(path: Path) -> float:
+    return round(du_bytes(path) / 2**30, 2)
 
 
 def pytest_counts(lines: list[str]) -> dict:
@@ -89,6 +98,16 @@ def measure(section: str, clone: Path) -> dict:
             shutil.rmtree(clone / ".venv")
         row = timed(SETUP, clone)
         row["venv_gib"] = du_gib(clone / ".venv")
+        return row
+    if section == "core":
+        shutil.rmtree(clone / CORE_VENV, ignore_errors=True)
+        row = timed(CORE, clone)
+        row["venv_mib"] = round(du_bytes(clone / CORE_VENV) / 2**20)
+        row["packages"] = subprocess.run(
+            [str(clone / CORE_VENV / "bin" / "python"), "-m", "pip", "list", "--format",
+             "freeze", "--exclude", "pip", "--exclude", "setuptools"],
+            capture_output=True, text=True).stdout.split()
+        shutil.rmtree(clone / CORE_VENV, ignore_errors=True)
         return row
     if section == "gallery":
         shutil.rmtree(clone / "gallery", ignore_errors=True)

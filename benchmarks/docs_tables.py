@@ -152,14 +152,40 @@ def _tests(row: dict) -> str:
 
 
 def costs(result: dict) -> str:
-    """The README's cost bullets: setup, the gallery, the tests."""
+    """The README's cost bullets: setup, the gallery, the tests, each with its commit."""
     s = result["sections"]
-    return _rows([f"**What they cost** ({_measured(s['tests'])}; `python benchmarks/costs.py` "
-                  "measures them in a fresh clone):", "",
-                  f"- setup: {_setup(s['setup'])} ([docs/install.md](docs/install.md));",
+    m = s["tests"]["machine"]
+    at = {k: f", commit {row['commit']}, {row['date']}" for k, row in s.items()}
+    return _rows([f"**What they cost** (on {m['cpu']}, {m['cpus']} CPUs, "
+                  f"{m['memory_gib']:.0f} GiB, Python {m['python']}; `python "
+                  "benchmarks/costs.py` measures them in a fresh clone):", "",
+                  f"- setup: {_setup(s['setup'])} ([docs/install.md](docs/install.md)"
+                  f"{at['setup']});",
                   f"- the gallery, every catalog network checked on every backend: "
-                  f"{_gallery(s['gallery'])} ([docs/gallery.md](docs/gallery.md#build-times));",
-                  f"- the tests: {_tests(s['tests'])} ([docs/testing.md](docs/testing.md))."])
+                  f"{_gallery(s['gallery'])} ([docs/gallery.md](docs/gallery.md#build-times)"
+                  f"{at['gallery']});",
+                  f"- the tests: {_tests(s['tests'])} ([docs/testing.md](docs/testing.md)"
+                  f"{at['tests']})."])
+
+
+def _core(row: dict) -> str:
+    names = ", ".join(p.split("==")[0] for p in row["packages"] if not p.startswith("netir=="))
+    return (f"The core install, `pip install netir`, brings only {names} ("
+            f"{row['venv_mib']} MiB of virtual environment with pip, {_minutes(row['wall_s'])} "
+            f"from a warm pip cache; {_measured(row)})")
+
+
+def _core_size(row: dict) -> str:
+    names = ", ".join(p for p in row["packages"] if not p.startswith("netir=="))
+    return f"{row['venv_mib']} MiB of virtual environment with pip, for {names}"
+
+
+def core(result: dict) -> str:
+    """The README's sentence on the core install."""
+    return _rows([_core(result["sections"]["core"]) + ": the IR, shape inference, counts, "
+                  "JSON, the catalog, and `netir list`, `summary` and `ops`. Emitting, "
+                  "checking, drawing and the gallery need the extras (`'netir[torch]'`, "
+                  "`'netir[keras]'`, `'netir[onnx]'`, `'netir[render]'`, or `'netir[all]'`)."])
 
 
 def _cost_line(section: str, say) -> Callable[[dict], str]:
@@ -177,11 +203,19 @@ TABLES = {"torch-2026-11-28": ("results-2026-11-28-torch.json", torch_variants),
           "ir-cost": ("results.json", ir_cost),
           "scaling": ("results.json", scaling),
           "scaling-2026-11-28": ("results-2026-11-28-scaling.json", scaling),
-          "rendering": ("results.json", rendering)}
+          "rendering": ("results.json", rendering),
+          "costs": ("results-costs.json", costs),
+          "costs-core": ("results-costs.json", core),
+          "costs-setup": ("results-costs.json", _cost_line("setup", _setup)),
+          "costs-core-size": ("results-costs.json", _cost_line("core", _core_size)),
+          "costs-gallery": ("results-costs.json", _cost_line("gallery", _gallery)),
+          "costs-tests": ("results-costs.json", _cost_line("tests", _tests))}
 # page (from the repository root) -> the tables it shows
 PAGES = {"docs/benchmarks.md": ("torch-2026-11-28", "keras-onnx-2026-11-28", "full-run",
                                 "ir-cost", "scaling", "scaling-2026-11-28", "rendering"),
-         }
+         "README.md": ("costs", "costs-core"),
+         "docs/install.md": ("costs-setup", "costs-core-size"),
+         "docs/gallery.md": ("costs-gallery",), "docs/testing.md": ("costs-tests",)}
 BLOCK = re.compile(r"(<!-- benchmark table (?P<name>[\w.-]+):[^\n]*-->\n)(?P<body>.*?)"
                    r"(<!-- end of benchmark table (?P=name) -->)", re.S)
 
