@@ -53,6 +53,7 @@ _LAZY = {
     "save": "netir.emitters.saved",
     "load": "netir.emitters.saved",
     "from_torch": "netir.importers.pytorch",
+    "from_keras": "netir.importers.keras",
     "to_source": "netir.source",
 }
 

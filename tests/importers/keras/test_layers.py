@@ -1,0 +1,115 @@
+"""from_keras on small stock Keras models: each imported graph, emitted to PyTorch with
+the imported weights, computes the Keras model's outputs (float32, 1e-4 relative)."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+import torch
+from keras import layers
+
+from netir import from_keras, import_weights
+from netir.emitters.pytorch import to_torch
+from netir.ir.errors import UnsupportedModelError
+
+
+def _agree(model, shape):
+    rng = np.random.default_rng(0)
+    for w in model.weights:  # non-trivial statistics and biases
+        w.assign(rng.uniform(0.5, 1.5, w.shape).astype("float32"))
+    x = rng.standard_normal((2, *shape)).astype("float32")
+    want = keras.ops.convert_to_numpy(model(x, training=False))
+    graph, weights = from_keras(model)
+    net = to_torch(graph)
+    import_weights(net, weights)
+    net.eval()
+    chw = np.transpose(x, (0, 3, 1, 2)) if x.ndim == 4 else x
+    with torch.no_grad():
+        got = net(torch.from_numpy(np.ascontiguousarray(chw))).numpy()
+    if got.ndim == 4:
+        got = np.transpose(got, (0, 2, 3, 1))
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * np.abs(want).max())
+    return graph
+
+
+def test_flatten_keeps_keras_hwc_order():
+    """A Dense after Flatten reads (H, W, C) order: a wrong order fails numerically."""
+    x = keras.Input((3, 4, 5))
+    y = layers.Dense(7)(layers.Flatten()(layers.Conv2D(6, 3, padding="same")(x)))
+    graph = _agree(keras.Model(x, y), (3, 4, 5))
+    assert "to_tokens" in {n.op for n in graph.nodes}
+
+
+def test_conv_family_same_padding_and_batch_norm():
+    x = keras.Input((9, 9, 4))
+    y = layers.Conv2D(6, 3, strides=2, padding="same", activation="relu")(x)
+    y = layers.BatchNormalization()(y)
+    y = layers.DepthwiseConv2D(3, padding="same", depth_multiplier=2)(y)
+    y = layers.SeparableConv2D(5, 3, padding="same")(y)
+    z = layers.ZeroPadding2D(((1, 0), (0, 1)))(y)
+    z = layers.MaxPooling2D(2, padding="same")(z)
+    y = layers.AveragePooling2D(3, strides=2, padding="same")(y)
+    y = layers.Concatenate()([y, y * 2.0 + 3.0])
+    y = layers.GlobalAveragePooling2D(keepdims=True)(y)
+    y = layers.Reshape((10,))(y)
+    y = layers.Dense(3, activation="softmax")(layers.Dropout(0.5)(y))
+    graph = _agree(keras.Model(x, [y]), (9, 9, 4))
+    bn = next(n for n in graph.nodes if n.op == "batch_norm")
+    assert bn.attrs["eps"] == pytest.approx(1e-3) and bn.attrs["momentum"] == pytest.approx(0.01)
+
+
+def test_sequential_model():
+    model = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.ReLU(6.0),
+                              layers.LayerNormalization(), layers.Dense(2)])
+    _agree(model, (8,))
+
+
+def test_every_unsupported_layer_is_listed():
+    x = keras.Input((6, 6, 6, 2))
+    y = layers.Conv3D(2, 3)(x)
+    z = layers.Conv3D(2, 1, name="second")(x)
+    with pytest.raises(UnsupportedModelError) as err:
+        from_keras(keras.Model(x, [y, z]))
+    assert len(err.value.problems) == 2
+    assert "second" in str(err.value) and "conv3d" in str(err.value)
+
+
+def test_hostile_inputs_are_netir_errors(tmp_path):
+    from netir.ir.errors import ArgumentError, FileError, SerializationError
+
+    with pytest.raises(FileError) as err:
+        from_keras(tmp_path / "missing.keras")
+    assert "missing.keras" in str(err.value)
+    bad = tmp_path / "bad.keras"
+    bad.write_bytes(b"PK\x03\x04 not a zip at all")
+    with pytest.raises(SerializationError) as err:
+        from_keras(bad)
+    assert "bad.keras" in str(err.value)
+    with pytest.raises(ArgumentError):
+        from_keras(object())
+
+    class Subclassed(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.fc = layers.Dense(2)
+
+        def call(self, x):
+            return self.fc(x)
+
+    model = Subclassed()
+    model(np.ones((1, 3), "float32"))
+    with pytest.raises(UnsupportedModelError, match="subclassed"):
+        from_keras(model)
+
+
+def test_a_saved_keras_file_imports_like_the_model(tmp_path):
+    x = keras.Input((6, 6, 2))
+    model = keras.Model(x, layers.Dense(3)(layers.GlobalAveragePooling2D()(
+        layers.Conv2D(4, 3, padding="same", activation="relu")(x))))
+    path = tmp_path / "m.keras"
+    model.save(path)
+    g1, w1 = from_keras(model)
+    g2, w2 = from_keras(path)
+    assert g1.to_json() == g2.to_json()
+    assert all(np.array_equal(w1[n][p], w2[n][p]) for n in w1 for p in w1[n])
