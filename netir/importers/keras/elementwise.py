@@ -8,6 +8,7 @@ from __future__ import annotations
 import numbers
 
 from keras import layers
+from keras.src.applications import inception_resnet_v2
 from keras.src.ops import numpy as knp
 
 from netir.importers.keras.walk import Unsupported
@@ -45,8 +46,16 @@ def _rescaling(ctx, layer, x):
     return ctx.add("sub", [y], {"scalar": -float(offset)}, role="offset")
 
 
+def _custom_scale(ctx, layer, inputs):
+    """InceptionResNetV2's CustomScaleLayer: ``inputs[0] + inputs[1] * scale``."""
+    residual, branch = inputs
+    scaled = ctx.add("mul", [branch], {"scalar": float(layer.scale)}, role="scale")
+    return ctx.add("add", [residual, scaled], role="add")
+
+
 LAYERS = {layers.Add: _merge("add"), layers.Multiply: _merge("mul"),
           layers.Subtract: _merge("sub"), layers.Maximum: _merge("maximum"),
           layers.Minimum: _merge("minimum"), layers.Rescaling: _rescaling,
+          inception_resnet_v2.CustomScaleLayer: _custom_scale,
           knp.Add: _binary("add"), knp.Multiply: _binary("mul"),
           knp.Subtract: _binary("sub"), knp.TrueDivide: _binary("div")}

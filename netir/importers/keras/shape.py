@@ -63,6 +63,20 @@ def _stochastic_depth(ctx, layer, x, training=None):
     return ctx.add("stochastic_depth", [x], {"p": float(layer.drop_path_rate), "mode": "row"})
 
 
+def _cropping(ctx, layer, x):
+    """Cropping2D ((top, bottom), (left, right)): a slice of H, then of W (the first
+    takes the layer's name only if it is the last)."""
+    if getattr(layer, "data_format", "channels_last") != "channels_last":
+        raise Unsupported("data_format='channels_first' (imported models are channels last)")
+    y = x
+    for axis, (before, after) in zip(("H", "W"), layer.cropping):
+        if before or after:
+            n = y.shape[y.layout.index(axis)]
+            y = ctx.add("slice", [y], {"axis": y.layout.index(axis), "start": int(before),
+                                       "stop": n - int(after)}, role=f"crop_{axis.lower()}")
+    return y
+
+
 def _zero_pad(ctx, layer, x):
     return ctx.add("zero_pad2d", [x], {"padding": tuple(tuple(p) for p in layer.padding)})
 
@@ -73,4 +87,4 @@ def _concat(ctx, layer, xs):
 
 LAYERS = {layers.Flatten: _flatten, layers.Reshape: _reshape, layers.Dropout: _dropout,
           layers.ZeroPadding2D: _zero_pad, layers.Concatenate: _concat,
-          convnext.StochasticDepth: _stochastic_depth}
+          convnext.StochasticDepth: _stochastic_depth, layers.Cropping2D: _cropping}

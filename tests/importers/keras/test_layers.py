@@ -113,3 +113,15 @@ def test_a_saved_keras_file_imports_like_the_model(tmp_path):
     g2, w2 = from_keras(path)
     assert g1.to_json() == g2.to_json()
     assert all(np.array_equal(w1[n][p], w2[n][p]) for n in w1 for p in w1[n])
+
+
+def test_cropping_and_scaled_residuals():
+    from keras.src.applications.inception_resnet_v2 import CustomScaleLayer
+
+    x = keras.Input((9, 8, 3))
+    y = layers.Conv2D(4, 3, padding="same")(x)
+    z = layers.Cropping2D(((2, 1), (0, 3)))(y)
+    w = layers.Cropping2D(((1, 2), (3, 0)))(y)
+    out = CustomScaleLayer(0.17)([z, w])
+    graph = _agree(keras.Model(x, out), (9, 8, 3))
+    assert graph.outputs[0].shape == (4, 6, 5)
