@@ -114,11 +114,13 @@ def run_on_cluster(client: Any, fn: Callable[..., Any], names: list[str], *,
     ResourceError naming the network when the workers running it were killed."""
     bar = bar or Bar()
     names = list(names)
-    memory = worker_memory(client)
+    work = {n: cost(n) for n in names} if cost is not None else dict.fromkeys(names, 0.0)
+    names.sort(key=lambda n: -work[n])  # submitted costliest first: the first to arrive
+    memory = worker_memory(client)      # start at once, before the others' priorities
     too_big = [n for n in names if memory is not None and size is not None and size(n) > memory]
     refused = []
     shared = [n for n in names if n not in too_big]
-    for name, (done, result) in _submit(client, fn, shared, memory, False, cost, bar, op,
+    for name, (done, result) in _submit(client, fn, shared, memory, False, work, bar, op,
                                         kwargs):
         if done:
             bar.done(name)
@@ -126,14 +128,14 @@ def run_on_cluster(client: Any, fn: Callable[..., Any], names: list[str], *,
         else:
             refused.append(name)
     for name in too_big + refused:  # one at a time: nothing else of ours runs beside it
-        for _, (_, result) in _submit(client, fn, [name], memory, True, cost, bar, op,
+        for _, (_, result) in _submit(client, fn, [name], memory, True, work, bar, op,
                                       kwargs):
             bar.done(name)
             yield name, result
 
 
 def _submit(client: Any, fn: Callable[..., Any], names: list[str], memory: int | None,
-            alone: bool, cost: Callable[[str], float] | None, bar: Bar, op: str,
+            alone: bool, work: dict[str, float], bar: Bar, op: str,
             kwargs: dict[str, Any]) -> Iterator[tuple[str, tuple[bool, Any]]]:
     """Submit one task per name; yield ``(name, (done, result))`` as each finishes."""
     distributed = _distributed()
@@ -142,7 +144,7 @@ def _submit(client: Any, fn: Callable[..., Any], names: list[str], memory: int |
         bar.working(name)
         future = client.submit(call_in_worker, fn, name, memory, alone, kwargs,
                                key=f"{op}-{name}-{uuid.uuid4().hex[:8]}", pure=False,
-                               priority=cost(name) if cost is not None else 0)
+                               priority=work[name])
         futures[future] = name
     try:
         for future in distributed.as_completed(futures):

@@ -3,6 +3,7 @@ the same results; without the extra, ``--cluster`` is a usage error naming it.""
 
 import os
 import sys
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -70,6 +71,19 @@ def test_one_expected_to_be_too_large_is_left_for_last(client):
     assert order[-1] == "huge" and sorted(order) == ["a", "b", "huge"]
 
 
+def started(name, memory=None, alone=True):
+    """A task that takes a while: when it started."""
+    began = time.monotonic()
+    time.sleep(0.5)
+    return began
+
+
+def test_the_costliest_start_first(client):
+    cost = {"a": 1.0, "b": 2.0, "c": 3.0, "d": 4.0}
+    began = dict(run_on_cluster(client, started, list(cost), cost=cost.__getitem__))
+    assert set(sorted(began, key=began.get)[:2]) == {"c", "d"}
+
+
 def test_an_error_in_a_task_reaches_the_caller(client):
     with pytest.raises(ZeroDivisionError):
         dict(run_on_cluster(client, divide, ["1", "0"]))
@@ -80,9 +94,9 @@ def divide(name, memory=None, alone=True):
 
 
 def test_check_on_a_local_cluster_prints_the_local_pools_table():
-    args = ["check", "lenet5", "--backends", "reference", "--jobs", "2"]
+    args = ["check", "lenet5", "--backends", "reference"]
     local = CliRunner().invoke(main, args)
-    on_cluster = CliRunner().invoke(main, [*args, "--cluster", "local"])
+    on_cluster = CliRunner().invoke(main, [*args, "--cluster", "local", "--jobs", "1"])
     assert local.exit_code == on_cluster.exit_code == 0, on_cluster.output
     assert "1 passed, 0 failed" in on_cluster.output
     assert on_cluster.output.splitlines()[2].split()[:8] == local.output.splitlines()[2].split()[:8]
