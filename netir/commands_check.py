@@ -37,6 +37,21 @@ _WEIGHTS_HELP = ("calibrated: random weights put in a trained network's state (a
                  "it has them (a PyTorch model spec's, a saved folder's), else calibrated.")
 
 
+def _cluster_option(ctx: click.Context, param: click.Parameter,
+                    value: str | None) -> str | None:
+    """``--cluster``: ``local`` or a scheduler address, with dask.distributed installed
+    (else a usage error naming the extra)."""
+    if value is None:
+        return None
+    from netir.cluster import check_cluster
+    from netir.ir.errors import ArgumentError
+
+    try:
+        return check_cluster(value)
+    except ArgumentError as e:
+        raise click.BadParameter(str(e)) from None
+
+
 def _weights(kind: str | None, own: dict | None):
     """What a check runs with: the kind asked for, else the network's own weights, else
     calibrated ones."""
@@ -82,10 +97,14 @@ def compare_cmd(network: str, input_shape: tuple[str, ...], batch: int, seed: in
               help="Also write the reports as JSON.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Networks checked at once, each in a worker process (default: every "
-                   "CPU).")
+                   "CPU; with --cluster local, its workers).")
+@click.option("--cluster", metavar="local|tcp://HOST:PORT", callback=_cluster_option,
+              help="Check the catalog networks on a dask.distributed cluster instead: "
+                   "local starts one on this machine, an address uses a running "
+                   "scheduler (needs the distributed extra).")
 def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: tuple[str, ...],
               backends: str | None, weights: str | None, per_node: bool,
-              json_path: str | None, jobs: int | None) -> None:
+              json_path: str | None, jobs: int | None, cluster: str | None) -> None:
     """Check networks (catalog names, JSON files, saved folders, PyTorch model specs
     package.module:callable with --input) in every backend against the reference,
     node by node; non-zero on disagreement. A network too large for this machine is
@@ -94,14 +113,17 @@ def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: tuple[str, ...
 
     from netir.architectures import get_architecture, list_architectures
     from netir.catalog_checks import check_cost, check_one, compare_size, node_listing, report_table
+    from netir.cluster import LOCAL, runner
     from netir.emitters.compare import CATALOG_TOLERANCE, available_backends
     from netir.ir.files import write_atomic
     from netir.progress import progress_bar
-    from netir.workers import run_all
 
     names = list(list_architectures()) if all_ else list(networks)
     if not names:
         raise click.UsageError("name networks or pass --all")
+    if jobs is not None and cluster not in (None, LOCAL):
+        raise click.UsageError("--jobs sets the local workers; a cluster at an address "
+                               "has its own")
     catalog_input = input_shape if any(map(is_catalog_argument, names)) else ()
     shape = None
     if catalog_input:
@@ -115,9 +137,10 @@ def check_cmd(networks: tuple[str, ...], all_: bool, input_shape: tuple[str, ...
     files = {n: resolve_network(n, None, input_shape if is_spec_argument(n) else None)
              for n in names if not is_catalog_argument(n)}
     found: dict[str, object] = {}
-    with progress_bar(len(names), "check") as bar:
-        catalog = [get_architecture(n).name for n in names if n not in files]
-        found.update(run_all(check_one, catalog, jobs=jobs, bar=bar, op="check",
+    catalog = [get_architecture(n).name for n in names if n not in files]
+    with progress_bar(len(names), "check") as bar, \
+            runner(cluster if catalog else None, jobs) as run_all:
+        found.update(run_all(check_one, catalog, bar=bar, op="check",
                              size=lambda n: compare_size(n, count), cost=check_cost,
                              input_shape=shape,
                              backends=chosen, weights=weights or "calibrated"))

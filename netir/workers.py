@@ -93,7 +93,7 @@ def _worker_environment(count: int) -> Iterator[None]:
                 os.environ[variable] = value
 
 
-def _call_in_worker(fn: Callable[..., Any], name: str, memory: int | None, alone: bool,
+def call_in_worker(fn: Callable[..., Any], name: str, memory: int | None, alone: bool,
                     kwargs: dict[str, Any]) -> tuple[bool, Any, int]:
     """In a worker: (done, result, resident bytes after); not done when ``fn`` needed
     more than ``memory`` while sharing the machine."""
@@ -186,7 +186,7 @@ def _run_on_workers(fn: Callable[..., Any], names: list[str], jobs: int, memory:
                 with _worker_environment(threads):  # a new worker starts at its first submit
                     if workers[slot] is None:
                         workers[slot] = ProcessPoolExecutor(1, mp_context=context)
-                    future = workers[slot].submit(_call_in_worker, fn, name, memory, alone, kwargs)
+                    future = workers[slot].submit(call_in_worker, fn, name, memory, alone, kwargs)
                 running[future] = (slot, name)
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:

@@ -325,7 +325,50 @@ def _meta(source: str) -> dict:
             "seed": SEED, "tolerance": {"torch": 1e-5, "other": 1e-4}}
 
 
-def run(source: str, stop_at: str | None, timeout: float, only: list[str]) -> None:
+def model_row(name: str, memory: int | None = None, alone: bool = True, *, source: str,
+              families: dict[str, str], timeout: float, stop_at: str | None) -> dict | None:
+    """The row of model ``name`` (of family ``families[name]``), from a subprocess of its
+    own (None: ``stop_at`` had passed). Called as netir's workers call a task
+    (``memory`` and ``alone`` unused), so that a dask cluster can run the sweep."""
+    if stop_at and time.strftime("%H:%M", time.gmtime()) >= stop_at:
+        return None
+    started = time.perf_counter()
+    try:
+        proc = subprocess.run([sys.executable, __file__, "one", source, name],
+                              capture_output=True, text=True, timeout=timeout)
+        marked = [line for line in proc.stdout.splitlines() if line.startswith(ROW_MARK)]
+        if marked:
+            row = json.loads(marked[-1][len(ROW_MARK):])
+        else:
+            tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+            row = {"imported": False, "backends": {}, "missing": [],
+                   "why_not": f"the process ended with {proc.returncode}: {tail}"[:300]}
+    except subprocess.TimeoutExpired:
+        row = {"imported": False, "backends": {}, "missing": [],
+               "why_not": f"timed out after {timeout:.0f} s"}
+    row.update(source=source, name=name, family=families[name],
+               wall_s=round(time.perf_counter() - started, 1))
+    return row
+
+
+def _rows(todo: list[tuple[str, str]], cluster: str | None, workers: int | None,
+          **options):
+    """``(name, row)`` of each model to do: one after another here, or as they finish on
+    a dask cluster (``local`` or a scheduler address; ``workers``: a local one's)."""
+    names, families = [n for n, _ in todo], dict(todo)
+    if cluster is None:
+        for name in names:
+            yield name, model_row(name, families=families, **options)
+        return
+    from netir.cluster import connect, run_on_cluster
+
+    with connect(cluster, workers) as client:
+        yield from run_on_cluster(client, model_row, names, op="conformance",
+                                  families=families, **options)
+
+
+def run(source: str, stop_at: str | None, timeout: float, only: list[str],
+        cluster: str | None = None, workers: int | None = None) -> None:
     path = ROOT / "benchmarks" / RESULTS.format(source)
     data = _load(path)
     data["meta"] = _meta(source)
@@ -334,28 +377,15 @@ def run(source: str, stop_at: str | None, timeout: float, only: list[str]) -> No
         data["plan"] = data.get("plan") or [list(p) for p in timm_names()]
         _save(path, data)
     names = torchvision_names() if source == "torchvision" else data["plan"]
-    for name, family in names:
-        if (only and name not in only) or (not only and name in done):
-            continue
-        if stop_at and time.strftime("%H:%M", time.gmtime()) >= stop_at:
+    todo = [(name, family) for name, family in names
+            if (name in only if only else name not in done)]
+    for name, row in _rows(todo, cluster, workers, source=source, timeout=timeout,
+                           stop_at=stop_at):
+        if row is None:  # on a cluster, each model not started says so
             print(f"stopping at {stop_at} UTC before {name}", flush=True)
-            break
-        started = time.perf_counter()
-        try:
-            proc = subprocess.run([sys.executable, __file__, "one", source, name],
-                                  capture_output=True, text=True, timeout=timeout)
-            marked = [line for line in proc.stdout.splitlines() if line.startswith(ROW_MARK)]
-            if marked:
-                row = json.loads(marked[-1][len(ROW_MARK):])
-            else:
-                tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
-                row = {"imported": False, "backends": {}, "missing": [],
-                       "why_not": f"the process ended with {proc.returncode}: {tail}"[:300]}
-        except subprocess.TimeoutExpired:
-            row = {"imported": False, "backends": {}, "missing": [],
-                   "why_not": f"timed out after {timeout:.0f} s"}
-        row.update(source=source, name=name, family=family,
-                   wall_s=round(time.perf_counter() - started, 1))
+            if cluster is None:
+                break
+            continue
         data["rows"] = [r for r in data["rows"] if r["name"] != name] + [row]
         _save(path, data)
         verdict = "imported" if row.get("imported") else row.get("why_not", "")[:100]
@@ -373,12 +403,16 @@ def main(argv: list[str] | None = None) -> None:
     sweep.add_argument("--stop-at", help="UTC HH:MM after which no model is started")
     sweep.add_argument("--timeout", type=float, default=420, help="seconds per model")
     sweep.add_argument("--only", nargs="*", default=[], help="these models, again")
+    sweep.add_argument("--cluster", help="run the models on a dask.distributed cluster: "
+                       "local (this machine) or a scheduler address tcp://HOST:PORT")
+    sweep.add_argument("--workers", type=int, help="a local cluster's workers (default: "
+                       "the CPUs)")
     sub.add_parser("doc", help="write docs/conformance.md from the JSON files")
     args = parser.parse_args(argv)
     if args.command == "one":
         _child(args.source, args.name)
     elif args.command == "run":
-        run(args.source, args.stop_at, args.timeout, args.only)
+        run(args.source, args.stop_at, args.timeout, args.only, args.cluster, args.workers)
     else:
         write_doc(ROOT)
 
