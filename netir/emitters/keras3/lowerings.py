@@ -15,18 +15,14 @@ from keras import layers
 
 from netir.emitters.backend import Lowerings
 from netir.emitters.keras3 import layers as L
+from netir.emitters.keras3 import sequence, tokens, transformer, upsampling
 from netir.emitters.keras3.batchnorm import BatchNorm
 from netir.emitters.keras3.layouts import keras_axis, keras_shape
-from netir.emitters.keras3.names import helper_name, layer_name
+from netir.emitters.keras3.names import helper_name
+from netir.emitters.keras3.node_layers import node_layer_name as _n
+from netir.emitters.keras3.node_layers import ops_call, to_logical_order
 from netir.ir import arithmetic
-from netir.ir.layout import features_last
 from netir.ir.ops.channel import channel_shuffle_order, concat_axis, slice_indices
-
-
-def _n(node) -> str:
-    """The Keras layer name of a node."""
-    return layer_name(node.name)
-
 
 LOWERINGS = Lowerings("keras")
 _lower = LOWERINGS.register
@@ -38,16 +34,6 @@ def _pad(x, pad, name: str, value: float = 0.0):
     if value == 0.0:
         return layers.ZeroPadding2D(pad, name=helper_name(name, "pad"))(x)
     return L.ConstantPad2D(pad, value, name=helper_name(name, "pad"))(x)
-
-
-def to_logical_order(x, layout: str, name: str):
-    """``x`` (Keras' order) permuted to the logical order of ``layout``; no layer when
-    the two orders agree."""
-    order = features_last(layout)
-    if order == tuple(range(len(order))):
-        return x
-    return layers.Permute(tuple(int(i) + 1 for i in np.argsort(order)),
-                          name=helper_name(name, "to_logical"))(x)
 
 
 @_lower("input")
@@ -102,14 +88,6 @@ def _batch_norm(node, graph, inputs):
                      name=_n(node))(inputs[0])
 
 
-def _ops_call(node, inputs, function: str, constant: float | None = None,
-              elementwise: bool = False, **arguments):
-    """One ``keras.ops`` function, every argument explicit (:class:`L.OpsCall`);
-    ``elementwise``: its output has its inputs' broadcast shape."""
-    x = list(inputs) if len(inputs) > 1 else inputs[0]
-    return L.OpsCall(function, arguments, constant, elementwise, name=_n(node))(x)
-
-
 def _activation(kind: str):
     return lambda node, graph, inputs: layers.Activation(kind, name=_n(node))(inputs[0])
 
@@ -121,8 +99,8 @@ for _op in ("relu", "tanh", "sigmoid"):
 @_lower("hardtanh")
 def _hardtanh(node, graph, inputs):
     """``keras.ops.clip``: exact (a shifted capped ReLU would round the shift)."""
-    return _ops_call(node, inputs, "clip", x_min=node.attrs["min_val"],
-                     x_max=node.attrs["max_val"], elementwise=True)
+    return ops_call(node, inputs, "clip", x_min=node.attrs["min_val"],
+                    x_max=node.attrs["max_val"], elementwise=True)
 
 
 @_lower("softmax")
@@ -214,8 +192,8 @@ def _avg_pool(node, graph, inputs):
 
 # -- activations (relu6 ... prelu) ---------------------------------------------------------
 def _ops(function: str, **arguments):
-    return lambda node, graph, inputs: _ops_call(node, inputs, function, elementwise=True,
-                                                 **arguments)
+    return lambda node, graph, inputs: ops_call(node, inputs, function, elementwise=True,
+                                                **arguments)
 
 
 for _op, _function in (("relu6", "relu6"), ("silu", "silu"), ("hardswish", "hard_silu"),
@@ -229,9 +207,9 @@ def _clip(node, graph, inputs):
     """``keras.ops.maximum`` / ``minimum`` with the bounds given: exact, as torch.clamp."""
     low, high = node.attrs["min"], node.attrs["max"]
     if low is not None and high is not None:
-        return _ops_call(node, inputs, "clip", x_min=low, x_max=high, elementwise=True)
-    return _ops_call(node, inputs, "maximum" if high is None else "minimum",
-                     constant=low if high is None else high, elementwise=True)
+        return ops_call(node, inputs, "clip", x_min=low, x_max=high, elementwise=True)
+    return ops_call(node, inputs, "maximum" if high is None else "minimum",
+                    constant=low if high is None else high, elementwise=True)
 
 
 @_lower("leaky_relu")
@@ -241,7 +219,7 @@ def _leaky_relu(node, graph, inputs):
 
 @_lower("elu")
 def _elu(node, graph, inputs):
-    return _ops_call(node, inputs, "elu", alpha=node.attrs["alpha"], elementwise=True)
+    return ops_call(node, inputs, "elu", alpha=node.attrs["alpha"], elementwise=True)
 
 
 @_lower("gelu")
@@ -259,9 +237,9 @@ def _prelu(node, graph, inputs):
 # Operands of one layout have one physical order (features last), so they broadcast on
 # the same axes as their logical shapes.
 def _arithmetic(function: str):
-    return lambda node, graph, inputs: _ops_call(node, inputs, function,
-                                                 constant=node.attrs["scalar"],
-                                                 elementwise=True)
+    return lambda node, graph, inputs: ops_call(node, inputs, function,
+                                                constant=node.attrs["scalar"],
+                                                elementwise=True)
 
 
 for _op, _function in (("mul", "multiply"), ("sub", "subtract"), ("div", "divide"),
@@ -275,7 +253,7 @@ def _reduce(function: str):
         layout = graph.input_shapes(node)[0].layout
         rank = len(layout)
         axes = tuple(sorted(keras_axis(a, layout) % (rank + 1) for a in node.attrs["axes"]))
-        return _ops_call(node, inputs, function, axis=axes, keepdims=node.attrs["keepdims"])
+        return ops_call(node, inputs, function, axis=axes, keepdims=node.attrs["keepdims"])
 
     return lower
 
@@ -295,15 +273,15 @@ def _global_max_pool(node, graph, inputs):
 def _channel_shuffle(node, graph, inputs):
     """A gather of the channels (last axis) in the shuffled order."""
     order = channel_shuffle_order(node.shape[0], node.attrs["groups"])
-    return _ops_call(node, inputs, "take", indices=order, axis=-1)
+    return ops_call(node, inputs, "take", indices=order, axis=-1)
 
 
 @_lower("slice")
 def _slice(node, graph, inputs):
     a, shape = node.attrs, graph.input_shapes(node)[0]
     kept = list(slice_indices(a, shape[a["axis"]]))
-    return _ops_call(node, inputs, "take", indices=kept,
-                     axis=keras_axis(a["axis"], shape.layout))
+    return ops_call(node, inputs, "take", indices=kept,
+                    axis=keras_axis(a["axis"], shape.layout))
 
 
 def _group_normalization(node, groups: int, inputs):
@@ -325,5 +303,12 @@ def _stochastic_depth(node, graph, inputs):
     return L.StochasticDepth(node.attrs["p"], node.attrs["mode"], name=_n(node))(inputs[0])
 
 
-# Registered on import; kept apart for size.
-from netir.emitters.keras3 import sequence, tokens, transformer, upsampling  # noqa: E402, F401, I001
+def _merge_families() -> None:
+    """The lowerings kept in their own modules for size, into this table; an op
+    lowered twice is an error."""
+    for family in (sequence, tokens, transformer, upsampling):
+        for op, lowering in family.LOWERINGS.items():
+            LOWERINGS.register(op)(lowering)
+
+
+_merge_families()

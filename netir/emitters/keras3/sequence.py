@@ -1,15 +1,19 @@
 """The Keras lowering of conv1d (channels last: a sequence is (L, C)) and its exact
-layer, registered on import by :mod:`.lowerings`."""
+layer (its table is merged by :mod:`.lowerings`)."""
 
 from __future__ import annotations
 
 import keras
 from keras import layers, ops
 
-from netir.emitters.keras3.lowerings import _lower, _n
+from netir.emitters.backend import Lowerings
 from netir.emitters.keras3.names import helper_name
+from netir.emitters.keras3.node_layers import node_layer_name as _n
 
 _register = keras.saving.register_keras_serializable(package="netir")
+
+LOWERINGS = Lowerings("keras")  # merged into netir.emitters.keras3.lowerings
+_lower = LOWERINGS.register
 
 
 @_register

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from keras import layers
 
+from netir.emitters.backend import Lowerings
 from netir.emitters.keras3 import layers as L
-from netir.emitters.keras3.lowerings import _lower, _n
+from netir.emitters.keras3.node_layers import node_layer_name as _n
+
+LOWERINGS = Lowerings("keras")  # merged into netir.emitters.keras3.lowerings
+_lower = LOWERINGS.register
 
 
 @_lower("layer_norm")

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 from keras import layers
 
+from netir.emitters.backend import Lowerings
 from netir.emitters.keras3 import attention_layers as A
 from netir.emitters.keras3 import layers as L
-from netir.emitters.keras3.lowerings import _lower, _n, _ops_call, to_logical_order
 from netir.emitters.keras3.names import helper_name
+from netir.emitters.keras3.node_layers import node_layer_name as _n
+from netir.emitters.keras3.node_layers import ops_call, to_logical_order
 from netir.ir.layout import features_last
 from netir.ir.ops.attention import attention_scale
 from netir.ir.ops.shape import dims_of
+
+LOWERINGS = Lowerings("keras")  # merged into netir.emitters.keras3.lowerings
+_lower = LOWERINGS.register
 
 
 def _logical_inputs(node, graph, inputs):
@@ -70,7 +75,7 @@ def _select(node, graph, inputs):
     layout = graph[node.inputs[0]].layout
     axis, size = node.attrs["axis"], graph[node.inputs[0]].shape[node.attrs["axis"]]
     physical = features_last(layout).index(axis) + 1
-    return _ops_call(node, inputs, "take", indices=node.attrs["index"] % size, axis=physical)
+    return ops_call(node, inputs, "take", indices=node.attrs["index"] % size, axis=physical)
 
 
 @_lower("parameter")

@@ -1,5 +1,5 @@
 """The Keras lowerings of the upsampling ops (conv_transpose2d, upsample) and the two
-serializable layers they need, registered on import by :mod:`.lowerings`.
+serializable layers they need (the table is merged by :mod:`.lowerings`).
 
 Keras' own choices differ from the IR's in both ops: ``Conv2DTranspose`` pads and
 sizes its output by its own rule (``padding="same"``/``output_padding``), TensorFlow's
@@ -14,11 +14,15 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
-from netir.emitters.keras3.lowerings import _lower, _n
+from netir.emitters.backend import Lowerings
 from netir.emitters.keras3.names import helper_name
+from netir.emitters.keras3.node_layers import node_layer_name as _n
 from netir.ir import arithmetic
 
 _register = keras.saving.register_keras_serializable(package="netir")
+
+LOWERINGS = Lowerings("keras")  # merged into netir.emitters.keras3.lowerings
+_lower = LOWERINGS.register
 
 
 def _zero_insert(x, axis: int, stride: int):
