@@ -51,6 +51,9 @@ nothing else branches on the framework.
     Not abstract: a model emitted for ``nodes``, reduced to return only ``outputs``
     over its own layers, or None (the default: a check then emits the model as users
     run it anew). The Keras and ONNX backends override it (see :meth:`Backend.narrow`).
+``trainer``
+    ``"module:Class"`` of its trainer (:mod:`netir.training`), or None (the default)
+    when it does not train: torch and Keras train, the ONNX and reference backends do not.
 
 A new backend subclasses :class:`Backend`, fills its ``lowerings`` with
 ``@lowerings.register("op")`` and registers an instance with
@@ -80,6 +83,17 @@ class Lowerings(dict):
     def __init__(self, backend: str) -> None:
         super().__init__()
         self.backend = backend
+
+    @classmethod
+    def merged(cls, backend: str, families) -> Lowerings:
+        """One table of every family module's ``LOWERINGS`` dict, the way
+        ``netir/ir/ops/__init__.py`` merges the families' specs; an op lowered by two
+        families is an error (``register`` refuses it)."""
+        table = cls(backend)
+        for family in families:
+            for op, lowering in family.LOWERINGS.items():
+                table.register(op)(lowering)
+        return table
 
     def register(self, op: str, *, replace: bool = False) -> Callable[[Lowering], Lowering]:
         """Decorator: the function lowers ``op``. A second lowering is an error."""
@@ -113,6 +127,10 @@ class Backend(ABC):
     name: str = ""
     model_file: str = "model"
     lowerings: Lowerings
+    #: ``"module:Class"`` of the trainer that runs training steps on this backend's
+    #: models (:mod:`netir.training`), or None for a backend that does not train; a
+    #: string, so that declaring it imports nothing.
+    trainer: str | None = None
 
     @abstractmethod
     def emit(self, graph, outputs: Sequence[str] | None = None, **options: Any) -> Any: ...

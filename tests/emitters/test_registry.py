@@ -86,7 +86,7 @@ def test_plugin_lowerings_and_per_node_localisation(scale_op):
             lambda t: t * (node.attrs["factor"] + 0.5), name=node.name)(inputs[0]))
     # the reference lowering defines what the op means
     register_lowering("test_scale", "reference")(
-        lambda node, inputs, params, run: inputs[0] * node.attrs["factor"])
+        lambda plan, inputs: inputs[0] * plan.attrs["factor"])
     report = compare(_scaled_graph(), backends=["torch", "keras"])
     assert not report.passed
     assert report.result("torch").passed
