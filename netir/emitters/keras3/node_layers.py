@@ -1,5 +1,5 @@
 """Keras layers built for a node: its layer name, one ``keras.ops`` call, a permute
-to a layout's logical order (shared by the lowering modules)."""
+between Keras' order and a layout's logical one (shared by the lowering modules)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,23 @@ def to_logical_order(x, layout: str, name: str):
         return x
     return layers.Permute(tuple(int(i) + 1 for i in np.argsort(order)),
                           name=helper_name(name, "to_logical"))(x)
+
+
+def logical_inputs(node, graph, inputs):
+    """Each input of ``node`` in its logical order (a Permute only where Keras' order
+    differs)."""
+    return [to_logical_order(x, graph[name].layout, helper_name(node_layer_name(node), f"in{i}"))
+            for i, (x, name) in enumerate(zip(inputs, node.inputs))]
+
+
+def in_keras_order(node, make, x):
+    """``make(name)`` applied to ``x`` (logical order), then the result moved to Keras'
+    order; the layer that ends in the node's output carries the node's name."""
+    order = features_last(node.layout)
+    if order == tuple(range(len(order))):
+        return make(node_layer_name(node))(x)
+    y = make(helper_name(node_layer_name(node), "logical"))(x)
+    return layers.Permute(tuple(i + 1 for i in order), name=node_layer_name(node))(y)
 
 
 def ops_call(node, inputs, function: str, constant: float | None = None,

@@ -1,0 +1,40 @@
+"""The Keras 3 lowering of every built-in op, one module per IR family (as
+netir/ir/ops/), merged into the backend's table: ``lowering(node, graph, inputs) ->
+tensor``.
+
+Channels last. The layer that carries a node's weights is named after the node;
+helper layers (explicit padding, divisor maps) are named ``<node>>role`` (see
+:func:`netir.emitters.keras3.names.helper_name`), which no node name can be.
+Asymmetric padding, ceil_mode and count_include_pad are made exact by explicit
+padding and per-cell divisors computed from the IR's own arithmetic. The serializable
+layers the lowerings build are registered as ``netir>ClassName`` in the modules that
+define them (saved .keras files name them).
+"""
+
+from __future__ import annotations
+
+from netir.emitters.backend import Lowerings
+from netir.emitters.keras3.lowerings import (
+    activation,
+    attention,
+    channel,
+    conv,
+    dense,
+    elementwise,
+    io,
+    learned,
+    norm,
+    pool,
+    reduce,
+    regularization,
+    resize,
+    shape,
+)
+
+FAMILIES = (io, conv, pool, dense, norm, activation, elementwise, reduce, shape, channel,
+            resize, learned, attention, regularization)
+
+
+LOWERINGS = Lowerings.merged("keras", FAMILIES)  # op name -> lowering(node, graph, inputs)
+
+__all__ = ["FAMILIES", "LOWERINGS"]
