@@ -1,6 +1,10 @@
 """The Keras 3 lowering of every built-in op, one module per IR family (as
-netir/ir/ops/), merged into the backend's table: ``lowering(node, graph, inputs) ->
-tensor``.
+netir/ir/ops/), merged into the backend's table: ``lowering(plan, inputs) -> tensor``.
+
+``plan`` is the node's :class:`~netir.ir.plan.NodePlan` (input and output types,
+batch-first axes, window padding, operands, param shapes), from which a lowering reads
+its facts; ``inputs`` are the Keras tensors of the node's inputs, in Keras' order
+(features last, :mod:`netir.emitters.keras3.layouts`).
 
 Channels last. The layer that carries a node's weights is named after the node;
 helper layers (explicit padding, divisor maps) are named ``<node>>role`` (see
@@ -35,6 +39,6 @@ FAMILIES = (io, conv, pool, dense, norm, activation, elementwise, reduce, shape,
             resize, learned, attention, regularization)
 
 
-LOWERINGS = Lowerings.merged("keras", FAMILIES)  # op name -> lowering(node, graph, inputs)
+LOWERINGS = Lowerings.merged("keras", FAMILIES)  # op name -> lowering(plan, inputs)
 
 __all__ = ["FAMILIES", "LOWERINGS"]

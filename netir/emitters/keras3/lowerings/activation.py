@@ -6,55 +6,55 @@ from __future__ import annotations
 from keras import layers
 
 from netir.emitters.keras3 import layers as L
-from netir.emitters.keras3.layouts import keras_axis
+from netir.emitters.keras3.layouts import keras_batch_axis
 from netir.emitters.keras3.node_layers import node_layer_name as _n
 from netir.emitters.keras3.node_layers import ops_call
 
 
 def activation(kind: str):
-    return lambda node, graph, inputs: layers.Activation(kind, name=_n(node))(inputs[0])
+    return lambda plan, inputs: layers.Activation(kind, name=_n(plan))(inputs[0])
 
 
 def elementwise(function: str, **arguments):
-    return lambda node, graph, inputs: ops_call(node, inputs, function, elementwise=True,
+    return lambda plan, inputs: ops_call(plan, inputs, function, elementwise=True,
                                                 **arguments)
 
 
-def hardtanh(node, graph, inputs):
+def hardtanh(plan, inputs):
     """``keras.ops.clip``: exact (a shifted capped ReLU would round the shift)."""
-    return ops_call(node, inputs, "clip", x_min=node.attrs["min_val"],
-                    x_max=node.attrs["max_val"], elementwise=True)
+    return ops_call(plan, inputs, "clip", x_min=plan.attrs["min_val"],
+                    x_max=plan.attrs["max_val"], elementwise=True)
 
 
-def softmax(node, graph, inputs):
-    axis = keras_axis(node.attrs["axis"], node.layout)
-    return layers.Softmax(axis=axis, name=_n(node))(inputs[0])
+def softmax(plan, inputs):
+    axis = keras_batch_axis(plan.axes["axis"], plan.output.layout)
+    return layers.Softmax(axis=axis, name=_n(plan))(inputs[0])
 
 
-def clip(node, graph, inputs):
+def clip(plan, inputs):
     """``keras.ops.maximum`` / ``minimum`` with the bounds given: exact, as torch.clamp."""
-    low, high = node.attrs["min"], node.attrs["max"]
+    low, high = plan.attrs["min"], plan.attrs["max"]
     if low is not None and high is not None:
-        return ops_call(node, inputs, "clip", x_min=low, x_max=high, elementwise=True)
-    return ops_call(node, inputs, "maximum" if high is None else "minimum",
+        return ops_call(plan, inputs, "clip", x_min=low, x_max=high, elementwise=True)
+    return ops_call(plan, inputs, "maximum" if high is None else "minimum",
                     constant=low if high is None else high, elementwise=True)
 
 
-def leaky_relu(node, graph, inputs):
-    return L.LeakyReLU(node.attrs["negative_slope"], name=_n(node))(inputs[0])
+def leaky_relu(plan, inputs):
+    return L.LeakyReLU(plan.attrs["negative_slope"], name=_n(plan))(inputs[0])
 
 
-def elu(node, graph, inputs):
-    return ops_call(node, inputs, "elu", alpha=node.attrs["alpha"], elementwise=True)
+def elu(plan, inputs):
+    return ops_call(plan, inputs, "elu", alpha=plan.attrs["alpha"], elementwise=True)
 
 
-def gelu(node, graph, inputs):
+def gelu(plan, inputs):
     """The form stated (``keras.ops.gelu`` alone would take the tanh one), written out."""
-    return L.Gelu(node.attrs["approximate"] == "tanh", name=_n(node))(inputs[0])
+    return L.Gelu(plan.attrs["approximate"] == "tanh", name=_n(plan))(inputs[0])
 
 
-def prelu(node, graph, inputs):
-    return L.PReLU(node.attrs["num_parameters"], name=_n(node))(inputs[0])
+def prelu(plan, inputs):
+    return L.PReLU(plan.attrs["num_parameters"], name=_n(plan))(inputs[0])
 
 
 LOWERINGS = {"relu": activation("relu"), "tanh": activation("tanh"),

@@ -11,25 +11,25 @@ from netir.emitters.keras3.node_layers import node_layer_name as _n
 from netir.ir.ops.attention import attention_scale
 
 
-def matmul(node, graph, inputs):
-    xs = logical_inputs(node, graph, inputs)
-    return in_keras_order(node, lambda name: L.OpsCall("matmul", name=name), xs)
+def matmul(plan, inputs):
+    xs = logical_inputs(plan, inputs)
+    return in_keras_order(plan, lambda name: L.OpsCall("matmul", name=name), xs)
 
 
-def scaled_dot_product_attention(node, graph, inputs):
-    xs = logical_inputs(node, graph, inputs)
-    scale = attention_scale(node.attrs, graph[node.inputs[0]].shape[-1])
-    return in_keras_order(node, lambda name: A.DotProductAttention(scale, name=name), xs)
+def scaled_dot_product_attention(plan, inputs):
+    xs = logical_inputs(plan, inputs)
+    scale = attention_scale(plan.attrs, plan.inputs[0][-1])
+    return in_keras_order(plan, lambda name: A.DotProductAttention(scale, name=name), xs)
 
 
-def multi_head_attention(node, graph, inputs):
-    """Keras' ``MultiHeadAttention``, its per-head kernels read from torch's packed
-    weights (:class:`netir.emitters.keras3.attention_layers.MultiHeadAttention`)."""
-    d, heads = node.shape[-1], node.attrs["num_heads"]
-    layer = A.MultiHeadAttention(heads, d // heads, use_bias=node.attrs["bias"], name=_n(node))
-    query = inputs[0]
-    key = inputs[1] if len(inputs) > 1 else query
-    value = inputs[2] if len(inputs) > 2 else key
+def multi_head_attention(plan, inputs):
+    """Keras' ``MultiHeadAttention`` on the plan's query, key and value, its per-head
+    kernels read from torch's packed weights
+    (:class:`netir.emitters.keras3.attention_layers.MultiHeadAttention`)."""
+    d, heads = plan.output[-1], plan.attrs["num_heads"]
+    layer = A.MultiHeadAttention(heads, d // heads, use_bias=plan.attrs["bias"], name=_n(plan))
+    value_of = dict(zip(plan.node.inputs, inputs))
+    query, key, value = (value_of[name] for name in plan.operands)
     return layer(query, value, key=key)
 
 

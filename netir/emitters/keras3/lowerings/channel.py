@@ -5,28 +5,28 @@ from __future__ import annotations
 
 from keras import layers
 
-from netir.emitters.keras3.layouts import keras_axis
+from netir.emitters.keras3.layouts import keras_batch_axis
 from netir.emitters.keras3.node_layers import node_layer_name as _n
 from netir.emitters.keras3.node_layers import ops_call
-from netir.ir.ops.channel import channel_shuffle_order, concat_axis, slice_indices
+from netir.ir.ops.channel import channel_shuffle_order, slice_indices
 
 
-def concat(node, graph, inputs):
-    axis = keras_axis(concat_axis(node.attrs, node.layout), node.layout)
-    return layers.Concatenate(axis=axis, name=_n(node))(list(inputs))
+def concat(plan, inputs):
+    axis = keras_batch_axis(plan.axes["axis"], plan.output.layout)
+    return layers.Concatenate(axis=axis, name=_n(plan))(list(inputs))
 
 
-def channel_shuffle(node, graph, inputs):
+def channel_shuffle(plan, inputs):
     """A gather of the channels (last axis) in the shuffled order."""
-    order = channel_shuffle_order(node.shape[0], node.attrs["groups"])
-    return ops_call(node, inputs, "take", indices=order, axis=-1)
+    order = channel_shuffle_order(plan.output.features, plan.attrs["groups"])
+    return ops_call(plan, inputs, "take", indices=order, axis=-1)
 
 
-def slice_(node, graph, inputs):
-    a, shape = node.attrs, graph.input_shapes(node)[0]
-    kept = list(slice_indices(a, shape[a["axis"]]))
-    return ops_call(node, inputs, "take", indices=kept,
-                    axis=keras_axis(a["axis"], shape.layout))
+def slice_(plan, inputs):
+    source = plan.inputs[0]
+    kept = list(slice_indices(plan.attrs, source[plan.attrs["axis"]]))
+    return ops_call(plan, inputs, "take", indices=kept,
+                    axis=keras_batch_axis(plan.axes["axis"], source.layout))
 
 
 LOWERINGS = {"concat": concat, "channel_shuffle": channel_shuffle, "slice": slice_}

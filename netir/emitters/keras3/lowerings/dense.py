@@ -7,8 +7,8 @@ from keras import layers
 from netir.emitters.keras3.node_layers import node_layer_name as _n
 
 
-def dense(node, graph, inputs):
-    return layers.Dense(node.attrs["units"], use_bias=node.attrs["bias"], name=_n(node))(
+def dense(plan, inputs):
+    return layers.Dense(plan.attrs["units"], use_bias=plan.attrs["bias"], name=_n(plan))(
         inputs[0])
 
 

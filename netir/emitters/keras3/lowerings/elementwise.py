@@ -13,17 +13,17 @@ from netir.emitters.keras3.node_layers import node_layer_name as _n
 from netir.emitters.keras3.node_layers import ops_call
 
 
-def add(node, graph, inputs):
+def add(plan, inputs):
     """``layers.Add`` on inputs of one shape; a broadcast is :class:`L.BroadcastAdd`
     (``keras.ops.add`` can mistake a broadcast operand for a bias on TensorFlow)."""
-    if len(set(graph.input_shapes(node))) == 1:
-        return layers.Add(name=_n(node))(list(inputs))
-    return L.BroadcastAdd(name=_n(node))(list(inputs))
+    if len(set(plan.inputs)) == 1:
+        return layers.Add(name=_n(plan))(list(inputs))
+    return L.BroadcastAdd(name=_n(plan))(list(inputs))
 
 
 def arithmetic(function: str):
-    return lambda node, graph, inputs: ops_call(node, inputs, function,
-                                                constant=node.attrs["scalar"],
+    return lambda plan, inputs: ops_call(plan, inputs, function,
+                                                constant=plan.attrs["scalar"],
                                                 elementwise=True)
 
 

@@ -8,8 +8,8 @@ from netir.emitters.keras3.layouts import keras_shape
 from netir.emitters.keras3.node_layers import node_layer_name as _n
 
 
-def input_(node, graph, inputs):
-    return keras.Input(shape=keras_shape(node.shape, node.layout), name=_n(node))
+def input_(plan, inputs):
+    return keras.Input(shape=keras_shape(plan.output, plan.output.layout), name=_n(plan))
 
 
 LOWERINGS = {"input": input_}

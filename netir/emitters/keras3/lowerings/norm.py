@@ -10,39 +10,39 @@ from netir.emitters.keras3.batchnorm import BatchNorm
 from netir.emitters.keras3.node_layers import node_layer_name as _n
 
 
-def batch_norm(node, graph, inputs):
-    a = node.attrs
+def batch_norm(plan, inputs):
+    a = plan.attrs
     return BatchNorm(axis=-1, epsilon=a["eps"], momentum=1.0 - a["momentum"],
-                     name=_n(node))(inputs[0])
+                     name=_n(plan))(inputs[0])
 
 
-def local_response_norm(node, graph, inputs):
-    a = node.attrs
-    return L.LocalResponseNorm(a["size"], a["alpha"], a["beta"], a["k"], name=_n(node))(
+def local_response_norm(plan, inputs):
+    a = plan.attrs
+    return L.LocalResponseNorm(a["size"], a["alpha"], a["beta"], a["k"], name=_n(plan))(
         inputs[0])
 
 
-def _group_normalization(node, groups: int, inputs):
+def _group_normalization(plan, groups: int, inputs):
     """Keras' GroupNormalization over the channels (last axis), gamma then beta: the
     declared weight and bias."""
-    a = node.attrs
+    a = plan.attrs
     return layers.GroupNormalization(groups, axis=-1, epsilon=a["eps"], center=a["affine"],
-                                     scale=a["affine"], name=_n(node))(inputs[0])
+                                     scale=a["affine"], name=_n(plan))(inputs[0])
 
 
-def group_norm(node, graph, inputs):
-    return _group_normalization(node, node.attrs["num_groups"], inputs)
+def group_norm(plan, inputs):
+    return _group_normalization(plan, plan.attrs["num_groups"], inputs)
 
 
-def instance_norm(node, graph, inputs):
+def instance_norm(plan, inputs):
     """One group per channel."""
-    return _group_normalization(node, node.shape[0], inputs)
+    return _group_normalization(plan, plan.output.features, inputs)
 
 
-def layer_norm(node, graph, inputs):
+def layer_norm(plan, inputs):
     """Keras holds the features last at every layout, so the axis is always -1;
     epsilon is the IR's (Keras' own default, 1e-3, is not PyTorch's 1e-5)."""
-    return L.LayerNorm(axis=-1, epsilon=node.attrs["eps"], name=_n(node))(inputs[0])
+    return L.LayerNorm(axis=-1, epsilon=plan.attrs["eps"], name=_n(plan))(inputs[0])
 
 
 LOWERINGS = {"batch_norm": batch_norm, "local_response_norm": local_response_norm,

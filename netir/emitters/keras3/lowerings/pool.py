@@ -14,45 +14,41 @@ from netir.emitters.keras3.padding import pad_2d
 from netir.ir import arithmetic
 
 
-def _exact_pad(node, graph):
-    return arithmetic.explicit_padding(node.attrs, graph.input_shapes(node)[0], node.shape)
+def max_pool(plan, inputs):
+    a = plan.attrs
+    x = pad_2d(inputs[0], plan.window.exact, _n(plan), value=-np.inf)
+    return layers.MaxPooling2D(a["kernel"], a["stride"], padding="valid", name=_n(plan))(x)
 
 
-def max_pool(node, graph, inputs):
-    a = node.attrs
-    x = pad_2d(inputs[0], _exact_pad(node, graph), _n(node), value=-np.inf)
-    return layers.MaxPooling2D(a["kernel"], a["stride"], padding="valid", name=_n(node))(x)
-
-
-def avg_pool(node, graph, inputs):
-    a = node.attrs
-    x = pad_2d(inputs[0], _exact_pad(node, graph), _n(node))
-    divisor = arithmetic.avg_divisor(a, graph.input_shapes(node)[0])
+def avg_pool(plan, inputs):
+    a = plan.attrs
+    x = pad_2d(inputs[0], plan.window.exact, _n(plan))
+    divisor = arithmetic.avg_divisor(a, plan.inputs[0])
     window = a["kernel"][0] * a["kernel"][1]
-    y = layers.AveragePooling2D(a["kernel"], a["stride"], padding="valid", name=_n(node))(x)
+    y = layers.AveragePooling2D(a["kernel"], a["stride"], padding="valid", name=_n(plan))(x)
     if np.all(divisor == window):
         return y
-    return L.ScaleMap(window / divisor, name=helper_name(_n(node), "divisor"))(y)
+    return L.ScaleMap(window / divisor, name=helper_name(_n(plan), "divisor"))(y)
 
 
-def global_avg_pool(node, graph, inputs):
+def global_avg_pool(plan, inputs):
     """Features are last at every layout: the 1-D, 2-D or 3-D pool of the positions."""
     pool = (layers.GlobalAveragePooling1D, layers.GlobalAveragePooling2D,
-            layers.GlobalAveragePooling3D)[len(graph.input_shapes(node)[0]) - 2]
-    return pool(name=_n(node))(inputs[0])
+            layers.GlobalAveragePooling3D)[len(plan.positions) - 1]
+    return pool(name=_n(plan))(inputs[0])
 
 
-def global_max_pool(node, graph, inputs):
+def global_max_pool(plan, inputs):
     pool = (layers.GlobalMaxPooling1D, layers.GlobalMaxPooling2D,
-            layers.GlobalMaxPooling3D)[len(graph.input_shapes(node)[0]) - 2]
-    return pool(name=_n(node))(inputs[0])
+            layers.GlobalMaxPooling3D)[len(plan.positions) - 1]
+    return pool(name=_n(plan))(inputs[0])
 
 
-def adaptive_avg_pool(node, graph, inputs):
-    (_, h, w), (oh, ow) = graph.input_shapes(node)[0], node.attrs["output_size"]
+def adaptive_avg_pool(plan, inputs):
+    (_, h, w), (oh, ow) = plan.inputs[0], plan.attrs["output_size"]
     if h % oh == 0 and w % ow == 0:
-        return layers.AveragePooling2D((h // oh, w // ow), name=_n(node))(inputs[0])
-    return L.AdaptiveAvgPool2D((h, w), (oh, ow), name=_n(node))(inputs[0])
+        return layers.AveragePooling2D((h // oh, w // ow), name=_n(plan))(inputs[0])
+    return L.AdaptiveAvgPool2D((h, w), (oh, ow), name=_n(plan))(inputs[0])
 
 
 LOWERINGS = {"max_pool2d": max_pool, "avg_pool2d": avg_pool,

@@ -3,16 +3,15 @@ over the reduced axes in Keras' order."""
 
 from __future__ import annotations
 
-from netir.emitters.keras3.layouts import keras_axis
+from netir.emitters.keras3.layouts import keras_batch_axis
 from netir.emitters.keras3.node_layers import ops_call
 
 
 def reduction(function: str):
-    def lower(node, graph, inputs):
-        layout = graph.input_shapes(node)[0].layout
-        rank = len(layout)
-        axes = tuple(sorted(keras_axis(a, layout) % (rank + 1) for a in node.attrs["axes"]))
-        return ops_call(node, inputs, function, axis=axes, keepdims=node.attrs["keepdims"])
+    def lower(plan, inputs):
+        layout, rank = plan.inputs[0].layout, len(plan.inputs[0]) + 1
+        axes = tuple(sorted(keras_batch_axis(a, layout) % rank for a in plan.axes["axes"]))
+        return ops_call(plan, inputs, function, axis=axes, keepdims=plan.attrs["keepdims"])
 
     return lower
 

@@ -8,12 +8,12 @@ from netir.emitters.keras3 import layers as L
 from netir.emitters.keras3.node_layers import node_layer_name as _n
 
 
-def dropout(node, graph, inputs):
-    return layers.Dropout(node.attrs["rate"], name=_n(node))(inputs[0])
+def dropout(plan, inputs):
+    return layers.Dropout(plan.attrs["rate"], name=_n(plan))(inputs[0])
 
 
-def stochastic_depth(node, graph, inputs):
-    return L.StochasticDepth(node.attrs["p"], node.attrs["mode"], name=_n(node))(inputs[0])
+def stochastic_depth(plan, inputs):
+    return L.StochasticDepth(plan.attrs["p"], plan.attrs["mode"], name=_n(plan))(inputs[0])
 
 
 LOWERINGS = {"dropout": dropout, "stochastic_depth": stochastic_depth}

@@ -7,10 +7,10 @@ from netir.emitters.keras3.node_layers import node_layer_name as _n
 from netir.emitters.keras3.upsampling import Resize2D
 
 
-def upsample(node, graph, inputs):
-    a = node.attrs
-    return Resize2D(graph.input_shapes(node)[0][1:], node.shape[1:], a["mode"],
-                    a["align_corners"], name=_n(node))(inputs[0])
+def upsample(plan, inputs):
+    a = plan.attrs
+    return Resize2D(plan.inputs[0][1:], plan.output[1:], a["mode"],
+                    a["align_corners"], name=_n(plan))(inputs[0])
 
 
 LOWERINGS = {"upsample": upsample}
