@@ -5,7 +5,13 @@ import pytest
 
 import netir
 from netir.emitters.keras3 import to_keras
-from netir.emitters.keras3.layouts import count_transposes, keras_axis, keras_shape
+from netir.emitters.keras3.layouts import (
+    count_transposes,
+    keras_axis,
+    keras_batch_axis,
+    keras_order,
+    keras_shape,
+)
 from netir.emitters.keras3.weights import keras_layout, to_keras_layout, to_neutral_layout
 
 
@@ -17,6 +23,17 @@ def test_keras_holds_features_last_and_maps_logical_axes():
     assert [keras_axis(a, "CHW") for a in range(3)] == [-1, 1, 2]
     assert [keras_axis(a, "TC") for a in range(2)] == [1, -1]
     assert [keras_axis(a, "CL") for a in range(2)] == [-1, 1]
+
+
+def test_batch_first_axes_map_to_keras_axes():
+    """A plan's axes count the batch as 0: a map is held (N, H, W, C), so Keras axis 1
+    holds logical axis 2 (H), and the features (logical 1) are Keras' -1."""
+    assert keras_order("CHW") == (0, 2, 3, 1)
+    assert keras_order("TC") == (0, 1, 2)
+    assert keras_order("CDHW") == (0, 2, 3, 4, 1)
+    assert [keras_batch_axis(a, "CHW") for a in range(4)] == [0, -1, 1, 2]
+    assert [keras_batch_axis(a, "TC") for a in range(3)] == [0, 1, -1]
+    assert [keras_batch_axis(a, "CL") for a in range(3)] == [0, -1, 1]
 
 
 def _graph(shape, layout, body):

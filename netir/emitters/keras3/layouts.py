@@ -77,5 +77,5 @@ def count_transposes(model: keras.Model) -> int:
     return sum(permutes(layer) for layer in model.layers)
 
 
-__all__ = ["batch_layouts", "count_transposes", "keras_axis", "keras_shape", "permutes",
-           "to_keras", "to_logical"]
+__all__ = ["batch_layouts", "count_transposes", "keras_axis", "keras_batch_axis", "keras_order",
+           "keras_shape", "permutes", "to_keras", "to_logical"]
