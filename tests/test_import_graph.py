@@ -35,7 +35,6 @@ FRAMEWORKS = ("torch", "keras", "tensorflow", "onnx", "onnxruntime", "graphviz",
 KNOWN_CYCLES: dict[str, frozenset[str]] = {
     backend: frozenset(f"netir.emitters.{backend}.{m}" for m in modules.split())
     for backend, modules in {
-        "keras3": "lowerings sequence tokens transformer upsampling",
         "pytorch": "lowerings sequence transformer upsampling",
     }.items()
 }

@@ -5,7 +5,14 @@ import pytest
 
 import netir
 from netir.emitters.keras3 import to_keras
-from netir.emitters.keras3.layouts import count_transposes, keras_axis, keras_shape
+from netir.emitters.keras3.layouts import (
+    count_transposes,
+    keras_axis,
+    keras_batch_axis,
+    keras_order,
+    keras_shape,
+)
+from netir.emitters.keras3.weights import keras_layout, to_keras_layout, to_neutral_layout
 
 
 def test_keras_holds_features_last_and_maps_logical_axes():
@@ -16,6 +23,17 @@ def test_keras_holds_features_last_and_maps_logical_axes():
     assert [keras_axis(a, "CHW") for a in range(3)] == [-1, 1, 2]
     assert [keras_axis(a, "TC") for a in range(2)] == [1, -1]
     assert [keras_axis(a, "CL") for a in range(2)] == [-1, 1]
+
+
+def test_batch_first_axes_map_to_keras_axes():
+    """A plan's axes count the batch as 0: a map is held (N, H, W, C), so Keras axis 1
+    holds logical axis 2 (H), and the features (logical 1) are Keras' -1."""
+    assert keras_order("CHW") == (0, 2, 3, 1)
+    assert keras_order("TC") == (0, 1, 2)
+    assert keras_order("CDHW") == (0, 2, 3, 4, 1)
+    assert [keras_batch_axis(a, "CHW") for a in range(4)] == [0, -1, 1, 2]
+    assert [keras_batch_axis(a, "TC") for a in range(3)] == [0, 1, -1]
+    assert [keras_batch_axis(a, "CL") for a in range(3)] == [0, -1, 1]
 
 
 def _graph(shape, layout, body):
@@ -71,3 +89,34 @@ def test_patch_tokens_need_no_transpose_in_keras_and_agree_on_every_backend():
     report = compare(g, tolerance=OP_TOLERANCE, backends=usable_backends())
     assert [r.backend for r in report.results] == usable_backends()
     assert report.passed, str(report)
+
+
+@pytest.mark.parametrize(("neutral", "expected"), [
+    ("OIL", "LIO"), ("OIHW", "HWIO"), ("OIDHW", "DHWIO"),
+    ("IOL", "LOI"), ("IOHW", "HWOI"), ("IODHW", "DHWOI"),
+    ("OI", "IO"), ("O", "O"), ("C", "C"),
+])
+def test_kernel_layouts_follow_the_rank(neutral, expected):
+    assert keras_layout(neutral) == expected
+
+
+def test_a_neutral_conv3d_kernel_computes_torch_conv3d_in_keras():
+    """Neutral OIDHW weights converted to Keras' layout give torch's conv3d."""
+    import keras
+    import torch
+    import torch.nn.functional as F
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 3, 5, 6, 7)).astype(np.float32)  # N, C, D, H, W
+    weight = rng.standard_normal((4, 3, 2, 3, 2)).astype(np.float32)  # O, I, D, H, W
+    bias = rng.standard_normal(4).astype(np.float32)
+    conv = keras.layers.Conv3D(4, (2, 3, 2))
+    conv.build((None, 5, 6, 7, 3))
+    conv.set_weights([to_keras_layout(weight, "OIDHW"), bias])
+    got = keras.ops.convert_to_numpy(conv(np.transpose(x, (0, 2, 3, 4, 1))))
+    expected = F.conv3d(torch.from_numpy(x), torch.from_numpy(weight),
+                        torch.from_numpy(bias)).numpy()
+    np.testing.assert_allclose(np.transpose(got, (0, 4, 1, 2, 3)), expected,
+                               rtol=1e-5, atol=1e-5)
+    back = to_neutral_layout(to_keras_layout(weight, "OIDHW"), "OIDHW")
+    assert np.array_equal(back, weight)

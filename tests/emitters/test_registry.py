@@ -82,8 +82,8 @@ def test_plugin_lowerings_and_per_node_localisation(scale_op):
         lambda node, graph, inputs: Scale(node.attrs["factor"]))
     # a deliberately wrong Keras lowering: compare must name this node first
     register_lowering("test_scale", "keras")(
-        lambda node, graph, inputs: keras.layers.Lambda(
-            lambda t: t * (node.attrs["factor"] + 0.5), name=node.name)(inputs[0]))
+        lambda plan, inputs: keras.layers.Lambda(
+            lambda t: t * (plan.attrs["factor"] + 0.5), name=plan.name)(inputs[0]))
     # the reference lowering defines what the op means
     register_lowering("test_scale", "reference")(
         lambda plan, inputs: inputs[0] * plan.attrs["factor"])

@@ -132,7 +132,7 @@ def channel_scale(monkeypatch):
     torch_backend.lowerings.register(spec.name)(
         lambda node, graph, inputs: TorchScale(node.shape[0]))
     keras_backend.lowerings.register(spec.name)(
-        lambda node, graph, inputs: KerasScale(name=node.name)(inputs[0]))
+        lambda plan, inputs: KerasScale(name=plan.name)(inputs[0]))
     yield spec
     for backend in (torch_backend, keras_backend):
         backend.lowerings.pop(spec.name)

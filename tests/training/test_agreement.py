@@ -57,9 +57,9 @@ def test_batch_norm_graph_trains_alike_and_the_stock_layer_would_not(monkeypatch
     # with Keras' own moving-variance update the running statistics part
     import keras
 
-    from netir.emitters.keras3 import lowerings
+    from netir.emitters.keras3.lowerings import norm
 
-    monkeypatch.setattr(lowerings, "BatchNorm", keras.layers.BatchNormalization)
+    monkeypatch.setattr(norm, "BatchNorm", keras.layers.BatchNormalization)
     (stock,) = training_agreement(g, steps=3, batch=4)
     assert stock.running_stats > 1e-3
     assert stock.inference > 1e-3

@@ -58,13 +58,13 @@ def test_catalog_network_trains_alike(name):
 
 def _keras_with(layer):
     """The Keras trainer with ``layer`` in place of the emitter's batch norm."""
-    from netir.emitters.keras3 import lowerings
+    from netir.emitters.keras3.lowerings import norm
     from netir.training.trainers import KerasTrainer
 
     class Defective(KerasTrainer):
         def __init__(self, *args, **kwargs):
             with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(lowerings, "BatchNorm", layer)
+                patch.setattr(norm, "BatchNorm", layer)
                 super().__init__(*args, **kwargs)
 
     return Defective

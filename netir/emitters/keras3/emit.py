@@ -14,6 +14,7 @@ from netir.emitters.keras3.weights import import_weights
 from netir.emitters.registry import prepare
 from netir.ir.graph import Graph
 from netir.ir.limits import ensure_recursion_limit
+from netir.ir.plan import graph_plan
 
 
 def to_keras(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bool = False,
@@ -29,9 +30,9 @@ def to_keras(graph: Graph, outputs: Sequence[str] | None = None, *, optimize: bo
     graph, weights, names = prepare(graph, outputs, weights, optimize)
     ensure_recursion_limit(4 * len(graph), "a graph of this many nodes (Keras walks "
                            "layer graphs recursively)")
-    env = {}
+    env, plans = {}, graph_plan(graph)
     for node in graph.nodes:
-        env[node.name] = LOWERINGS.lookup(node)(node, graph, [env[i] for i in node.inputs])
+        env[node.name] = LOWERINGS.lookup(node)(plans[node.name], [env[i] for i in node.inputs])
     ins = [env[n.name] for n in graph.inputs]
     outs = [env[n] for n in names]
     model = keras.Model(ins[0] if len(ins) == 1 else ins, outs[0] if len(outs) == 1 else outs,

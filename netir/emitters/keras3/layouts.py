@@ -23,6 +23,20 @@ def keras_axis(logical: int, layout: str) -> int:
     return -1 if physical == len(order) - 1 else physical + 1
 
 
+def keras_order(layout: str) -> tuple[int, ...]:
+    """The batch-first logical axis that each Keras axis (batch included) holds, for a
+    tensor of ``layout``: ``(0, 2, 3, 1)`` for a map."""
+    return (0, *(i + 1 for i in features_last(layout)))
+
+
+def keras_batch_axis(axis: int, layout: str) -> int:
+    """A batch-first logical axis (a plan's, :attr:`netir.ir.plan.NodePlan.axes`) as a
+    Keras axis; the features are -1, as Keras layers write them."""
+    order = keras_order(layout)
+    physical = order.index(axis)
+    return -1 if physical == len(order) - 1 else physical
+
+
 def keras_shape(shape: tuple[int, ...], layout: str) -> tuple[int, ...]:
     """The Keras shape (batch excluded) of a tensor of logical ``shape``."""
     return tuple(shape[i] for i in features_last(layout))
@@ -63,5 +77,5 @@ def count_transposes(model: keras.Model) -> int:
     return sum(permutes(layer) for layer in model.layers)
 
 
-__all__ = ["batch_layouts", "count_transposes", "keras_axis", "keras_shape", "permutes",
-           "to_keras", "to_logical"]
+__all__ = ["batch_layouts", "count_transposes", "keras_axis", "keras_batch_axis", "keras_order",
+           "keras_shape", "permutes", "to_keras", "to_logical"]

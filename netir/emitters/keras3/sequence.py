@@ -1,13 +1,10 @@
-"""The Keras lowering of conv1d (channels last: a sequence is (L, C)) and its exact
-layer, registered on import by :mod:`.lowerings`."""
+"""The exact Keras layer of a grouped or strided-dilated conv1d (channels last: a
+sequence is (L, C)); lowered by :mod:`netir.emitters.keras3.lowerings.conv`."""
 
 from __future__ import annotations
 
 import keras
-from keras import layers, ops
-
-from netir.emitters.keras3.lowerings import _lower, _n
-from netir.emitters.keras3.names import helper_name
+from keras import ops
 
 _register = keras.saving.register_keras_serializable(package="netir")
 
@@ -44,30 +41,3 @@ class Conv1DExact(keras.layers.Conv1D):
 
     def get_config(self):
         return {**super().get_config(), "subsample": self.subsample}
-
-
-@_lower("conv1d")
-def _conv1d(node, graph, inputs):
-    """Explicit ``ZeroPadding1D``, then ``Conv1D(padding="valid")``, or
-    :class:`Conv1DExact` for groups, or a dilation with a stride. A single output is
-    computed with stride 1 on the input cropped to its window (the oneDNN defect that
-    the conv2d lowering avoids the same way)."""
-    a, name = node.attrs, _n(node)
-    x, (left, right) = inputs[0], a["padding"]
-    if left or right:
-        x = layers.ZeroPadding1D((left, right), name=helper_name(name, "pad"))(x)
-    stride = a["stride"]
-    if node.shape[1] == 1 and stride > 1:
-        length = graph.input_shapes(node)[0][1] + left + right
-        window = (a["kernel"] - 1) * a["dilation"] + 1
-        if length > window:
-            x = layers.Cropping1D((0, length - window), name=helper_name(name, "crop"))(x)
-        stride = 1
-    kw = dict(kernel_size=a["kernel"], padding="valid", use_bias=a["bias"], name=name)
-    if a["groups"] == 1 and not (a["dilation"] > 1 and stride > 1):
-        return layers.Conv1D(a["out_channels"], strides=stride, dilation_rate=a["dilation"],
-                             **kw)(x)
-    if a["dilation"] > 1:
-        return Conv1DExact(a["out_channels"], groups=a["groups"], dilation_rate=a["dilation"],
-                           subsample=stride, **kw)(x)
-    return Conv1DExact(a["out_channels"], groups=a["groups"], strides=stride, **kw)(x)

@@ -1,5 +1,5 @@
-"""The Keras lowerings of the upsampling ops (conv_transpose2d, upsample) and the two
-serializable layers they need, registered on import by :mod:`.lowerings`.
+"""The two serializable Keras layers of the upsampling ops, conv_transpose2d and
+upsample (lowered in :mod:`netir.emitters.keras3.lowerings.conv` and ``.resize``).
 
 Keras' own choices differ from the IR's in both ops: ``Conv2DTranspose`` pads and
 sizes its output by its own rule (``padding="same"``/``output_padding``), TensorFlow's
@@ -12,10 +12,8 @@ the IR's padding cropped afterwards, and everything else is written with ``keras
 from __future__ import annotations
 
 import keras
-from keras import layers, ops
+from keras import ops
 
-from netir.emitters.keras3.lowerings import _lower, _n
-from netir.emitters.keras3.names import helper_name
 from netir.ir import arithmetic
 
 _register = keras.saving.register_keras_serializable(package="netir")
@@ -97,27 +95,6 @@ class ConvTransposeExact(keras.layers.Layer):
                 "use_bias": self.use_bias}
 
 
-@_lower("conv_transpose2d")
-def _conv_transpose2d(node, graph, inputs):
-    """``Conv2DTranspose(padding="valid")`` and a crop to the IR's output (its padding
-    before; after, its padding less the output_padding), when that is all it takes;
-    else :class:`ConvTransposeExact`."""
-    a = node.attrs
-    pad, extra = a["padding"], a["output_padding"]
-    if a["groups"] > 1 or a["dilation"] != (1, 1) or any(e > p for e, p in zip(extra, pad)):
-        return ConvTransposeExact(a["out_channels"], a["kernel"], a["stride"], pad, extra,
-                                  a["dilation"], a["groups"], a["bias"], name=_n(node))(
-            inputs[0])
-    y = layers.Conv2DTranspose(a["out_channels"], a["kernel"], strides=a["stride"],
-                               padding="valid", use_bias=a["bias"], name=_n(node))(inputs[0])
-    # Keras' 'valid' output is n·s + max(k − s, 0): zeros past the full output where
-    # the stride exceeds the kernel, cropped with the IR's padding
-    crop = tuple((p, full - p - out) for p, full, out in zip(pad, y.shape[1:3], node.shape[1:]))
-    if not any(c for side in crop for c in side):
-        return y
-    return layers.Cropping2D(crop, name=helper_name(_n(node), "crop"))(y)
-
-
 @_register
 class Resize2D(keras.layers.Layer):
     """PyTorch's ``interpolate`` (nearest, or bilinear with or without align_corners),
@@ -153,10 +130,3 @@ class Resize2D(keras.layers.Layer):
         return {**super().get_config(), "input_hw": self.input_hw,
                 "output_hw": self.output_hw, "mode": self.mode,
                 "align_corners": self.align_corners}
-
-
-@_lower("upsample")
-def _upsample(node, graph, inputs):
-    a = node.attrs
-    return Resize2D(graph.input_shapes(node)[0][1:], node.shape[1:], a["mode"],
-                    a["align_corners"], name=_n(node))(inputs[0])

@@ -2,8 +2,9 @@
 
 A weighted layer is named after its node and holds the node's declared parameters
 (:class:`netir.ir.params.Param`, counters excepted) in declaration order, each in
-Keras' channels-last layout: the spatial axes first, then the others reversed
-(neutral ``OIHW`` is Keras ``HWIO``, ``OI`` is ``IO``, ``C`` stays ``C``).
+Keras' channels-last layout: a kernel's spatial axes first, then the others reversed
+(neutral ``OIHW`` is Keras ``HWIO``, ``OIDHW`` is ``DHWIO``, ``OI`` is ``IO``, ``C``
+stays ``C``).
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ from netir.emitters.keras3.names import node_name
 from netir.ir.errors import NetIRError, WeightsError
 from netir.ir.params import COUNTER, Param
 
-_SPATIAL = "HW"
+_CHANNEL_PAIRS = ("OI", "IO")  # the leading axes of a kernel: convolution, transposed
 
 
 def keras_layout(neutral: str) -> str:
-    """``OIHW`` -> ``HWIO``: spatial axes first, the others in reverse order."""
-    spatial = [a for a in neutral if a in _SPATIAL]
-    return "".join(spatial + [a for a in reversed(neutral) if a not in _SPATIAL])
+    """A kernel's spatial axes first, whatever its rank, then its two channel axes
+    reversed (``OIL`` -> ``LIO``, ``OIHW`` -> ``HWIO``, ``OIDHW`` -> ``DHWIO``, ``IOHW``
+    -> ``HWOI``); any other layout reversed (``OI`` -> ``IO``, ``C`` stays ``C``)."""
+    if len(neutral) > 2 and neutral[:2] in _CHANNEL_PAIRS:
+        return neutral[2:] + neutral[1::-1]
+    return neutral[::-1]
 
 
 def to_keras_layout(value: np.ndarray, neutral: str) -> np.ndarray:
