@@ -36,7 +36,6 @@ KNOWN_CYCLES: dict[str, frozenset[str]] = {
     backend: frozenset(f"netir.emitters.{backend}.{m}" for m in modules.split())
     for backend, modules in {
         "keras3": "lowerings sequence tokens transformer upsampling",
-        "pytorch": "lowerings sequence transformer upsampling",
     }.items()
 }
 

@@ -79,14 +79,14 @@ def test_plugin_lowerings_and_per_node_localisation(scale_op):
             return x * self.f
 
     register_lowering("test_scale", "torch")(
-        lambda node, graph, inputs: Scale(node.attrs["factor"]))
+        lambda plan, inputs: Scale(plan.attrs["factor"]))
     # a deliberately wrong Keras lowering: compare must name this node first
     register_lowering("test_scale", "keras")(
         lambda node, graph, inputs: keras.layers.Lambda(
             lambda t: t * (node.attrs["factor"] + 0.5), name=node.name)(inputs[0]))
     # the reference lowering defines what the op means
     register_lowering("test_scale", "reference")(
-        lambda node, inputs, params, run: inputs[0] * node.attrs["factor"])
+        lambda plan, inputs: inputs[0] * plan.attrs["factor"])
     report = compare(_scaled_graph(), backends=["torch", "keras"])
     assert not report.passed
     assert report.result("torch").passed

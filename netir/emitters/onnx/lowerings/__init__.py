@@ -37,16 +37,6 @@ FAMILIES = (io, conv, pool, dense, norm, activation, elementwise, reduce, shape,
             resize, learned, attention, regularization)
 
 
-
-def _merged() -> Lowerings:
-    """Every family's lowerings in one table; an op lowered twice is an error."""
-    table = Lowerings("onnx")
-    for family in FAMILIES:
-        for op, lowering in family.LOWERINGS.items():
-            table.register(op)(lowering)
-    return table
-
-
-LOWERINGS = _merged()  # op name -> lowering(plan, inputs) -> [protos]
+LOWERINGS = Lowerings.merged("onnx", *(family.LOWERINGS for family in FAMILIES))  # -> [protos]
 
 __all__ = ["FAMILIES", "LOWERINGS"]

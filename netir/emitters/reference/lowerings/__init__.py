@@ -32,16 +32,6 @@ FAMILIES = (io, conv, pool, dense, norm, activation, elementwise, reduce, shape,
             resize, learned, attention, regularization)
 
 
-
-def merged(families) -> Lowerings:
-    """One table of every family's ``LOWERINGS``; an op lowered twice is an error."""
-    table = Lowerings("reference")
-    for family in families:
-        for op, lowering in family.LOWERINGS.items():
-            table.register(op)(lowering)
-    return table
-
-
-LOWERINGS = merged(FAMILIES)
+LOWERINGS = Lowerings.merged("reference", *(family.LOWERINGS for family in FAMILIES))
 
 __all__ = ["FAMILIES", "LOWERINGS"]
