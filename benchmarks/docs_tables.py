@@ -1,7 +1,9 @@
-"""docs/benchmarks.md's tables, written from the committed results files, so that every
-number they show is a number a results file holds (a test compares the page with them).
+"""The tables and figures of docs/benchmarks.md, the README's costs and the docs' build
+times, written from the committed results files, so that every number they show is a
+number a results file holds (a test compares each page with them).
 
     python benchmarks/docs_tables.py docs/benchmarks.md     # rewrite the tables in place
+    python benchmarks/docs_tables.py                        # every page in PAGES
 
 Each table sits between ``<!-- benchmark table NAME ... -->`` and
 ``<!-- end of benchmark table NAME -->``; NAME picks the results file and the layout.
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -117,6 +120,82 @@ def rendering(result: dict) -> str:
     return _rows(lines)
 
 
+def _minutes(seconds: float) -> str:
+    m, s = divmod(round(seconds), 60)
+    return f"{m} min {s} s" if m else f"{s} s"
+
+
+def _measured(row: dict) -> str:
+    m = row["machine"]
+    return (f"measured {row['date']} at commit {row['commit']} on {m['cpu']}, {m['cpus']} "
+            f"CPUs, {m['memory_gib']:.0f} GiB, Python {m['python']}")
+
+
+def _setup(row: dict) -> str:
+    return (f"about {row['venv_gib']:.1f} GB of disk in `.venv`, almost all of it TensorFlow "
+            f"and torch; {_minutes(row['wall_s'])} from a warm pip cache (a fresh machine "
+            "downloads the frameworks first)")
+
+
+def _gallery(row: dict) -> str:
+    verdict = (f"all {row['pass']} network–backend pairs pass" if not row["fail"]
+               else f"{row['pass']} pairs pass, {row['fail']} fail")
+    return (f"{_minutes(row['wall_s'])} from scratch ({verdict}; {row['cpu_percent']}% CPU, "
+            f"at most {row['max_rss_gib']:.1f} GB in one process); "
+            f"{_minutes(row['again']['wall_s'])} again with nothing changed")
+
+
+def _tests(row: dict) -> str:
+    counts = ", ".join(f"{row[k]:,} {k}" for k in ("passed", "failed", "xfailed", "skipped")
+                       if row.get(k))
+    return f"{_minutes(row['wall_s'])} for the suite ({counts})"
+
+
+def costs(result: dict) -> str:
+    """The README's cost bullets: setup, the gallery, the tests, each with its commit."""
+    s = result["sections"]
+    m = s["tests"]["machine"]
+    at = {k: f", commit {row['commit']}, {row['date']}" for k, row in s.items()}
+    return _rows([f"**What they cost** (on {m['cpu']}, {m['cpus']} CPUs, "
+                  f"{m['memory_gib']:.0f} GiB, Python {m['python']}; `python "
+                  "benchmarks/costs.py` measures them in a fresh clone):", "",
+                  f"- setup: {_setup(s['setup'])} ([docs/install.md](docs/install.md)"
+                  f"{at['setup']});",
+                  f"- the gallery, every catalog network checked on every backend: "
+                  f"{_gallery(s['gallery'])} ([docs/gallery.md](docs/gallery.md#build-times)"
+                  f"{at['gallery']});",
+                  f"- the tests: {_tests(s['tests'])} ([docs/testing.md](docs/testing.md)"
+                  f"{at['tests']})."])
+
+
+def _core(row: dict) -> str:
+    names = ", ".join(p.split("==")[0] for p in row["packages"] if not p.startswith("netir=="))
+    return (f"The core install, `pip install netir`, brings only {names} ("
+            f"{row['venv_mib']} MiB of virtual environment with pip, {_minutes(row['wall_s'])} "
+            f"from a warm pip cache; {_measured(row)})")
+
+
+def _core_size(row: dict) -> str:
+    names = ", ".join(p for p in row["packages"] if not p.startswith("netir=="))
+    return f"{row['venv_mib']} MiB of virtual environment with pip, for {names}"
+
+
+def core(result: dict) -> str:
+    """The README's sentence on the core install."""
+    return _rows([_core(result["sections"]["core"]) + ": the IR, shape inference, counts, "
+                  "JSON, the catalog, and `netir list`, `summary` and `ops`. Emitting, "
+                  "checking, drawing and the gallery need the extras (`'netir[torch]'`, "
+                  "`'netir[keras]'`, `'netir[onnx]'`, `'netir[render]'`, or `'netir[all]'`)."])
+
+
+def _cost_line(section: str, say) -> Callable[[dict], str]:
+    def line(result: dict) -> str:
+        row = result["sections"][section]
+        return _rows([f"`{row['command']}`: {say(row)} ({_measured(row)}).", ])
+    line.__doc__ = f"One line: the {section} cost and how it was measured."
+    return line
+
+
 # NAME -> (results file beside this script, table)
 TABLES = {"torch-2026-11-28": ("results-2026-11-28-torch.json", torch_variants),
           "keras-onnx-2026-11-28": ("results-2026-11-28-keras-onnx.json", keras_and_onnx),
@@ -124,14 +203,27 @@ TABLES = {"torch-2026-11-28": ("results-2026-11-28-torch.json", torch_variants),
           "ir-cost": ("results.json", ir_cost),
           "scaling": ("results.json", scaling),
           "scaling-2026-11-28": ("results-2026-11-28-scaling.json", scaling),
-          "rendering": ("results.json", rendering)}
+          "rendering": ("results.json", rendering),
+          "costs": ("results-costs.json", costs),
+          "costs-core": ("results-costs.json", core),
+          "costs-setup": ("results-costs.json", _cost_line("setup", _setup)),
+          "costs-core-size": ("results-costs.json", _cost_line("core", _core_size)),
+          "costs-gallery": ("results-costs.json", _cost_line("gallery", _gallery)),
+          "costs-tests": ("results-costs.json", _cost_line("tests", _tests))}
+# page (from the repository root) -> the tables it shows
+PAGES = {"docs/benchmarks.md": ("torch-2026-11-28", "keras-onnx-2026-11-28", "full-run",
+                                "ir-cost", "scaling", "scaling-2026-11-28", "rendering"),
+         "README.md": ("costs", "costs-core"),
+         "docs/install.md": ("costs-setup", "costs-core-size"),
+         "docs/gallery.md": ("costs-gallery",), "docs/testing.md": ("costs-tests",)}
 BLOCK = re.compile(r"(<!-- benchmark table (?P<name>[\w.-]+):[^\n]*-->\n)(?P<body>.*?)"
                    r"(<!-- end of benchmark table (?P=name) -->)", re.S)
 
 
 def start_marker(name: str) -> str:
+    page = next(p for p, names in PAGES.items() if name in names)
     return (f"<!-- benchmark table {name}: generated from benchmarks/{TABLES[name][0]} by "
-            "`python benchmarks/docs_tables.py docs/benchmarks.md` -->")
+            f"`python benchmarks/docs_tables.py {page}` -->")
 
 
 def table(name: str, results_dir: Path = HERE) -> str:
@@ -152,13 +244,10 @@ def with_tables(text: str, results_dir: Path = HERE) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if not argv:
-        print("usage: python benchmarks/docs_tables.py docs/benchmarks.md", file=sys.stderr)
-        return 2
     sys.path.insert(0, str(HERE.parent))
     from netir.ir.files import write_atomic
 
-    for path in argv:
+    for path in argv or [str(HERE.parent / page) for page in PAGES]:
         write_atomic(path, with_tables(Path(path).read_text(encoding="utf-8")))
     return 0
 

@@ -10,14 +10,18 @@ import click
 
 import netir
 from netir.cli_arguments import (
+    INPUT_HELP,
     RegistryChoice,
+    error_line,
     load_network,
     one_line,
     registered_backends,
+    resolve_network,
     writable,
 )
 from netir.commands_check import check_cmd, compare_cmd
 from netir.commands_diff import diff_cmd
+from netir.commands_import import import_cmd
 from netir.ir.errors import NetIRError
 from netir.renderers.diagram import FORMATS
 from netir.renderers.lang import LANGUAGES
@@ -39,7 +43,7 @@ class NetIRGroup(click.Group):
             if (ctx.obj or {}).get("debug"):
                 raise
             if isinstance(e, NetIRError):
-                message = str(e)
+                message = error_line(e)
             elif isinstance(e, OSError):
                 where = f": {e.filename}" if e.filename else ""
                 message = f"{e.strerror or e}{where}"
@@ -137,13 +141,14 @@ def list_cmd(pattern: str | None, tutorial: bool, as_json: bool) -> None:
 @click.argument("network")
 @click.option("--num-classes", type=click.IntRange(1, 2**31 - 1),
               help="Override the number of classes.")
-@click.option("--input", "input_shape", metavar="CxHxW", help="Override the input shape.")
+@click.option("--input", "input_shape", metavar="CxHxW", multiple=True, help=INPUT_HELP)
 @click.option("--level", type=click.Choice(LEVELS), default="layer",
               show_default=True, help="Rows per node, per block or per stage.")
 @click.option("--markdown", is_flag=True, help="Print a Markdown table.")
-def summary(network: str, num_classes: int | None, input_shape: str | None, level: str,
+def summary(network: str, num_classes: int | None, input_shape: tuple[str, ...], level: str,
             markdown: bool) -> None:
-    """Per-node table of NETWORK (a catalog name or a JSON file)."""
+    """Per-node table of NETWORK (a catalog name, a JSON file, a saved folder or a
+    PyTorch model spec package.module:callable)."""
     g = load_network(network, num_classes, input_shape)
     if level == "layer" and not markdown:
         g.summary(print_fn=click.echo)
@@ -160,23 +165,25 @@ def summary(network: str, num_classes: int | None, input_shape: str | None, leve
               callback=writable(directory=True),
               help="Directory for the graph JSON and its neutral weights.")
 @click.option("--num-classes", type=click.IntRange(1, 2**31 - 1))
-@click.option("--input", "input_shape", metavar="CxHxW")
+@click.option("--input", "input_shape", metavar="CxHxW", multiple=True, help=INPUT_HELP)
 @click.option("--optimize", is_flag=True,
               help="Emit the inference-optimised graph (batch norm folded, dropout gone).")
 def emit(network: str, backend: str, out_dir: str, num_classes: int | None,
-         input_shape: str | None, optimize: bool) -> None:
+         input_shape: tuple[str, ...], optimize: bool) -> None:
     """Write NETWORK's canonical saved form to a directory: graph.json and
     weights.safetensors (neutral layout), which ``netir.load(DIR, backend)`` turns
     back into a live model, plus the backend's own model file (model.pt, model.keras,
-    model.onnx ...). The files are written as one unit."""
+    model.onnx ...). The files are written as one unit. An imported model or a saved
+    folder keeps its weights; a catalog network gets random ones."""
     from netir.emitters.registry import get_backend
     from netir.emitters.saved import save
 
-    g = load_network(network, num_classes, input_shape)
+    net = resolve_network(network, num_classes, input_shape)
+    g, weights = net.graph, net.weights
     if optimize:
-        g, _ = netir.optimize(g)
+        g, weights = netir.optimize(g, weights)
     chosen = get_backend(backend)
-    model = chosen.emit(g)
+    model = chosen.emit(g) if weights is None else chosen.emit_loaded(g, None, weights)
     extra = {chosen.model_file: lambda path: chosen.save(model, path.parent)}
     out = save(out_dir, g, model, extra)
     written = sorted(["graph.json", "weights.safetensors", *extra])
@@ -197,11 +204,14 @@ def emit(network: str, backend: str, out_dir: str, num_classes: int | None,
 @click.option("--check", "with_check", is_flag=True,
               help="model-explorer: also check every backend and write each one's local "
                    "error per node.")
+@click.option("--input", "input_shape", metavar="CxHxW", multiple=True, help=INPUT_HELP)
 @click.pass_context
 def render(ctx: click.Context, network: str, path: str, level: str, fmt: str | None,
-           direction: str, edge_shapes: bool, optimize: bool, with_check: bool) -> None:
-    """Draw NETWORK (a catalog name or JSON file) to a file, or with --format
-    model-explorer write Model Explorer's graph and node-data JSON into a folder."""
+           direction: str, edge_shapes: bool, optimize: bool, with_check: bool,
+           input_shape: tuple[str, ...]) -> None:
+    """Draw NETWORK (a catalog name, JSON file, saved folder or PyTorch model spec) to a
+    file, or with --format model-explorer write Model Explorer's graph and node-data
+    JSON into a folder."""
     from netir.renderers.diagram import MODEL_EXPLORER
     from netir.renderers.diagram import render as render_file
 
@@ -210,9 +220,10 @@ def render(ctx: click.Context, network: str, path: str, level: str, fmt: str | N
         raise click.UsageError("--check applies to --format model-explorer")
     output = next(p for p in ctx.command.params if p.name == "path")
     writable(directory=explorer)(ctx, output, path)  # usage error, exit 2, before any work
-    g = load_network(network)
+    net = resolve_network(network, None, input_shape)
+    g, weights = net.graph, net.weights
     if optimize:
-        g, _ = netir.optimize(g)
+        g, weights = netir.optimize(g, weights)
     if explorer:
         from netir.renderers.model_explorer import write_model_explorer
 
@@ -220,7 +231,7 @@ def render(ctx: click.Context, network: str, path: str, level: str, fmt: str | N
         if with_check:
             from netir.emitters.compare import compare
 
-            report = compare(g)
+            report = compare(g, weights=weights or "calibrated")
         click.echo(f"wrote {write_model_explorer(g, path, report)}")
         return
     click.echo(f"wrote {render_file(g, path, level, fmt, direction, edge_shapes)}")
@@ -302,3 +313,4 @@ def train(network: str, data: str, epochs: int, backends: str, dtype: str, batch
 main.add_command(compare_cmd)
 main.add_command(check_cmd)
 main.add_command(diff_cmd)
+main.add_command(import_cmd)

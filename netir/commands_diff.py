@@ -9,6 +9,8 @@ import click
 
 from netir.cli_arguments import (
     RegistryChoice,
+    is_file_argument,
+    is_saved_argument,
     load_network,
     registered_backends,
     writable,
@@ -25,8 +27,10 @@ NEEDS_OUTPUT = ("svg", "model-explorer")
 @click.command("diff")
 @click.argument("a")
 @click.argument("b")
-@click.option("--input", "input_shape", metavar="CxHxW",
-              help="Input shape for both (catalog names only).")
+@click.option("--input", "input_shape", metavar="CxHxW", multiple=True,
+              help="Input shape for A and B, where each is a catalog name (its override, "
+                   "CxHxW) or a PyTorch model spec (each input: repeat it, or separate by "
+                   "commas); files and saved folders keep their own.")
 @click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text",
               show_default=True)
 @click.option("-o", "--output", "path", type=click.Path(),
@@ -42,10 +46,11 @@ NEEDS_OUTPUT = ("svg", "model-explorer")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 2), default=0, show_default=True)
 @click.option("--batch", type=click.IntRange(1, 64), default=1, show_default=True)
 @click.pass_context
-def diff_cmd(ctx: click.Context, a: str, b: str, input_shape: str | None, fmt: str,
+def diff_cmd(ctx: click.Context, a: str, b: str, input_shape: tuple[str, ...], fmt: str,
              path: str | None, direction: str, numeric: bool, backend: str, seed: int,
              batch: int) -> None:
-    """What differs from network A to network B (catalog names or JSON files): nodes
+    """What differs from network A to network B (catalog names, JSON files, saved folders
+    or PyTorch model specs package.module:callable with --input): nodes
     added, removed, renamed (same layer, same wiring, another name) and changed (op,
     attributes, shape, parameters, inputs), matched by name and then by structure."""
     from netir.diff import diff
@@ -55,7 +60,11 @@ def diff_cmd(ctx: click.Context, a: str, b: str, input_shape: str | None, fmt: s
     if path is not None:
         output = next(p for p in ctx.command.params if p.name == "path")
         writable(directory=fmt == "model-explorer")(ctx, output, path)
-    ga, gb = load_network(a, None, input_shape), load_network(b, None, input_shape)
+    takes = [not (is_saved_argument(t) or is_file_argument(t)) for t in (a, b)]
+    if input_shape and not any(takes):
+        raise click.UsageError("--input applies to catalog names and model specs, not files")
+    ga, gb = (load_network(t, None, input_shape if take else None)
+              for t, take in zip((a, b), takes))
     found = diff(ga, gb)
     divergence = None
     if numeric:

@@ -270,7 +270,7 @@ def test_hostile_input_and_bad_usage(tmp_path):
     for args in (["diff", "resnet18"],
                  ["diff", "resnet18", "resnet18", "--format", "svg"],
                  ["diff", "resnet18", "resnet18", "--format", "bogus"],
-                 ["diff", str(bad), "resnet18", "--input", "3x32x32"],
+                 ["diff", str(bad), str(bad), "--input", "3x32x32"],  # no taker
                  ["diff", "resnet18", "resnet18", "--backend", "bogus"]):
         assert run(*args).exit_code == 2, args
     # the numeric diff needs a common input

@@ -103,13 +103,31 @@ def test_the_readme_tour_runs_and_its_comments_hold():
     assert g.count_params() == (61706, 0) and g.count_macs() == 416520
 
 
-def test_benchmark_page_holds_the_results_files_tables():
+@pytest.mark.parametrize("page", sorted(_module("docs_tables").PAGES))
+def test_each_page_holds_its_results_files_tables(page):
+    """Every figure block a page shows is what its results file prints today, and the
+    page shows exactly the blocks it is listed with."""
     docs_tables = _module("docs_tables")
-    text = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    text = (ROOT / page).read_text(encoding="utf-8")
     assert text == docs_tables.with_tables(text), \
-        "docs/benchmarks.md is stale: run python benchmarks/docs_tables.py docs/benchmarks.md"
-    shown = set(re.findall(r"<!-- benchmark table ([\w.-]+):", text))
-    assert shown == set(docs_tables.TABLES)
+        f"{page} is stale: run python benchmarks/docs_tables.py {page}"
+    shown = re.findall(r"<!-- benchmark table ([\w.-]+):", text)
+    assert sorted(shown) == sorted(docs_tables.PAGES[page])
+
+
+def test_every_table_is_shown_on_a_page():
+    docs_tables = _module("docs_tables")
+    assert sorted(t for ts in docs_tables.PAGES.values() for t in ts) == \
+        sorted(docs_tables.TABLES)
+
+
+def test_the_readme_costs_are_read_from_the_results_file(tmp_path):
+    """Change the suite's time in a copy of the costs file: the README's block shows it."""
+    docs_tables = _module("docs_tables")
+    result = json.loads((BENCHMARKS / "results-costs.json").read_text())
+    result["sections"]["tests"]["wall_s"] = 4321.0
+    (tmp_path / "results-costs.json").write_text(json.dumps(result))
+    assert "- the tests: 72 min 1 s for the suite (" in docs_tables.table("costs", tmp_path)
 
 
 def test_benchmark_tables_are_read_from_the_results_file(tmp_path):

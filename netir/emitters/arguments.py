@@ -9,11 +9,12 @@ naming the argument and the value, not a NumPy error from deep inside a comparis
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from numbers import Integral, Real
 from typing import Any
 
 from netir.ir.errors import ArgumentError
+from netir.ir.names import short_repr
 
 MAX_BATCH = 2**20      # far beyond what any machine compares; the memory guard sees more
 MAX_SEED = 2**63 - 1   # NumPy's generators take any non-negative integer; this bounds it
@@ -21,16 +22,9 @@ MAX_EXTENT = 2**31 - 1
 WEIGHTS = ("calibrated", "random")
 
 
-def _short(value: Any) -> str:
-    try:
-        text = repr(value)
-    except Exception:  # noqa: BLE001 (a value whose repr fails is still reported)
-        return f"a {type(value).__name__}"
-    return text if len(text) <= 200 else text[:200] + "..."
-
 
 def _fail(where: str, name: str, rule: str, value: Any) -> ArgumentError:
-    return ArgumentError(f"{name} must be {rule}", f"{name}={_short(value)}", node=where,
+    return ArgumentError(f"{name} must be {rule}", f"{name}={short_repr(value)}", node=where,
                          op=name)
 
 
@@ -64,9 +58,13 @@ def names(where: str, name: str, value: Any) -> list[str] | None:
     return list(value)
 
 
-def weights(where: str, value: Any) -> str:
+def weights(where: str, value: Any) -> str | Mapping:
+    """A kind of weights, or neutral weights given (``{node: {param: array}}``)."""
+    if isinstance(value, Mapping) and all(isinstance(v, Mapping) for v in value.values()):
+        return value
     if not isinstance(value, str) or value not in WEIGHTS:
-        raise _fail(where, "weights", " or ".join(map(repr, WEIGHTS)), value)
+        raise _fail(where, "weights", " or ".join(map(repr, WEIGHTS))
+                    + " or {node: {param: array}}", value)
     return value
 
 

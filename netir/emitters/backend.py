@@ -59,9 +59,12 @@ nothing else branches on the framework.
     Not abstract: a model emitted for ``nodes``, reduced to return only ``outputs``
     over its own layers, or None (the default: a check then emits the model as users
     run it anew). The Keras and ONNX backends override it (see :meth:`Backend.narrow`).
+``trainer``
+    ``"module:Class"`` of its trainer (:mod:`netir.training`), or None (the default)
+    when it does not train: torch and Keras train, the ONNX and reference backends do not.
 
 A new backend subclasses :class:`Backend`, fills its ``lowerings`` with
-``@lowerings.register("op")`` (or merges tables of its own with
+``@lowerings.register("op")`` (or merges family modules of its own with
 :meth:`Lowerings.merged`) and registers an instance with
 :func:`netir.emitters.registry.register_backend` or the ``netir.backends`` entry point.
 """
@@ -69,7 +72,7 @@ A new backend subclasses :class:`Backend`, fills its ``lowerings`` with
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -93,15 +96,15 @@ class Lowerings(dict):
         self.backend = backend
 
     @classmethod
-    def merged(cls, backend: str, *tables: Mapping[str, Lowering]) -> Lowerings:
-        """One table of ``backend`` holding every lowering of ``tables`` (one per IR
-        family, each ``{op name: lowering}``), as ``netir/ir/ops/__init__.py`` merges
-        the families' specs. An op in two tables is an error (NetIRError naming it)."""
-        merged = cls(backend)
-        for table in tables:
-            for op, lowering in table.items():
-                merged.register(op)(lowering)
-        return merged
+    def merged(cls, backend: str, families) -> Lowerings:
+        """One table of every family module's ``LOWERINGS`` dict, the way
+        ``netir/ir/ops/__init__.py`` merges the families' specs; an op lowered by two
+        families is an error (``register`` refuses it)."""
+        table = cls(backend)
+        for family in families:
+            for op, lowering in family.LOWERINGS.items():
+                table.register(op)(lowering)
+        return table
 
     def register(self, op: str, *, replace: bool = False) -> Callable[[Lowering], Lowering]:
         """Decorator: the function lowers ``op``. A second lowering is an error."""
@@ -135,6 +138,10 @@ class Backend(ABC):
     name: str = ""
     model_file: str = "model"
     lowerings: Lowerings
+    #: ``"module:Class"`` of the trainer that runs training steps on this backend's
+    #: models (:mod:`netir.training`), or None for a backend that does not train; a
+    #: string, so that declaring it imports nothing.
+    trainer: str | None = None
 
     @abstractmethod
     def emit(self, graph, outputs: Sequence[str] | None = None, **options: Any) -> Any: ...

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from netir.ir.errors import AttributeValueError
+from netir.ir.names import short_repr
 
 REQUIRED = object()  # sentinel: the attribute has no default
 
@@ -92,13 +93,13 @@ def _is_int(v: Any) -> bool:
 def _int(name: str, v: Any, minimum: int, maximum: int = MAX_INT) -> int:
     if not _is_int(v):
         raise AttributeValueError(f"attribute '{name}' must be an integer (a bool is not)",
-                                  _short(v))
+                                  short_repr(v))
     v = int(v)
     if v < minimum:
-        raise AttributeValueError(f"attribute '{name}' must be >= {minimum}", _short(v))
+        raise AttributeValueError(f"attribute '{name}' must be >= {minimum}", short_repr(v))
     if v > maximum:
         raise AttributeValueError(f"attribute '{name}' must be <= {maximum}",
-                                  _short(v))
+                                  short_repr(v))
     return v
 
 
@@ -128,7 +129,7 @@ def sizes(rank: int, minimum: int = 1) -> AttrType:
             v = (v,) * rank
         if not isinstance(v, (tuple, list)) or len(v) != rank:
             raise AttributeValueError(f"attribute '{name}' must be an int or a "
-                                      f"{_TUPLE[rank]} of ints", _short(v))
+                                      f"{_TUPLE[rank]} of ints", short_repr(v))
         return tuple(_int(name, x, minimum) for x in v)
 
     return AttrType(f"int|({ints}) >= {minimum}", norm, f"int | tuple[{ints}]")
@@ -176,7 +177,7 @@ def padding_of(rank: int) -> AttrType:
                 out = tuple(tuple(_int(name, x, 0) for x in side) for side in v)
         if out is None:
             raise AttributeValueError(f"attribute '{name}' must be 'same', 'valid', {forms}",
-                                      _short(v))
+                                      short_repr(v))
         return out[0] if rank == 1 else out
 
     if rank == 1:
@@ -195,7 +196,7 @@ padding1d = padding_of(1)
 
 def _bool(name: str, v: Any) -> bool:
     if _scalar_kind(v) != "b":
-        raise AttributeValueError(f"attribute '{name}' must be a bool", _short(v))
+        raise AttributeValueError(f"attribute '{name}' must be a bool", short_repr(v))
     return bool(v)
 
 
@@ -209,21 +210,21 @@ def real(low: float | None = None, high: float | None = None, *, low_open: bool 
     def norm(name: str, v: Any) -> float:
         if _scalar_kind(v) not in ("i", "f"):
             raise AttributeValueError(f"attribute '{name}' must be a number (a bool is not)",
-                                      _short(v))
+                                      short_repr(v))
         try:
             v = float(v)
         except OverflowError:
             raise AttributeValueError(f"attribute '{name}' must be a finite number",
-                                      _short(v)) from None
+                                      short_repr(v)) from None
         if not math.isfinite(v):
-            raise AttributeValueError(f"attribute '{name}' must be a finite number", _short(v))
+            raise AttributeValueError(f"attribute '{name}' must be a finite number", short_repr(v))
         bad = (low is not None and (v < low or (low_open and v == low))) or (
             high is not None and (v > high or (high_open and v == high)))
         if bad:
             lo = "(" if low_open else "["
             hi = ")" if high_open else "]"
             raise AttributeValueError(f"attribute '{name}' must lie in {lo}{low}, {high}{hi}",
-                                      _short(v))
+                                      short_repr(v))
         return v
 
     lo = "(-inf" if low is None else ("(" if low_open else "[") + f"{low:g}"
@@ -237,7 +238,7 @@ def _shape(name: str, v: Any) -> tuple[int, ...]:
             _is_int(x) and 1 <= int(x) <= MAX_INT for x in v):
         raise AttributeValueError(f"attribute '{name}' must be a shape of rank 1 to 4 "
                                   f"((C,), (C, L), (T, C), (C, H, W), (C, D, H, W)) with "
-                                  f"ints in [1, {MAX_INT}], batch excluded", _short(v))
+                                  f"ints in [1, {MAX_INT}], batch excluded", short_repr(v))
     return tuple(int(x) for x in v)
 
 
@@ -249,22 +250,12 @@ def choice(*values: str, optional: bool = False) -> AttrType:
             return None
         if not isinstance(v, str) or v not in values:
             raise AttributeValueError(f"attribute '{name}' must be one of {list(values)}"
-                                      + (" or None" if optional else ""), _short(v))
+                                      + (" or None" if optional else ""), short_repr(v))
         return v
 
     text = "|".join(repr(v) for v in values) + ("|None" if optional else "")
     return AttrType(text, norm, "str | None" if optional else "str")
 
-
-def _short(v: Any) -> str:
-    """``repr(v)`` cut to 200 characters; huge integers are described by their size."""
-    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 128:
-        return f"an integer of {v.bit_length()} bits"
-    try:
-        text = repr(v)
-    except (ValueError, RecursionError):
-        return f"a {type(v).__name__} too large to print"
-    return text if len(text) <= 200 else text[:200] + "..."
 
 
 shape = AttrType("(C,)|(C, L)|(T, C)|(C, H, W)|(C, D, H, W)", _shape, "tuple[int, ...]")
@@ -283,10 +274,10 @@ def axes(name: str, v: Any) -> tuple[int, ...]:
         v = (v,)
     if not isinstance(v, (tuple, list)) or not v or not all(_is_int(a) for a in v):
         raise AttributeValueError(f"attribute '{name}' must be an axis or a non-empty tuple "
-                                  "of axes (an empty reduction is refused)", _short(v))
+                                  "of axes (an empty reduction is refused)", short_repr(v))
     out = tuple(sorted(_int(name, a, 0, 7) for a in v))
     if len(set(out)) != len(out):
-        raise AttributeValueError(f"attribute '{name}' names an axis twice", _short(v))
+        raise AttributeValueError(f"attribute '{name}' names an axis twice", short_repr(v))
     return out
 
 
@@ -299,7 +290,7 @@ def _target_shape(name: str, v: Any) -> tuple[int, ...]:
             or not all(_is_int(x) and (int(x) == -1 or 1 <= int(x) <= MAX_INT) for x in v)
             or sum(int(x) == -1 for x in v) > 1):
         raise AttributeValueError(f"attribute '{name}' must be a shape of rank 1 to 4, batch "
-                                  "excluded, with sizes >= 1 and at most one -1", _short(v))
+                                  "excluded, with sizes >= 1 and at most one -1", short_repr(v))
     return tuple(int(x) for x in v)
 
 
@@ -312,7 +303,7 @@ def _permutation(name: str, v: Any) -> tuple[int, ...]:
     if (not isinstance(v, (tuple, list)) or not all(_is_int(x) for x in v)
             or sorted(int(x) for x in v) != list(range(len(v)))):
         raise AttributeValueError(f"attribute '{name}' must be a permutation of the logical "
-                                  "axes 0..n-1 (batch excluded)", _short(v))
+                                  "axes 0..n-1 (batch excluded)", short_repr(v))
     return tuple(int(x) for x in v)
 
 

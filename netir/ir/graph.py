@@ -13,7 +13,6 @@ stays linear in the node count with the collector running.
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -22,6 +21,7 @@ import networkx as nx
 
 from netir.ir.accounting import Accounting
 from netir.ir.documents import Documents
+from netir.ir.endpoints import Endpoints
 from netir.ir.errors import (
     ArityError,
     AttributeValueError,
@@ -30,31 +30,9 @@ from netir.ir.errors import (
     ShapeError,
     UnknownOpError,
 )
+from netir.ir.names import check_name, short_repr
 from netir.ir.node import Node, Tensor
 from netir.ir.registry import get_op
-
-_NAME = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\Z")
-NAME_RULE = "dot-separated words of letters, digits, _ and -"
-_NO_ATTRS: Mapping[str, Any] = MappingProxyType({})
-
-
-def check_name(name: Any, *, node: str, op: str, what: str = "node names") -> str:
-    """``name`` if it is a valid dotted name, else GraphError naming the rule."""
-    if not isinstance(name, str):
-        raise GraphError(f"{what} are strings", f"{type(name).__name__} {_short(name)}",
-                         node=node, op=op)
-    if not _NAME.match(name):
-        raise GraphError(f"{what} are {NAME_RULE}", _short(name), node=node, op=op)
-    return name
-
-
-def _short(value: Any) -> str:
-    try:
-        text = repr(value)
-    except Exception:  # noqa: BLE001 (a value whose repr fails is still reported)
-        return f"a {type(value).__name__}"
-    return text if len(text) <= 200 else text[:200] + "..."
-
 
 _MUTATORS = ("add_node", "add_nodes_from", "remove_node", "remove_nodes_from", "add_edge",
              "add_edges_from", "add_weighted_edges_from", "remove_edge", "remove_edges_from",
@@ -65,10 +43,12 @@ def _read_only(*args: Any, **kwargs: Any) -> None:
     raise GraphError("Graph.nx is a read-only view; add nodes with the Graph's methods",
                      "an attempt to change it", node="<graph>", op="nx")
 
+_NO_ATTRS: Mapping[str, Any] = MappingProxyType({})
+
 __all__ = ["Graph", "Node", "Tensor"]
 
 
-class Graph(Accounting, Documents):
+class Graph(Accounting, Documents, Endpoints):
     """A network as a DAG of typed layer nodes.
 
     Build it with one method per registered op; each call validates attributes,
@@ -120,52 +100,10 @@ class Graph(Accounting, Documents):
         """Every node in insertion order, which is a topological order."""
         return list(self._nodes.values())
 
-    @property
-    def inputs(self) -> list[Node]:
-        return [self[n] for n in self._inputs]
-
-    @property
-    def outputs(self) -> list[Node]:
-        """Nodes set with :meth:`output`, else every node without successors (what a
-        model returns is :meth:`model_outputs`, which refuses an ambiguous graph)."""
-        if self._outputs is not None:
-            return [self[n] for n in self._outputs]
-        sinks = [self[n] for n in self._order if n not in self._readers]
-        # an unread input is an unused argument, not an output, unless it is all there is
-        return [n for n in sinks if not n.spec.graph_input] or sinks
-
-    def dead_nodes(self) -> list[Node]:
-        """Nodes that nothing reads and that are not outputs: with :meth:`output`
-        declared, every such node it does not list; without, every node nothing reads
-        when there are several (one of them is the output the user meant, the others
-        unused branches; none is known to be which)."""
-        # an input nothing reads is a model argument left unused, not a branch
-        sinks = [n for n in self._order if n not in self._readers
-                 and not self._nodes[n].spec.graph_input]
-        if self._outputs is None:
-            return [self[n] for n in sinks] if len(sinks) > 1 else []
-        declared = set(self._outputs)
-        return [self[n] for n in sinks if n not in declared]
-
-    def model_outputs(self) -> list[Node]:
-        """What a model of this graph returns: :attr:`outputs`. Without :meth:`output`
-        declared, a graph whose nodes end in several sinks is ambiguous (one is the output
-        the user meant, the others unused branches) and is a GraphError naming them, never
-        a model returning a tuple; with outputs declared, a node nothing reads is simply not
-        returned (``optimize`` removes it)."""
-        dead = [n.name for n in self.dead_nodes()] if self._outputs is None else []
-        if dead:
-            raise GraphError(f"{len(dead)} nodes are read by nothing and no outputs are "
-                             "declared; declare them with g.output(...) or remove the "
-                             "unused ones", ", ".join(dead[:20])
-                             + (f" and {len(dead) - 20} more" if len(dead) > 20 else ""),
-                             node=self.name, op="outputs")
-        return self.outputs
-
     def __getitem__(self, name: str) -> Node:
         if isinstance(name, str) and name in self._nodes:
             return self._nodes[name]
-        raise GraphError("no node of this name in the graph", _short(name),
+        raise GraphError("no node of this name in the graph", short_repr(name),
                          node=name if isinstance(name, str) else "<graph>", op="?")
 
     def __contains__(self, name: object) -> bool:
@@ -253,18 +191,18 @@ class Graph(Accounting, Documents):
         """
         if not isinstance(op, str):
             raise UnknownOpError("an op is named by a string; see netir.list_ops()",
-                                 f"{type(op).__name__} {_short(op)}", node="<graph>", op="?")
+                                 f"{type(op).__name__} {short_repr(op)}", node="<graph>", op="?")
         spec = get_op(op)
         node_name = self._qualify(op, name)
         if attrs is None:
             attrs = {}
         if not isinstance(attrs, Mapping) or not all(isinstance(k, str) for k in attrs):
             raise AttributeValueError("attrs must be a mapping of attribute names to values",
-                                      _short(attrs), node=node_name, op=op)
+                                      short_repr(attrs), node=node_name, op=op)
         attrs = dict(attrs)
         if isinstance(inputs, (Tensor, str)) or not isinstance(inputs, Sequence):
             raise GraphError("inputs must be a list of Tensors or node names",
-                             _short(inputs), node=node_name, op=op)
+                             short_repr(inputs), node=node_name, op=op)
         in_names = [self._resolve_input(t, node_name, op) for t in inputs]
         lo, hi = spec.arity_range
         if len(in_names) < lo or (hi is not None and len(in_names) > hi):
@@ -307,20 +245,7 @@ class Graph(Accounting, Documents):
         if isinstance(t, str) and t in self._nodes:
             return t
         raise GraphError("inputs must be Tensors of this graph or names of its nodes",
-                         _short(t), node=node, op=op)
-
-    def output(self, *tensors: Tensor | str) -> None:
-        """Mark the graph's outputs explicitly (default: every node without successors).
-
-        Raises GraphError for no tensors, or one that is not a node of this graph.
-        """
-        if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
-            tensors = tuple(tensors[0])
-        if not tensors:
-            raise GraphError("a graph needs at least one output", "no tensors",
-                             node="<outputs>", op="output")
-        names = [self._resolve_input(t, "<outputs>", "output") for t in tensors]
-        self._outputs = names
+                         short_repr(t), node=node, op=op)
 
     def __getattr__(self, op: str):
         """``g.<op>(*inputs, *positional_attrs, name=None, **attrs)`` for every op."""

@@ -22,6 +22,7 @@ from netir.catalog_checks import check_cost, compare_size
 from netir.ir.files import write_atomic
 from netir.progress import Bar
 from netir.renderers.charts import ChartPoint, write_charts
+from netir.renderers.code_blocks import code_css
 from netir.renderers.lang import LANGUAGES, note, words
 from netir.renderers.network_page import GALLERY_MAX_PARAMS, build_network, network_record
 from netir.renderers.site import CSS, page_file, page_html
@@ -30,11 +31,12 @@ from netir.workers import run_all
 
 #: The idea column's preview, in columns (a CJK character takes two).
 PREVIEW_COLUMNS = 48
-FORMAT = 6  # the page format: part of every network's key, bumped when pages change
+FORMAT = 7  # the page format: part of every network's key, bumped when pages change
 CACHE = ".netir-cache"
 #: Extra site pages, ``"module:function"``; called as ``fn(out_dir=..., lang=...,
 #: primary=...)``, returning ``(file name, link text)`` of the page it wrote, or None.
-SITE_PAGES: tuple[str, ...] = ("netir.renderers.tutorial_page:write_page",)
+SITE_PAGES: tuple[str, ...] = ("netir.renderers.tutorial_page:write_page",
+                               "netir.renderers.diff_page:write_page")
 
 
 def rebuild_key(name: str, langs: tuple[str, ...], primary: str, check: bool,
@@ -103,7 +105,7 @@ def build_gallery(out_dir: str | Path, names: list[str] | None = None, check: bo
     if charts is not None:
         charts.join()
     ordered = [records[n] for n in names]
-    write_atomic(out / "style.css", CSS)
+    write_atomic(out / "style.css", CSS + code_css())
     for language in langs:
         _write_index(out, ordered, language, lang)
     return out / "index.html"

@@ -17,6 +17,7 @@ from netir.ir.files import write_atomic
 from netir.ir.summary import format_shape
 from netir.renderers.agreement import Agreement, agreement_dot, legend_html, run_agreement
 from netir.renderers.anatomy import anatomy_dot, block_types, type_of
+from netir.renderers.code_blocks import code_html, sources
 from netir.renderers.diagram import render, run_dot
 from netir.renderers.dot import to_dot
 from netir.renderers.lang import note, words
@@ -150,6 +151,7 @@ def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
     render(g, out / files[0], "layer")
     explorer = model_explorer_files(g, out / f"{name}.model-explorer", agreement)
     files += explorer
+    texts = sources(g)
     for lang in langs:
         ui = words(lang).UI
         anatomy, pngs = _anatomy_html(g, name, out, lang, ui)
@@ -164,6 +166,7 @@ def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
         if len(g) <= EMBED_LAYERS_UP_TO:
             layers += f'<img class="diagram" src="{files[0]}" alt="{name}" loading="lazy">'
         layers += model_explorer_links(explorer)
+        code = code_html(g, name, ui, texts)
         summary = summary_html(g, "block", ui["summary_header"], ui["total"], ui["mac_note"])
         body = (f'<p><a href="{page_file("index", lang, primary)}">{ui["back"]}</a></p>'
                 f"<h1>{name}</h1><p><em>{html.escape(record['title'])}</em>, "
@@ -175,6 +178,7 @@ def build_network(name: str, out: Path, langs: tuple[str, ...], primary: str,
                 f"<h2>{ui['overview']}</h2>{_overview_html(g, ui)}"
                 f"<h2>{ui['check']}</h2>{_check_html(g, agreement, ui, unchecked)}"
                 f"<h2>{ui['summary']}</h2>{summary}"
+                f"<h2>{ui['code']}</h2>{code}"
                 f"<h2>{ui['layers']}</h2>{layers}")
         page = page_file(name, lang, primary)
         write_atomic(out / page, page_html(name, body, lang, name, primary))

@@ -17,6 +17,7 @@ from netir.ir.errors import RenderError, ShapeError
 from netir.ir.files import write_atomic
 from netir.ir.summary import MAC_CONVENTION
 from netir.renderers.site import SELF_CHECK
+from netir.renderers.tutorial_code import code_section
 from netir.renderers.units import format_macs
 
 PAGE = "tutorial.html"
@@ -167,7 +168,7 @@ def tutorial_body(pages: set[str] | None = None) -> str:
         f'<p class="note">{html.escape(MAC_CONVENTION)} Buffers are batch-norm running '
         "statistics, which Keras counts as non-trainable parameters. · 缓冲区（buffers）指"
         "批归一化的滑动均值和方差，Keras 将其计为不可训练参数。</p>"
-        + _lenet(pages))
+        + code_section(list_architectures(tutorial=True)) + _lenet(pages))
 
 
 def page_html(body: str) -> str:

@@ -16,7 +16,7 @@ from netir.ir.errors import NetIRError, UnsupportedOpError
 
 SourceEmitter = Callable[..., str]
 
-_BUILTIN = {"torch": "netir.source.torch"}
+_BUILTIN = {"keras": "netir.source.keras", "torch": "netir.source.torch"}
 _EMITTERS: dict[str, SourceEmitter] = {}
 _PLUGINS_LOADED = False
 

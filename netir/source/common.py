@@ -9,9 +9,11 @@ identifiers checked by :func:`is_plain` / :func:`identifier`.
 from __future__ import annotations
 
 import builtins
+import io
 import keyword
 import math
 import re
+import tokenize
 from dataclasses import dataclass, field
 
 from netir.ir.errors import GraphError
@@ -33,7 +35,10 @@ def literal(value) -> str:
             return repr(float(value))
         return f'float("{"nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}")'
     if isinstance(value, str):
-        return repr(str(value))
+        text = str(value)
+        if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+            return f'"{text}"'
+        return repr(text)
     if isinstance(value, tuple):
         items = ", ".join(literal(v) for v in value)
         return f"({items},)" if len(value) == 1 else f"({items})"
@@ -60,6 +65,17 @@ def identifier(name: str, taken=RESERVED) -> str:
     return text
 
 
+def used_names(code: str) -> set[str]:
+    """The names ``code`` reads as ``name.attribute`` (not inside strings, not an
+    attribute themselves): the modules a file must import."""
+    tokens = [t for t in tokenize.generate_tokens(io.StringIO(code).readline)
+              if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
+                                tokenize.DEDENT, tokenize.COMMENT)]
+    return {t.string for k, t in enumerate(tokens[:-1])
+            if t.type == tokenize.NAME and tokens[k + 1].string == "."
+            and (k == 0 or tokens[k - 1].string != ".")}
+
+
 def camel(name: str) -> str:
     """``denselayer`` -> ``Denselayer``, ``conv_bn-act`` -> ``ConvBnAct``."""
     return "".join(p[:1].upper() + p[1:] for p in re.split(r"[^0-9A-Za-z]", name) if p)
@@ -74,6 +90,13 @@ class Ctor:
     callee: str
     args: tuple = ()
     kwargs: tuple = ()
+
+
+@dataclass(frozen=True)
+class Code:
+    """Code a lowering writes as it is (its own text: never a name or an attribute)."""
+
+    text: str
 
 
 NO_DEFAULT = object()
@@ -112,6 +135,8 @@ def render(ctor: Ctor, slots: Slots, where: str, defaults: dict | None = None) -
     defaults = defaults or {}
 
     def value(hint, v):
+        if isinstance(v, Code):
+            return v.text
         return render(v, slots, where) if isinstance(v, Ctor) else slots.mark(where, hint, v)
 
     parts = ", ".join(value(h, v) for h, v in ctor.args)

@@ -31,6 +31,7 @@ class BlockType:
     params: list[str] = field(default_factory=list)
     reps: list[int] = field(default_factory=list)  # the slot each parameter comes from
     code: list[str] = field(default_factory=list)  # per slot, as the class body writes it
+    local: set[str] = field(default_factory=set)  # names the body binds, no parameter's
 
 
 class Types:
@@ -49,21 +50,25 @@ class Types:
         self.types[t].scopes.append(scope)
         return t
 
-    def finish(self, taken: set[str]) -> None:
-        """Name every type (its base, with a letter where bases repeat) and its
-        parameters; ``taken`` are the names the file uses otherwise."""
+    def finish(self, taken: set[str], letter=lambda base, letters: base + letters) -> None:
+        """Name every type (its base, with a letter where bases repeat: ``letter(base,
+        "A")``) and its parameters; ``taken`` are the names the file uses otherwise."""
         bases: dict[str, int] = {}
         for t in self.types:
             bases[t.base] = bases.get(t.base, 0) + 1
         seen: dict[str, int] = {}
         for t in self.types:
             k = seen[t.base] = seen.get(t.base, -1) + 1
-            name = t.base + (chr(65 + k % 26) * (1 + k // 26) if bases[t.base] > 1 else "")
+            name = t.base
+            if bases[t.base] > 1:
+                name = letter(t.base, chr(65 + k % 26) * (1 + k // 26))
             while name in taken:
                 name += "_"
             taken.add(name)
             t.name = name
-            _parameters(t)
+        names = {t.name for t in self.types}
+        for t in self.types:
+            _parameters(t, names)
 
     def body(self, t: BlockType) -> str:
         """The class text of ``t`` (its code filled in)."""
@@ -97,7 +102,7 @@ def _same(a, b) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _parameters(t: BlockType) -> None:
+def _parameters(t: BlockType, taken: set[str]) -> None:
     first = t.instances[0]
     columns = list(zip(*(s.values for s in t.instances))) if first.values else []
     groups: dict[tuple, int] = {}
@@ -112,7 +117,7 @@ def _parameters(t: BlockType) -> None:
     count: dict[str, int] = {}
     for _, name in hints:
         count[name] = count.get(name, 0) + 1
-    used = set(RESERVED) | {"self"}
+    used = set(RESERVED) | {"self"} | taken | t.local
     t.params = []
     for where, name in hints:
         wanted = name if count[name] == 1 else f"{where}_{name}"

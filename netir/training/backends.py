@@ -21,20 +21,12 @@ from netir.ir.errors import NetIRError
 #: layout and conventions are netir's neutral ones.
 REFERENCE = "torch"
 
-#: What the built-in backends declare until their Backend classes carry ``trainer``
-#: themselves; a backend's own attribute wins over this.
-_BUILTIN_TRAINERS = {
-    "torch": "netir.training.trainers:TorchTrainer",
-    "keras": "netir.training.trainers:KerasTrainer",
-}
-
-
 def declared_trainer(name: str) -> str | None:
     """What backend ``name`` declares as its trainer (``"module:Class"``), or None when
     it does not train or is not registered or cannot run here."""
     if name not in list_backends() or not available(name):
         return None
-    return getattr(get_backend(name), "trainer", None) or _BUILTIN_TRAINERS.get(name)
+    return get_backend(name).trainer
 
 
 def training_backends() -> list[str]:

@@ -26,7 +26,8 @@ def _chromium(profile: Path, *args: str) -> subprocess.CompletedProcess:
 
 def test_every_page_loads_clean(site, tmp_path):
     pages = sorted(site.glob("*.html"))
-    assert len(pages) == 9  # index, tutorial and 3 networks; index and networks in zh
+    # index, tutorial, diff and 3 networks; index and networks in zh as well
+    assert len(pages) == 10
     for page in pages:
         out = _chromium(tmp_path / "profile", "--dump-dom", page.as_uri())
         body = re.search(r"<body([^>]*)>", out.stdout)
@@ -125,3 +126,33 @@ def test_rows_stay_short_and_nothing_overflows_the_screen(site, tmp_path, page, 
     if page.startswith("index"):  # a network page has no lineage table
         assert 0 < tallest <= 2 * head, (tallest, head)
     assert wide == 0
+
+
+CODE_LAYOUT = """<script>
+window.addEventListener('load', function () {
+  Array.prototype.forEach.call(document.querySelectorAll('details.code'),
+                               function (d) { d.open = true; });
+  var view = document.documentElement.clientWidth;
+  var blocks = Array.prototype.slice.call(document.querySelectorAll('details.code .hl'));
+  var past = blocks.filter(function (b) { return b.getBoundingClientRect().right > view + 1; });
+  var scrolling = blocks.filter(function (b) { return b.scrollWidth > b.clientWidth; });
+  document.body.setAttribute('data-code', blocks.length + ':' + past.length + ':' +
+    scrolling.length + ':' + (document.documentElement.scrollWidth > view + 1 ? 1 : 0));
+});
+</script>"""
+
+
+@pytest.mark.parametrize("page", ["resnet18.html", "resnet18.zh.html"])
+def test_code_blocks_scroll_inside_their_box_on_a_phone(site, tmp_path, page):
+    """At 390 px, with every listing open, a code block scrolls sideways inside its own
+    box (its lines are longer than the screen) and the page itself does not widen."""
+    shutil.copy(site / "style.css", tmp_path / "style.css")
+    copy = tmp_path / page
+    copy.write_text((site / page).read_text().replace("</body>", CODE_LAYOUT + "</body>"))
+    out = _chromium(tmp_path / "profile", "--window-size=390,1200", "--dump-dom",
+                    copy.as_uri())
+    found = re.search(r'data-code="(\d+):(\d+):(\d+):(\d+)"', out.stdout)
+    assert found is not None, out.stderr[-2000:]
+    blocks, past, scrolling, page_wide = map(int, found.groups())
+    assert blocks >= 2 and past == 0 and page_wide == 0
+    assert scrolling >= 1

@@ -56,7 +56,7 @@ def _parse(path) -> _Page:
 
 def test_every_page_is_well_formed_in_both_languages_and_links_resolve(site):
     pages = sorted(p.name for p in site.glob("*.html"))
-    expected = [f"{stem}.html" for stem in ["index", "tutorial", *NAMES]]
+    expected = [f"{stem}.html" for stem in ["index", "tutorial", "diff", *NAMES]]
     expected += [f"{stem}.zh.html" for stem in ["index", *NAMES]]
     assert pages == sorted(expected)
     for name in pages:
@@ -78,7 +78,8 @@ def test_index_shows_counts_charts_and_the_error_per_backend_pair(site):
     assert len(cells) == len(NAMES) * len(pairs) and all(float(c) < 1e-4 for c in cells)
     charts = re.findall(r'<img src="(chart_\w+\.svg)"', index)
     assert charts == ["chart_top1.svg", "chart_params.svg", "chart_macs.svg"]
-    assert 'href="index.zh.html"' in index and 'href="tutorial.html"' in index
+    assert 'href="index.zh.html"' in index and 'href="tutorial.html"' in index \
+        and 'href="diff.html"' in index
 
 
 def test_network_page_leads_with_the_block_anatomy(site):

@@ -44,8 +44,9 @@ def test_a_registered_backend_that_declares_a_trainer_trains(own_registry):
         name = "declared"
         trainer = "netir.training.trainers:TorchTrainer"
 
-    class Silent(type(get_backend("torch"))):
+    class Silent(type(get_backend("torch"))):  # says it does not train
         name = "silent"
+        trainer = None
 
     register_backend(Declared())
     register_backend(Silent())

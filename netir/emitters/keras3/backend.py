@@ -29,6 +29,7 @@ class KerasBackend(Backend):
     name = "keras"
     model_file = "model.keras"
     lowerings = LOWERINGS
+    trainer = "netir.training.trainers:KerasTrainer"
 
     def emit(self, graph, outputs: Sequence[str] | None = None, **options) -> keras.Model:
         return E.to_keras(graph, outputs, **options)

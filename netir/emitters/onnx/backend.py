@@ -9,9 +9,9 @@ import numpy as np
 import onnx
 
 from netir.emitters.backend import Backend
-from netir.emitters.onnx import emit as E
+from netir.emitters.onnx import emit as onnx_emit
 from netir.emitters.onnx import files, runtime
-from netir.emitters.onnx import weights as W
+from netir.emitters.onnx import weights as onnx_weights
 from netir.emitters.onnx.lowerings import LOWERINGS
 
 
@@ -23,7 +23,7 @@ class OnnxBackend(Backend):
     lowerings = LOWERINGS
 
     def emit(self, graph, outputs: Sequence[str] | None = None, **options) -> onnx.ModelProto:
-        return E.to_onnx(graph, outputs, **options)
+        return onnx_emit.to_onnx(graph, outputs, **options)
 
     def emit_loaded(self, graph, outputs, weights) -> onnx.ModelProto:
         """Emitted with ``weights`` (drawing random ones first would cost as much again).
@@ -58,19 +58,19 @@ class OnnxBackend(Backend):
         return model
 
     def export_weights(self, model):
-        return W.export_weights(model)
+        return onnx_weights.export_weights(model)
 
     def weights_graph(self, model):
-        return W.declared_weights(model)
+        return onnx_weights.declared_weights(model)
 
     def assign_weights(self, model, weights) -> None:
-        W.assign_weights(model, weights)
+        onnx_weights.assign_weights(model, weights)
 
     def run(self, model, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
         return runtime.run(model, inputs)
 
     def count(self, model) -> tuple[int, int]:
-        return W.count_params(model)
+        return onnx_weights.count_params(model)
 
     def save(self, model, directory: str | Path) -> Path:
         path = Path(directory) / self.model_file

@@ -38,9 +38,9 @@ def export_weights(model: onnx.ModelProto) -> Weights:
 def import_weights(model: onnx.ModelProto, weights: Weights) -> None:
     """Replace the initializers' values in place, strictly (the onnx backend's
     ``import_weights``: see :func:`netir.emitters.tensorfile.validate_weights`)."""
-    from netir.emitters.onnx.backend import BACKEND
+    from netir.emitters.registry import get_backend
 
-    BACKEND.import_weights(model, weights)
+    get_backend('onnx').import_weights(model, weights)
 
 
 def declared_weights(model: onnx.ModelProto) -> dict[str, dict[str, tuple]]:

@@ -30,6 +30,7 @@ class TorchBackend(Backend):
     name = "torch"
     model_file = "model.pt"
     lowerings = LOWERINGS
+    trainer = "netir.training.trainers:TorchTrainer"
 
     def emit(self, graph, outputs: Sequence[str] | None = None, **options) -> torch.nn.Module:
         return E.to_torch(graph, outputs, **options)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from netir.emitters.backend import Backend
-from netir.emitters.reference import model as M
+from netir.emitters.reference import model as reference_model
 from netir.emitters.reference.lowerings import LOWERINGS
 from netir.ir.files import write_atomic
 
@@ -20,28 +20,29 @@ class ReferenceBackend(Backend):
     model_file = "model.reference.npz"
     lowerings = LOWERINGS
 
-    def emit(self, graph, outputs: Sequence[str] | None = None, **options) -> M.ReferenceModel:
-        return M.to_reference(graph, outputs, **options)
+    def emit(self, graph, outputs: Sequence[str] | None = None,
+             **options) -> reference_model.ReferenceModel:
+        return reference_model.to_reference(graph, outputs, **options)
 
-    def emit_loaded(self, graph, outputs, weights) -> M.ReferenceModel:
+    def emit_loaded(self, graph, outputs, weights) -> reference_model.ReferenceModel:
         # the emitter writes the weights it is given; drawing random ones first would
         # cost as much again (seconds for a network of 100M parameters)
         return self.emit(graph, outputs, weights=weights)
 
     def export_weights(self, model):
-        return M.export_weights(model)
+        return reference_model.export_weights(model)
 
     def weights_graph(self, model):
         return model.graph
 
     def assign_weights(self, model, weights) -> None:
-        M.assign_weights(model, weights)
+        reference_model.assign_weights(model, weights)
 
     def run(self, model, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
-        return M.execute(model, list(inputs))
+        return reference_model.execute(model, list(inputs))
 
     def count(self, model) -> tuple[int, int]:
-        return M.count_params(model)
+        return reference_model.count_params(model)
 
     def save(self, model, directory: str | Path) -> Path:
         """One ``.npz``: the graph's JSON, the outputs, the dtype and ``<node>.<param>``."""
@@ -57,7 +58,7 @@ class ReferenceBackend(Backend):
         write_atomic(path, buffer.getvalue())
         return path
 
-    def load(self, directory: str | Path) -> M.ReferenceModel:
+    def load(self, directory: str | Path) -> reference_model.ReferenceModel:
         from netir.ir.graph import Graph
 
         with np.load(Path(directory) / self.model_file, allow_pickle=False) as data:
@@ -67,11 +68,11 @@ class ReferenceBackend(Backend):
                 if not key.startswith("__"):
                     node, _, param = key.rpartition(".")
                     weights.setdefault(node, {})[param] = data[key]
-            return M.to_reference(graph, [str(o) for o in data["__outputs__"]],
+            return reference_model.to_reference(graph, [str(o) for o in data["__outputs__"]],
                                   dtype=str(data["__dtype__"]), weights=weights)
 
     def owns(self, model) -> bool:
-        return isinstance(model, M.ReferenceModel)
+        return isinstance(model, reference_model.ReferenceModel)
 
 
 BACKEND = ReferenceBackend()

@@ -135,9 +135,9 @@ def export_weights(model: ReferenceModel) -> Weights:
 def import_weights(model: ReferenceModel, weights: Weights) -> None:
     """Set the model's weights from the neutral layout, strictly (the reference
     backend's ``import_weights``: see :func:`netir.emitters.tensorfile.validate_weights`)."""
-    from netir.emitters.reference.backend import BACKEND
+    from netir.emitters.registry import get_backend
 
-    BACKEND.import_weights(model, weights)
+    get_backend('reference').import_weights(model, weights)
 
 
 def assign_weights(model: ReferenceModel, weights: Weights) -> None:

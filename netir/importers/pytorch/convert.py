@@ -23,6 +23,7 @@ from netir.importers.pytorch.naming import Names, input_name, scope_of
 from netir.importers.pytorch.values import (
     MISSING,
     Batch,
+    Expanded,
     Flattened,
     GroupSplit,
     Lacking,
@@ -37,7 +38,7 @@ from netir.ir.layout import default_layout
 from netir.ir.node import Tensor
 
 #: Values that stand for tensors (a call on none of them is arithmetic on constants).
-_TENSORISH = (Tensor, Param, Permuted, GroupSplit, Flattened)
+_TENSORISH = (Tensor, Param, Expanded, Permuted, GroupSplit, Flattened)
 _INPLACE_OPERATORS = (operator.iadd, operator.imul, operator.isub, operator.itruediv)
 
 
@@ -62,6 +63,7 @@ class Context:
         self.graph, self.root, self.traced, self.names = graph, root, traced, names
         self.node: fx.Node | None = None
         self.weights: dict[str, dict[str, np.ndarray]] = {}
+        self.concats: dict[tuple, Tensor] = {}  # (axis, *input names) -> its concat
         self._named_once = False
 
     # -- what entries call ---------------------------------------------------------------
@@ -87,6 +89,9 @@ class Context:
             c, h, w = value.tensor.shape
             return self.graph.add_node("reshape", [value.tensor], name=self._name("reshape"),
                                        attrs={"shape": (c, h * w), "layout": "CL"})
+        if isinstance(value, Expanded):
+            from netir.importers.pytorch.shape import parameter
+            return parameter(self, value.param, value.of)
         if isinstance(value, Param):
             raise Unsupported(f"the learned tensor {value.path!r} is used other than as a "
                               "class token, position embedding or layer scale")
@@ -216,6 +221,8 @@ def convert(root: nn.Module, fxg: fx.Graph, traced: dict, table, name: str):
             continue
         if n.op == "output":
             outputs = n.args[0]
+            if isinstance(outputs, dict):  # torchvision's segmentation: {"out": ...}
+                outputs = tuple(outputs.values())
             continue
         if n.op == "get_attr":
             values[n] = Param(n.target, fetch(root, n.target))

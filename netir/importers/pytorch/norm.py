@@ -6,7 +6,7 @@ from __future__ import annotations
 from torch import nn
 
 from netir.importers.pytorch.common import features_last, through
-from netir.importers.pytorch.values import Unsupported
+from netir.importers.pytorch.values import Permuted, Unsupported
 
 
 def _batch_norm(ctx, m, x):
@@ -26,6 +26,15 @@ def layer_norm(ctx, m, x):
     if not m.elementwise_affine or getattr(m, "bias", None) is None:
         raise Unsupported("LayerNorm without its weight and bias (the IR's has both)")
     return through(x, ctx.add("layer_norm", [tensor], {"eps": m.eps}, source=m))
+
+
+def _layer_norm_2d(ctx, m, x):
+    """torchvision's LayerNorm2d (ConvNeXt's): LayerNorm over a map's channels."""
+    x = ctx.tensor(x)
+    if x.layout != "CHW" or tuple(m.normalized_shape) != (x.shape[0],):
+        raise Unsupported(f"LayerNorm2d over {tuple(m.normalized_shape)} of a {x.layout} "
+                          f"{x.shape} tensor, not over a map's channels")
+    return layer_norm(ctx, m, Permuted(x, (0, 2, 3, 1))).tensor  # it permutes back itself
 
 
 def _group_norm(ctx, m, x):
@@ -52,6 +61,7 @@ MODULES = {
     nn.InstanceNorm1d: _instance_norm,
     nn.InstanceNorm2d: _instance_norm,
     nn.LocalResponseNorm: _local_response_norm,
+    "torchvision.models.convnext.LayerNorm2d": _layer_norm_2d,
 }
 FUNCTIONS: dict = {}
 METHODS: dict = {}

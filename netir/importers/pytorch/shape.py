@@ -18,8 +18,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from netir.importers.pytorch.common import axis, from_torch_pad
+from netir.importers.pytorch.naming import scope_of
 from netir.importers.pytorch.values import (
     Batch,
+    Expanded,
     Flattened,
     GroupSplit,
     Param,
@@ -61,6 +63,9 @@ def view(ctx, x, *shape):
         g = rest[0]
         if g > 0 and c % g == 0 and rest[1:] in ([c // g, h, w], [-1, h, w]):
             return GroupSplit(x, g)
+    if isinstance(x, Tensor) and x.layout == MAP and rest in ([x.shape[0], -1], [
+            x.shape[0], x.shape[1] * x.shape[2]]):
+        return Flattened(x)  # x.reshape(n, c, h * w): ViT's patches, as x.flatten(2)
     x = ctx.tensor(x)
     if len(rest) == 1 and rest[0] in (-1, math.prod(x.shape)):
         return ctx.add("flatten", [x])
@@ -109,9 +114,16 @@ def _size(ctx, x, dim=None):
     return sizes if dim is None else sizes[dim]
 
 
+def _dim(ctx, x):
+    """``x.dim()``, ``x.ndim``: the rank, batch included (a constant)."""
+    return len(x.tensor.shape if isinstance(x, Permuted) else ctx.tensor(x).shape) + 1
+
+
 def _getattr(ctx, x, name):
     if name == "shape":
         return _size(ctx, x)
+    if name == "ndim":
+        return _dim(ctx, x)
     raise Unsupported(f"the tensor attribute {name!r}")
 
 
@@ -122,7 +134,7 @@ def expand(ctx, x, *sizes):
     if not isinstance(x, Param) or not sizes or not isinstance(sizes[0], Batch) \
             or any(s not in (-1, d) for s, d in zip(sizes[1:], x.value.shape[1:])):
         raise Unsupported("expand other than of a learned (1, ...) tensor to the batch")
-    return parameter(ctx, x, sizes[0].of)
+    return Expanded(x, sizes[0].of)
 
 
 def parameter(ctx, param: Param, like):
@@ -159,10 +171,38 @@ def getitem(ctx, x, index):
 
 
 def concat(ctx, tensors, dim=0):
-    tensors = [ctx.tensor(t) for t in tensors]
+    """``torch.cat``; of one tensor, that tensor. A list whose first tensors were
+    concatenated already (DenseNet's growing list) extends that concat:
+    concat(previous, rest), each feature copied once."""
+    tensors = [t if isinstance(t, Expanded) else ctx.tensor(t) for t in tensors]
+    partner = next((t for t in tensors if not isinstance(t, Expanded)), None)
+    tensors = [parameter(ctx, t.param, partner or t.of) if isinstance(t, Expanded) else t
+               for t in tensors]
+    if len(tensors) == 1:
+        return tensors[0]
     a = axis(tensors[0], dim)
-    return ctx.add("concat", tensors,
-                   {"axis": None if a == feature_axis(tensors[0].layout) else a})
+    key = (a, *(t.name for t in tensors))
+    done = max((k for k in range(2, len(tensors)) if key[:k + 1] in ctx.concats), default=0)
+    if done:
+        tensors = [ctx.concats[key[:done + 1]], *tensors[done:]]
+    out = ctx.add("concat", tensors, {"axis": None if a == feature_axis(tensors[0].layout)
+                                      else a})
+    ctx.concats[key] = out
+    return out
+
+
+def chunk(ctx, x, chunks, dim=0):
+    """``x.chunk(n, dim)``: slices of one axis, each ``ceil(size / n)`` long but the
+    last, named ``<scope>.chunk0``, ``chunk1``... (ShuffleNet's split)."""
+    x = ctx.tensor(x)
+    a = axis(x, dim)
+    size = x.shape[a]
+    step = -(-size // chunks)
+    return tuple(ctx.add("slice", [x], {"axis": a, "start": start,
+                                        "stop": start + step if start + step < size else None,
+                                        "step": 1},
+                         name=ctx.names.scoped(scope_of(ctx.node), f"chunk{k}"))
+                 for k, start in enumerate(range(0, size, step)))
 
 
 def _dropout(ctx, x, p=0.5, training=True, inplace=False):
@@ -204,6 +244,8 @@ MODULES = {
     nn.ZeroPad2d: lambda ctx, m, x: _pad(ctx, x, m.padding),
     nn.ChannelShuffle: lambda ctx, m, x: ctx.add("channel_shuffle", [x], {"groups": m.groups}),
     nn.Upsample: _upsample,
+    "torchvision.ops.stochastic_depth.StochasticDepth": lambda ctx, m, x: ctx.add(
+        "stochastic_depth", [x], {"p": m.p, "mode": m.mode}),
 }
 FUNCTIONS = {
     torch.flatten: _flatten,
@@ -211,11 +253,15 @@ FUNCTIONS = {
     torch.permute: lambda ctx, x, dims: permute(ctx, x, dims),
     torch.transpose: transpose,
     torch.cat: concat, torch.concat: concat,
+    torch.chunk: chunk,
     operator.getitem: getitem,
     builtins.getattr: _getattr,
     F.dropout: _dropout,
     F.pad: _pad,
     F.interpolate: interpolate,
+    "torchvision.ops.stochastic_depth.stochastic_depth":
+        lambda ctx, x, p, mode, training=True: ctx.add("stochastic_depth", [x],
+                                                       {"p": p, "mode": mode}),
 }
 METHODS = {
     "flatten": _flatten,
@@ -224,5 +270,7 @@ METHODS = {
     "transpose": transpose,
     "contiguous": _same,
     "expand": expand,
+    "chunk": chunk,
     "size": _size,
+    "dim": _dim,
 }

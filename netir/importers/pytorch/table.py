@@ -2,7 +2,9 @@
 
 Keys are torch module types (exact: a subclass with its own forward is traced into,
 not mistaken for its base), functions and operators (``torch.cat``, ``F.relu``,
-``operator.iadd``) and tensor method names (``"view"``, ``"relu_"``). An entry is a
+``operator.iadd``) and tensor method names (``"view"``, ``"relu_"``); a type or
+function of another library is keyed by its qualified name (``capture.qualified_name``),
+so that the table imports no library but torch. An entry is a
 small function ``(ctx, [module,] *args, **kwargs) -> value`` that builds IR ops through
 ``ctx.add``; nothing else in the importer knows an op.
 """
@@ -25,6 +27,7 @@ from netir.importers.pytorch import (
     reduce,
     shape,
 )
+from netir.importers.pytorch.capture import qualified_name
 
 FAMILIES: tuple[ModuleType, ...] = (conv, dense, norm, activation, pool, reduce, shape,
                                     elementwise, attention, netir_modules)
@@ -53,9 +56,11 @@ class ImportTable:
     def lookup(self, node: fx.Node, module):
         """The entry for ``node`` (``module``: its module, for call_module), or None."""
         if node.op == "call_module":
-            return self.modules.get(type(module))
+            return self.modules.get(type(module)) \
+                or self.modules.get(qualified_name(type(module)))
         if node.op == "call_function":
-            return self.functions.get(node.target)
+            return self.functions.get(node.target) \
+                or self.functions.get(qualified_name(node.target))
         if node.op == "call_method":
             return self.methods.get(node.target)
         return None

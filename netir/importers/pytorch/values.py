@@ -43,6 +43,16 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Expanded:
+    """``param.expand(n, -1, ...)``: a learned (1, ...) tensor given the batch of
+    ``of``, not yet placed: concatenated, it takes its partner as its input and layout
+    (ViT's class token beside the patches), else ``of``'s."""
+
+    param: Param
+    of: Tensor
+
+
+@dataclass(frozen=True)
 class Permuted:
     """``tensor.permute(dims)`` (``dims`` batch included), not yet an IR op: element-wise
     ops, a LayerNorm or Linear on the last axis pass through it, and the inverse

@@ -55,6 +55,14 @@ UI = {
     "label_words": {"params": "{n} params", "macs": "{n} MACs",
                     "blocks": "{count} blocks: {mix}"},
     "summary": "Summary",
+    "code": "Code",
+    "code_intro": ("The netir builder code that defines this network, and the model file "
+                   "netir generates from it for each framework: it runs with only that "
+                   "framework installed."),
+    "builder_code": "netir builder code",
+    "source_code": "Generated {backend} source",
+    "copy": "Copy",
+    "copied": "Copied",
     "layers": "Every layer",
     "layers_link": "The layer-level diagram ({nodes} nodes)",
     "input": "input", "output": "output", "instances": "instances",

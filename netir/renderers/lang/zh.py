@@ -46,6 +46,13 @@ UI = {
     "label_words": {"params": "{n} 参数", "macs": "{n} MACs",
                     "blocks": "{count} 个模块：{mix}"},
     "summary": "汇总",
+    "code": "代码",
+    "code_intro": ("定义该网络的 netir 构建代码，以及 netir 据此为各框架生成的模型文件："
+                   "只需安装该框架即可运行。"),
+    "builder_code": "netir 构建代码",
+    "source_code": "生成的 {backend} 源代码",
+    "copy": "复制",
+    "copied": "已复制",
     "layers": "全部层",
     "layers_link": "逐层结构图（{nodes} 个节点）",
     "input": "输入", "output": "输出", "instances": "实例",

@@ -7,7 +7,16 @@ import re
 
 from netir.emitters.registry import returned_names
 from netir.ir.graph import Graph
-from netir.source.common import RESERVED, Slots, camel, identifier, is_plain, literal, render
+from netir.source.common import (
+    RESERVED,
+    Slots,
+    camel,
+    identifier,
+    is_plain,
+    literal,
+    render,
+    used_names,
+)
 from netir.source.structure import Unit, build_tree, needed, ordered_calls, variables
 from netir.source.torch.helpers import HELPERS
 from netir.source.torch.lowerings import LOWERINGS, Bare, Expr, Layer
@@ -216,15 +225,29 @@ class TorchFile:
             params = "".join(f", {p}" for p in t.params)
             parts.append(self.types.body(t).replace("\x01", t.name).replace("\x03", params))
         code = self.types.fill(model, constant_code(slots))
+        if any("training" in n.name.split(".") for n in self.graph.nodes):
+            code += _TRAIN
         parts.append(code.replace("\x01", model_name).replace("\x03", ""))
         body = "\n\n\n".join(parts)
         helpers = [HELPERS[h] for h in HELPERS if h in self.helpers]
-        imports = ["import torch"]
-        if re.search(r"\bF\.", body + "".join(helpers)):
+        used = used_names("\n\n".join([*helpers, body]))
+        imports = ["import torch"] if "torch" in used else []
+        if "F" in used:
             imports.append("import torch.nn.functional as F")
         imports.append("from torch import nn")
         doc = '"""A PyTorch model written by netir from its graph; it needs only torch."""'
         return "\n\n\n".join([doc + "\n\n" + "\n".join(imports), *helpers, body]).rstrip() + "\n"
+
+
+#: ``train()`` for a model with a child named ``training``, which nn.Module's own
+#: ``self.training = mode`` would refuse to overwrite with a bool.
+_TRAIN = '''
+
+    def train(self, mode=True):
+        """Each module's mode set in its own dict: a child here is named ``training``."""
+        for module in self.modules():
+            module.__dict__["training"] = mode
+        return self'''
 
 
 def _format(template: str, inputs: list[str], **named: str) -> str:

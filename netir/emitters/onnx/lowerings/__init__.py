@@ -37,6 +37,6 @@ FAMILIES = (io, conv, pool, dense, norm, activation, elementwise, reduce, shape,
             resize, learned, attention, regularization)
 
 
-LOWERINGS = Lowerings.merged("onnx", *(family.LOWERINGS for family in FAMILIES))  # -> [protos]
+LOWERINGS = Lowerings.merged("onnx", FAMILIES)  # op name -> lowering(plan, inputs) -> [protos]
 
 __all__ = ["FAMILIES", "LOWERINGS"]

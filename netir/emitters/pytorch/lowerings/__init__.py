@@ -33,6 +33,6 @@ from netir.emitters.pytorch.lowerings import (
 FAMILIES = (io, conv, pool, dense, norm, activation, elementwise, reduce, shape, channel,
             resize, learned, attention, regularization)
 
-LOWERINGS = Lowerings.merged("torch", *(family.LOWERINGS for family in FAMILIES))
+LOWERINGS = Lowerings.merged("torch", FAMILIES)
 
 __all__ = ["FAMILIES", "LOWERINGS"]

@@ -32,6 +32,6 @@ FAMILIES = (io, conv, pool, dense, norm, activation, elementwise, reduce, shape,
             resize, learned, attention, regularization)
 
 
-LOWERINGS = Lowerings.merged("reference", *(family.LOWERINGS for family in FAMILIES))
+LOWERINGS = Lowerings.merged("reference", FAMILIES)
 
 __all__ = ["FAMILIES", "LOWERINGS"]
