@@ -26,18 +26,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "netir"
 FRAMEWORKS = ("torch", "keras", "tensorflow", "onnx", "onnxruntime", "graphviz", "jax")
 
-#: The cycles the backends' lowering tables still make (each backend's ``lowerings.py``
-#: imports its sibling modules, which import private helpers back). Each is expected to
-#: be found (xfail, strict); one that disappears must leave this list, and any cycle not
-#: named here fails the test at once. A cycle is allowed when every module in it is in
-#: one of these sets, so a cycle that shrinks as a backend is rewritten stays allowed
-#: and one that reaches any other module fails.
-KNOWN_CYCLES: dict[str, frozenset[str]] = {
-    backend: frozenset(f"netir.emitters.{backend}.{m}" for m in modules.split())
-    for backend, modules in {
-        "pytorch": "lowerings sequence transformer upsampling",
-    }.items()
-}
 
 
 def module_name(path: Path) -> str:
@@ -205,27 +193,11 @@ def test_imports_that_never_run_at_import_time_are_not_edges():
     assert names == ["TYPE_CHECKING", "a", "c", "d", "e"]
 
 
-def allowed(cycle: list[str]) -> str | None:
-    """The name of the allow-list entry that holds every module of ``cycle``, if any."""
-    return next((name for name, known in KNOWN_CYCLES.items() if set(cycle) <= known), None)
-
-
-@pytest.mark.parametrize("cycle", [
-    pytest.param(c, marks=pytest.mark.xfail(
-        strict=True, reason=f"the known {allowed(c)} lowering-table cycle (KNOWN_CYCLES)"))
-    if allowed(c) else c
-    for c in CYCLES
-] or [None], ids=lambda c: "none" if c is None else "|".join(c))
+@pytest.mark.parametrize("cycle", CYCLES or [None],
+                         ids=lambda c: "none" if c is None else "|".join(c))
 def test_no_import_cycle(cycle):
+    """No module of netir imports, at import time, one that imports it back."""
     assert cycle is None, "an import cycle: " + _describe(GRAPH, cycle)
-
-
-def test_every_allowed_cycle_still_exists():
-    """An allowed cycle that is gone must leave the allow-list (and the list, once
-    empty, with it)."""
-    gone = [name for name, known in KNOWN_CYCLES.items()
-            if not any(set(c) <= known for c in CYCLES)]
-    assert not gone, f"no longer cycles, remove them from KNOWN_CYCLES: {gone}"
 
 
 def framework_imports(start: str) -> list[str]:

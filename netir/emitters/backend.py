@@ -11,13 +11,21 @@ nothing else branches on the framework.
     Its :class:`Lowerings` table, op name -> lowering. Every backend's lowerings have
     ONE signature::
 
-        lowering(node: Node, graph: Graph, inputs: list) -> value
+        lowering(plan: NodePlan, inputs: list) -> value
 
-    ``inputs`` holds the backend's values for ``node.inputs`` in order (Keras tensors,
-    torch.fx nodes, NumPy arrays...); the return value is whatever that backend's
-    ``emit`` builds from (a Keras tensor, an ``nn.Module``, a NumPy function...).
-    Attributes are read from ``node.attrs`` (defaults already filled), shapes from
-    ``node.shape`` and ``graph.input_shapes(node)``: a lowering never re-derives them.
+    ``plan`` is the node's :class:`~netir.ir.plan.NodePlan` (an emitter gets every
+    node's at once from :func:`~netir.ir.plan.graph_plan`); ``inputs`` holds the
+    backend's values for the node's inputs in order (Keras tensors, torch.fx nodes,
+    NumPy arrays...); the return value is whatever that backend's ``emit`` builds from
+    (a Keras tensor, an ``nn.Module``, a NumPy function...). Attributes are read from
+    ``plan.attrs`` (defaults already filled), input and output types from
+    ``plan.inputs`` and ``plan.output``, and the facts the IR derives from the plan:
+    batch-first axes (``plan.axes``, ``plan.feature_axis``, ``plan.positions``), the
+    window's declared and exact padding (``plan.window``), the operands an op reads
+    (``plan.operands``), parameter shapes (``plan.params``, ``plan.buffers``) and the
+    nodes reading the output (``plan.consumers``): a lowering never re-derives them.
+    A backend's table is merged from one table per IR family
+    (:meth:`Lowerings.merged`), as the op registry is.
 ``emit(graph, outputs=None, **options) -> model``
     A live model computing ``graph`` (``outputs``: node names it returns instead of
     the graph's outputs). The built-in backends take ``optimize=True`` and
@@ -56,7 +64,8 @@ nothing else branches on the framework.
     when it does not train: torch and Keras train, the ONNX and reference backends do not.
 
 A new backend subclasses :class:`Backend`, fills its ``lowerings`` with
-``@lowerings.register("op")`` and registers an instance with
+``@lowerings.register("op")`` (or merges family modules of its own with
+:meth:`Lowerings.merged`) and registers an instance with
 :func:`netir.emitters.registry.register_backend` or the ``netir.backends`` entry point.
 """
 
@@ -72,13 +81,15 @@ import numpy as np
 from netir.emitters.tensorfile import validate_weights
 from netir.ir.errors import NetIRError, UnsupportedOpError
 from netir.ir.node import Node
+from netir.ir.plan import NodePlan
 
-Lowering = Callable[[Node, Any, list], Any]
+#: ``lowering(plan, inputs) -> value``: see the module docstring.
+Lowering = Callable[[NodePlan, list], Any]
 Weights = dict[str, dict[str, np.ndarray]]
 
 
 class Lowerings(dict):
-    """One backend's lowering table: op name -> ``lowering(node, graph, inputs)``."""
+    """One backend's lowering table: op name -> ``lowering(plan, inputs)``."""
 
     def __init__(self, backend: str) -> None:
         super().__init__()

@@ -85,10 +85,11 @@ def _torch_holds_bare(g, node) -> bool:
     (layer_scale, parameter): its lowering, run on the meta device, says so."""
     import torch
 
-    import netir.emitters.pytorch  # noqa: F401  (registers every lowering)
-    from netir.emitters.pytorch.lowerings import LOWERINGS, BareParameter
+    from netir.emitters.pytorch.lowered import BareParameter
+    from netir.emitters.pytorch.lowerings import LOWERINGS
+    from netir.ir.plan import plan_of
     with torch.device("meta"):
-        return isinstance(LOWERINGS.lookup(node)(node, g, []), BareParameter)
+        return isinstance(LOWERINGS.lookup(node)(plan_of(g, node), []), BareParameter)
 
 
 @pytest.mark.parametrize("name", NAMES)

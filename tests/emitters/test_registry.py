@@ -79,7 +79,7 @@ def test_plugin_lowerings_and_per_node_localisation(scale_op):
             return x * self.f
 
     register_lowering("test_scale", "torch")(
-        lambda node, graph, inputs: Scale(node.attrs["factor"]))
+        lambda plan, inputs: Scale(plan.attrs["factor"]))
     # a deliberately wrong Keras lowering: compare must name this node first
     register_lowering("test_scale", "keras")(
         lambda plan, inputs: keras.layers.Lambda(

@@ -130,7 +130,7 @@ def channel_scale(monkeypatch):
 
     torch_backend, keras_backend = get_backend("torch"), get_backend("keras")
     torch_backend.lowerings.register(spec.name)(
-        lambda node, graph, inputs: TorchScale(node.shape[0]))
+        lambda plan, inputs: TorchScale(plan.output.features))
     keras_backend.lowerings.register(spec.name)(
         lambda plan, inputs: KerasScale(name=plan.name)(inputs[0]))
     yield spec

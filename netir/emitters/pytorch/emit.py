@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import builtins
 import keyword
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 
 import torch
 import torch.fx as fx
 from torch import nn
 
-from netir.emitters.pytorch.lowerings import LOWERINGS, PLACEHOLDER, BareParameter
+from netir.emitters.pytorch.lowered import PLACEHOLDER, BareParameter
+from netir.emitters.pytorch.lowerings import LOWERINGS
 from netir.emitters.pytorch.naming import (
     ExactNames,
     Scope,
@@ -22,6 +23,7 @@ from netir.emitters.registry import prepare
 from netir.ir.errors import GraphError
 from netir.ir.graph import Graph
 from netir.ir.limits import ensure_recursion_limit
+from netir.ir.plan import NodePlan, graph_plan
 
 
 class NetirGraphModule(ExactNames, fx.GraphModule):
@@ -140,7 +142,9 @@ def _unchanged(tensor, *args, **kwargs):
 
 def _lower(graph: Graph, names: list[str]) -> NetirGraphModule:
     """The module of ``graph`` returning ``names``, in the contiguous format, eval mode
-    and weights as its modules drew them."""
+    and weights as its modules drew them. Each node's module is called with the
+    values of its plan's operands (the inputs, or attention's query, key and value)."""
+    plans = graph_plan(graph)
     root = Scope()
     fxg = fx.Graph()
     env: dict[str, fx.Node] = {}
@@ -148,8 +152,9 @@ def _lower(graph: Graph, names: list[str]) -> NetirGraphModule:
     bare: list[str] = []
     arguments = iter(_argument_names(graph))
     for node in graph.nodes:
+        plan = plans[node.name]
         inputs = [env[i] for i in node.inputs]
-        lowered = LOWERINGS.lookup(node)(node, graph, inputs)
+        lowered = LOWERINGS.lookup(node)(plan, inputs)
         if lowered is PLACEHOLDER:
             env[node.name] = fxg.placeholder(next(arguments))
             continue
@@ -164,11 +169,12 @@ def _lower(graph: Graph, names: list[str]) -> NetirGraphModule:
             continue
         lowered_by_name[node.name] = lowered
         _place(root, node.name, lowered)
+        operands = [env[i] for i in plan.operands]
         variadic = getattr(lowered, "variadic", False)  # takes one list (Add, Concat)
         env[node.name] = fxg.create_node("call_module", _target(node.name),
-                                         (inputs,) if variadic else tuple(inputs),
+                                         (operands,) if variadic else tuple(operands),
                                          name=value_name(node.name))
-    _plan_inplace(graph, lowered_by_name, set(names))
+    _plan_inplace(plans, lowered_by_name, set(names))
     result = [env[n] for n in names]
     fxg.output(result[0] if len(result) == 1 else tuple(result))
     module = NetirGraphModule(root, fxg, class_name=_class_name(graph.name))
@@ -183,27 +189,27 @@ def _lower(graph: Graph, names: list[str]) -> NetirGraphModule:
     return module
 
 
-def _plan_inplace(graph: Graph, modules: dict[str, nn.Module], keep: set[str]) -> None:
+def _plan_inplace(plans: Mapping[str, NodePlan], modules: dict[str, nn.Module],
+                  keep: set[str]) -> None:
     """Let ops declared ``in_place`` (ReLU, Add) write into an input nobody else sees.
 
     An input may be overwritten when its producer is declared ``overwritable`` (its
     output is a fresh tensor its own backward never reads), it has exactly one
     consumer, and it is not a requested output. This saves one activation-sized
     allocation per ReLU and residual add, as torchvision's ``ReLU(inplace=True)`` and
-    ``out += identity`` do. Inputs given by the caller are never written.
+    ``out += identity`` do. Inputs given by the caller are never written. The
+    consumers are the plans' (an input read twice counts twice).
     """
-    uses: dict[str, int] = {}
-    for node in graph.nodes:
-        for i in node.inputs:
-            uses[i] = uses.get(i, 0) + 1
 
     def free(name: str, shape: tuple[int, ...]) -> bool:
         """Overwritable, read once, not returned, and of the output's shape (a
         broadcast operand is smaller than the result)."""
-        return (name not in keep and uses.get(name) == 1 and graph[name].spec.overwritable
-                and graph[name].shape == shape)
+        source = plans[name]
+        return (name not in keep and len(source.consumers) == 1
+                and source.node.spec.overwritable and source.node.shape == shape)
 
-    for node in graph.nodes:
+    for plan in plans.values():
+        node = plan.node
         if not node.spec.in_place:
             continue
         # only the first two inputs: (b + a) + c == (a + b) + c exactly

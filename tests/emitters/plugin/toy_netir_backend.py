@@ -1,7 +1,8 @@
 """A toy netir backend, installed only inside the test session (see test_plugin_backend).
 
 It runs a handful of ops in NumPy. It knows nothing of netir beyond the public
-backend protocol, as a third-party plugin would.
+backend protocol, as a third-party plugin would: each lowering is
+``lowering(plan, inputs)``, ``plan`` the node's NodePlan (netir.ir.plan).
 """
 
 from __future__ import annotations
@@ -13,32 +14,33 @@ import numpy as np
 
 import netir
 from netir.emitters.backend import Backend, Lowerings
+from netir.ir.plan import graph_plan
 
 LOWERINGS = Lowerings("toy")
 
 
 @LOWERINGS.register("input")
-def _input(node, graph, inputs):
+def _input(plan, inputs):
     return None  # filled from the caller's arrays
 
 
 @LOWERINGS.register("flatten")
-def _flatten(node, graph, inputs):
+def _flatten(plan, inputs):
     return lambda params, x: x.reshape(len(x), -1)
 
 
 @LOWERINGS.register("relu")
-def _relu(node, graph, inputs):
+def _relu(plan, inputs):
     return lambda params, x: np.maximum(x, 0)
 
 
 @LOWERINGS.register("add")
-def _add(node, graph, inputs):
+def _add(plan, inputs):
     return lambda params, *xs: sum(xs[1:], xs[0])
 
 
 @LOWERINGS.register("dense")
-def _dense(node, graph, inputs):
+def _dense(plan, inputs):
     def dense(params, x):
         y = x @ params["weight"].T
         return y + params["bias"] if "bias" in params else y
@@ -57,8 +59,8 @@ class ToyBackend(Backend):
     lowerings = LOWERINGS
 
     def emit(self, graph, outputs=None):
-        steps = [(n.name, LOWERINGS.lookup(n)(n, graph, list(n.inputs)), list(n.inputs))
-                 for n in graph.nodes]
+        steps = [(name, LOWERINGS.lookup(plan.node)(plan, list(plan.node.inputs)),
+                  list(plan.node.inputs)) for name, plan in graph_plan(graph).items()]
         params = netir.random_weights(graph, seed=1)
         names = list(outputs) if outputs else [n.name for n in graph.outputs]
         return ToyModel(graph, steps, names, params)
