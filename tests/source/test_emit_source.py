@@ -20,6 +20,7 @@ import netir
 from netir.cli import main
 from netir.emitters.registry import list_backends
 from netir.emitters.weights import load_weights
+from netir.source.files import WEIGHTS_FORMATS, source_backends
 
 torch = pytest.importorskip("torch")
 
@@ -152,21 +153,24 @@ def test_a_model_spec_keeps_the_modules_weights(tmp_path, monkeypatch):
                                atol=1e-5 * float(np.abs(want).max()))
 
 
-def test_a_json_file_gives_the_same_bytes_every_run_and_replaces_a_saved_set(tmp_path):
+@pytest.mark.parametrize("backend", source_backends())
+def test_a_json_file_gives_the_same_bytes_every_run_and_replaces_a_saved_set(backend,
+                                                                             tmp_path):
     path = tmp_path / "lenet.json"
     netir.build("lenet5").save(path)
     out = tmp_path / "out"
-    assert emit("lenet5", "--backend", "torch", "-o", str(out)).exit_code == 0
+    assert emit("lenet5", "--backend", backend, "-o", str(out)).exit_code == 0
+    names = sorted(["model.py", WEIGHTS_FORMATS[backend].file])
     first = {}
     for k in range(2):  # the second run replaces the first run's files
-        r = emit(str(path), "--backend", "torch", "--source", "-o", str(out))
+        r = emit(str(path), "--backend", backend, "--source", "-o", str(out))
         assert r.exit_code == 0, r.output
         files = {p.name: p.read_bytes() for p in out.iterdir()}
-        assert sorted(files) == ["model.py", "weights.pt"]  # the saved set is gone
+        assert sorted(files) == names  # the saved set is gone
         first = first or files
         assert files == first, k
     (out / "notes.txt").write_text("mine")
-    r = emit(str(path), "--backend", "torch", "--source", "-o", str(out))
+    r = emit(str(path), "--backend", backend, "--source", "-o", str(out))
     assert r.exit_code == 1 and "did not write (notes.txt)" in r.output
     assert (out / "notes.txt").read_text() == "mine"
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.name != "notes.txt"} == first
