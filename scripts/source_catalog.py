@@ -3,6 +3,7 @@ Keras file (``netir.to_source``) beside torch.fx's code for the same network, an
 file run where netir cannot be imported against ``to_torch`` / ``to_keras``.
 
     python scripts/source_catalog.py run [--stop-at 14:00] [--timeout 900] [--only NAME ...]
+    python scripts/source_catalog.py run --lines-only   # the rest: their lines, not run
     python scripts/source_catalog.py doc        # docs/source.md from the JSON
 
 Per network, in a subprocess of its own (a crash or a timeout costs one row; each row is
@@ -172,8 +173,9 @@ def check_keras(graph, source: str, weights, inputs, directory: Path, timeout: f
     return _agreement(_isolated("keras", directory, timeout), want)
 
 
-def measure(name: str, timeout: float) -> dict:
-    """The row of catalog network ``name``."""
+def measure(name: str, timeout: float, agreement: bool = True) -> dict:
+    """The row of catalog network ``name``; without ``agreement`` its line counts only
+    (the files are not run)."""
     import gc
 
     import numpy as np
@@ -192,6 +194,10 @@ def measure(name: str, timeout: float) -> dict:
            "params": sum(graph.count_params()),
            "lines": {kind: count_lines(text) for kind, text in sources.items()},
            "fx_lines": count_lines(fx_code), "agreement": {}}
+    if not agreement:
+        row["not_run"] = "lines only: the sweep ran out of time before this network"
+        row["seconds"] = round(time.perf_counter() - started, 1)
+        return row
     width = checked_width(name, size)
     if width is not None:
         row["width_mult"] = width
@@ -242,7 +248,7 @@ def _save(path: Path, data: dict) -> None:
     write_atomic(path, json.dumps(data, indent=1, sort_keys=True, allow_nan=False) + "\n")
 
 
-def run(stop_at: str | None, timeout: float, only: list[str]) -> None:
+def run(stop_at: str | None, timeout: float, only: list[str], lines_only: bool = False) -> None:
     from netir.architectures.registry import get_architecture, list_architectures
 
     path = ROOT / "benchmarks" / RESULTS
@@ -250,14 +256,17 @@ def run(stop_at: str | None, timeout: float, only: list[str]) -> None:
     data["meta"] = _meta()
     names = only or sorted(list_architectures(), key=lambda n: get_architecture(n).params)
     for name in names:
-        if not only and name in data["rows"]:
+        if not only and name in data["rows"] and not data["rows"][name].get("not_run"):
+            continue
+        if lines_only and name in data["rows"]:
             continue
         if stop_at and time.strftime("%H:%M", time.gmtime()) >= stop_at:
             print(f"stopping at {stop_at} UTC before {name}", flush=True)
             break
         started = time.perf_counter()
         try:
-            proc = subprocess.run([sys.executable, __file__, "one", name, str(timeout)],
+            proc = subprocess.run([sys.executable, __file__, "one", name, str(timeout),
+                                   *(["--lines-only"] if lines_only else [])],
                                   capture_output=True, text=True, timeout=timeout * 3,
                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
             marked = [line for line in proc.stdout.splitlines() if line.startswith(ROW_MARK)]
@@ -283,17 +292,21 @@ def main(argv: list[str] | None = None) -> None:
     one = sub.add_parser("one", help="measure one network and print its row (internal)")
     one.add_argument("name")
     one.add_argument("timeout", type=float)
+    one.add_argument("--lines-only", action="store_true")
     sweep = sub.add_parser("run", help="every catalog network not yet in the JSON")
     sweep.add_argument("--stop-at", help="UTC HH:MM after which no network is started")
     sweep.add_argument("--timeout", type=float, default=900,
                        help="seconds per netir-free run (a network: three times this)")
     sweep.add_argument("--only", nargs="*", default=[], help="these networks, again")
+    sweep.add_argument("--lines-only", action="store_true",
+                       help="only count the lines of the networks not yet in the JSON")
     sub.add_parser("doc", help="write docs/source.md from the JSON")
     args = parser.parse_args(argv)
     if args.command == "one":
-        print(ROW_MARK + json.dumps(measure(args.name, args.timeout)), flush=True)
+        row = measure(args.name, args.timeout, agreement=not args.lines_only)
+        print(ROW_MARK + json.dumps(row), flush=True)
     elif args.command == "run":
-        run(args.stop_at, args.timeout, args.only)
+        run(args.stop_at, args.timeout, args.only, args.lines_only)
     else:
         sys.path.insert(0, str(ROOT / "scripts"))
         from source_doc import write_doc
