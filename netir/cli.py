@@ -1,6 +1,6 @@
 """The ``netir`` command line: its group (one-line errors, exit statuses) and the
-commands that build, list, emit, draw and train; the checking commands are defined in
-:mod:`netir.commands_check` and added here."""
+commands that build, list, draw and train; ``emit`` (:mod:`netir.commands_emit`) and the
+checking commands (:mod:`netir.commands_check`) are defined apart and added here."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import click
 import netir
 from netir.cli_arguments import (
     INPUT_HELP,
-    RegistryChoice,
     error_line,
     load_network,
     one_line,
@@ -21,6 +20,7 @@ from netir.cli_arguments import (
 )
 from netir.commands_check import check_cmd, compare_cmd
 from netir.commands_diff import diff_cmd
+from netir.commands_emit import emit_cmd
 from netir.commands_import import import_cmd
 from netir.ir.errors import NetIRError
 from netir.renderers.diagram import FORMATS
@@ -160,38 +160,6 @@ def summary(network: str, num_classes: int | None, input_shape: tuple[str, ...],
 
 @main.command()
 @click.argument("network")
-@click.option("--backend", type=RegistryChoice(registered_backends), required=True)
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True,
-              callback=writable(directory=True),
-              help="Directory for the graph JSON and its neutral weights.")
-@click.option("--num-classes", type=click.IntRange(1, 2**31 - 1))
-@click.option("--input", "input_shape", metavar="CxHxW", multiple=True, help=INPUT_HELP)
-@click.option("--optimize", is_flag=True,
-              help="Emit the inference-optimised graph (batch norm folded, dropout gone).")
-def emit(network: str, backend: str, out_dir: str, num_classes: int | None,
-         input_shape: tuple[str, ...], optimize: bool) -> None:
-    """Write NETWORK's canonical saved form to a directory: graph.json and
-    weights.safetensors (neutral layout), which ``netir.load(DIR, backend)`` turns
-    back into a live model, plus the backend's own model file (model.pt, model.keras,
-    model.onnx ...). The files are written as one unit. An imported model or a saved
-    folder keeps its weights; a catalog network gets random ones."""
-    from netir.emitters.registry import get_backend
-    from netir.emitters.saved import save
-
-    net = resolve_network(network, num_classes, input_shape)
-    g, weights = net.graph, net.weights
-    if optimize:
-        g, weights = netir.optimize(g, weights)
-    chosen = get_backend(backend)
-    model = chosen.emit(g) if weights is None else chosen.emit_loaded(g, None, weights)
-    extra = {chosen.model_file: lambda path: chosen.save(model, path.parent)}
-    out = save(out_dir, g, model, extra)
-    written = sorted(["graph.json", "weights.safetensors", *extra])
-    click.echo(f"wrote {', '.join(str(out / n) for n in written)}")
-
-
-@main.command()
-@click.argument("network")
 @click.option("-o", "--output", "path", required=True, type=click.Path(),
               help="The file to draw, or the folder Model Explorer's files go in.")
 @click.option("--level", type=click.Choice(LEVELS), default="block",
@@ -310,6 +278,7 @@ def train(network: str, data: str, epochs: int, backends: str, dtype: str, batch
     click.echo(f"wrote {Path(out_dir) / 'training.json'}, curves.svg, curves.png")
 
 
+main.add_command(emit_cmd)
 main.add_command(compare_cmd)
 main.add_command(check_cmd)
 main.add_command(diff_cmd)
