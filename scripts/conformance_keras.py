@@ -153,8 +153,10 @@ def render(data: dict) -> str:
            "(float32). Where a backend does not, **per node** is netir's own check of the "
            "imported graph (`netir.compare` with the imported weights, standard-normal "
            "inputs): `pass` when every node of every backend agrees with the float64 "
-           "reference on its own inputs, so that what parts from the Keras model is float32 "
-           "rounding amplified through the network, not a wrong node.", "",
+           "reference on its own inputs (1e-4), so that what parts from the Keras model is "
+           "float32 rounding amplified through the network, not a wrong node. These are "
+           "the EfficientNetV2 models, whose random batch-norm statistics make them "
+           "chaotic: their backends part from each other as much as from Keras.", "",
            f"Run on {meta.get('date', '?')}: {meta.get('cpu', '?')}, {meta.get('cpus', '?')} "
            f"CPUs (shared), Keras {meta.get('keras', '?')}, Python {meta.get('python', '?')}.",
            "", "```", "PYTHONPATH=. python scripts/conformance_keras.py run", "```", "",
@@ -168,7 +170,8 @@ def render(data: dict) -> str:
             cells.append("-" if not e else "error" if "error" in e else f"{e['max_rel']:.1e}")
         why = (r.get("why_not") or "").replace("|", "\\|").replace("\n", " ")
         per_node = r.get("per_node")
-        judged = "-" if per_node is None else "pass" if per_node["passed"] else "fail"
+        judged = "-" if per_node is None else \
+            "pass" if max(per_node["worst_rel"].values()) <= TOLERANCE else "fail"
         out.append(f"| {r['name']} | {r.get('input', '-')} | {r.get('nodes', '-')} | "
                    + " | ".join(cells) + f" | {judged} | {why} |")
     return "\n".join(out) + "\n"
