@@ -99,3 +99,15 @@ class UnsupportedModelError(NetIRError, NotImplementedError):
     every unsupported node at once, each with the framework target, the module path, the
     source line and what the IR lacks. Not named ``ImportError``, which would shadow
     Python's built-in of that name wherever this module is star-imported or caught."""
+
+    #: what the importer found, one entry per node or layer (set by :meth:`listing`)
+    problems: list
+
+    @classmethod
+    def listing(cls, problems: list, kind: str, *, node: str, op: str) -> UnsupportedModelError:
+        """The error of an importer that found ``problems`` (each printed on a line of
+        its own): ``"<count> <kind> the IR cannot express:"`` then the list."""
+        listed = "\n".join(f"  - {p}" for p in problems)
+        err = cls(f"{len(problems)} {kind} the IR cannot express:\n{listed}", node=node, op=op)
+        err.problems = list(problems)
+        return err

@@ -15,6 +15,7 @@ import pytest
 
 import netir
 from netir.ir.errors import GraphError
+from netir.source import list_sources
 
 RUFF = Path(sys.executable).with_name("ruff")
 
@@ -61,7 +62,7 @@ def test_names_the_builder_refuses_never_reach_an_emitter():
             netir.Graph(bad)
 
 
-@pytest.mark.parametrize("backend", ["torch", "keras"])
+@pytest.mark.parametrize("backend", list_sources())
 def test_hostile_sources_pass_ruff(cases, backend, tmp_path):
     for case, g in cases.items():
         (tmp_path / f"{case}.py").write_text(netir.to_source(g, backend))

@@ -47,11 +47,8 @@ def from_keras(model, *, name: str | None = None) -> tuple[Graph, dict[str, dict
                                     type(model).__name__, node=model.name, op="from_keras")
     graph, weights, problems = convert(functional, TABLE, name or model.name)
     if problems:
-        listed = "\n".join(f"  - {p}" for p in problems)
-        err = UnsupportedModelError(f"{len(problems)} layer(s) the IR cannot express:\n{listed}",
-                                    node=model.name, op="from_keras")
-        err.problems = problems
-        raise err
+        raise UnsupportedModelError.listing(problems, "layer(s)", node=model.name,
+                                            op="from_keras")
     return graph, weights
 
 

@@ -52,12 +52,7 @@ def from_torch(module: nn.Module, example_inputs: torch.Tensor | Sequence[torch.
         for m, training in modes.items():
             m.training = training
     if problems:
-        listed = "\n".join(f"  - {p}" for p in problems)
-        err = UnsupportedModelError(
-            f"{len(problems)} node(s) the IR cannot express:\n{listed}",
-            node=name, op="from_torch")
-        err.problems = problems
-        raise err
+        raise UnsupportedModelError.listing(problems, "node(s)", node=name, op="from_torch")
     return graph, weights
 
 
