@@ -1,9 +1,10 @@
-"""The reference's 3-D lowerings (conv3d, max_pool3d, avg_pool3d, adaptive_avg_pool3d:
-the rank-generic kernels at rank 3) against torch.nn.functional at 1e-5 on random
-float32 inputs: named cases for each semantic trap (ceil mode, count_include_pad,
-asymmetric padding, groups, dilation), then attributes drawn by each op's own
-``draw_attrs``. The 3-D ops are registered here for the test only (the IR declares
-them without registering them until every backend lowers them)."""
+"""conv3d, max_pool3d, avg_pool3d and adaptive_avg_pool3d (the rank-generic declarations
+at rank 3) on every registered backend that lowers them, against torch.nn.functional at
+1e-5 on random float32 inputs: named cases for each semantic trap (ceil mode,
+count_include_pad, asymmetric padding, groups, dilation), then attributes drawn by each
+op's own ``draw_attrs``; and the reference's N-d kernel, one for every rank. The 3-D ops
+are registered here for the test only (the IR declares them without registering them
+until every backend lowers them)."""
 
 import numpy as np
 import pytest
@@ -11,8 +12,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import netir
-from netir.emitters.compare import OP_TOLERANCE
+from netir.emitters.compare import OP_TOLERANCE, available_backends, run_backend
 from netir.emitters.reference import execute, to_reference
+from netir.emitters.registry import get_backend
 from netir.emitters.weights import random_weights
 from netir.ir import registry
 from netir.ir.layout import TensorType
@@ -22,6 +24,8 @@ torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 RANK3 = {spec.name: spec for spec in conv.RANK3_OPS + pool.RANK3_OPS}
+#: the registered backends whose tables lower all four (Keras does not yet)
+LOWERED = [b for b in available_backends() if set(RANK3) <= set(get_backend(b).lowerings)]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -39,12 +43,13 @@ def _single(op, shape, attrs):
     return g
 
 
-def _reference(graph, seed=0):
-    """The reference's output, the input and the weights it ran on."""
+def _run(graph, backend, seed=0):
+    """``backend``'s output, the input and the weights it ran on."""
     x = np.random.default_rng(seed).standard_normal((2, *graph.inputs[0].shape)
                                                     ).astype(np.float32)
     weights = random_weights(graph, seed=seed + 1)
-    return execute(to_reference(graph, weights=weights), [x])[0], x, weights.get("y", {})
+    (out,), _ = run_backend(backend, graph, weights, [x], ["y"])
+    return out, x, weights.get("y", {})
 
 
 def _torch_pads(padding, value=0.0):
@@ -92,9 +97,9 @@ def _expected(graph, x, weights):
         F.avg_pool3d(counted, kernel, stride)
 
 
-def _agree(graph, seed=0):
+def _agree(graph, backend, seed=0):
     assert _expressible(graph)
-    got, x, weights = _reference(graph, seed)
+    got, x, weights = _run(graph, backend, seed)
     expected = _expected(graph, x, weights).numpy()
     assert got.shape == expected.shape == (2, *graph["y"].shape)
     scale = max(1.0, float(np.max(np.abs(expected))))
@@ -145,10 +150,11 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("backend", LOWERED)
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_matches_torch_functional(case):
+def test_matches_torch_functional(case, backend):
     op, shape, attrs = CASES[case]
-    _agree(_single(op, shape, attrs))
+    _agree(_single(op, shape, attrs), backend)
 
 
 def test_asymmetric_cases_are_asymmetric():
@@ -159,10 +165,11 @@ def test_asymmetric_cases_are_asymmetric():
         assert any(before != after for before, after in padding), case
 
 
-def test_max_pool_padding_never_wins_in_three_dimensions():
+@pytest.mark.parametrize("backend", LOWERED)
+def test_max_pool_padding_never_wins_in_three_dimensions(backend):
     g = _single("max_pool3d", (1, 2, 2, 2), {"kernel": 2, "stride": 1, "padding": 1})
     x = -np.arange(1, 9, dtype=np.float32).reshape(1, 1, 2, 2, 2)
-    out = execute(to_reference(g), [x])[0]
+    (out,), _ = run_backend(backend, g, {}, [x], ["y"])
     # every window holds at least one real cell: the corner windows hold exactly one
     assert out[0, 0, 0, 0, 0] == -1.0 and out[0, 0, -1, -1, -1] == -8.0
     assert out.max() <= -1.0
@@ -200,13 +207,14 @@ def _drawn(draw, op):
     return _single(op, shape, spec.draw_attrs(draw, st, [TensorType(shape, "CDHW")]))
 
 
+@pytest.mark.parametrize("backend", LOWERED)
 @pytest.mark.parametrize("op", sorted(RANK3))
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_drawn_attributes_match_torch_functional(op, data):
+def test_drawn_attributes_match_torch_functional(op, backend, data):
     try:
         graph = data.draw(_drawn(op))
     except netir.NetIRError:  # a drawn 'same' pool padding as wide as its kernel
         assume(False)
     assume(_expressible(graph))
-    _agree(graph, seed=data.draw(st.integers(0, 3)))
+    _agree(graph, backend, seed=data.draw(st.integers(0, 3)))
