@@ -36,7 +36,7 @@ from netir.emitters.compare_report import (
     NodeAgreement,
     width_label,
 )
-from netir.emitters.local_errors import local_errors
+from netir.emitters.local_errors import local_errors, magnitude
 from netir.emitters.local_errors import max_abs as _max_abs
 from netir.emitters.registry import available, get_backend, list_backends
 from netir.ir.errors import ArgumentError, NetIRError
@@ -134,7 +134,7 @@ def compare(graph: Graph | str, input_shape: tuple[int, ...] | None = None, batc
     names = [n.name for n in graph.nodes]
     reference = to_reference(graph, names, np.float64, shared)
     truth = execute(reference, inputs)
-    scales = [float(np.max(np.abs(v))) if v.size else 0.0 for v in truth]
+    scales = [magnitude(v) for v in truth]
     nodes = [NodeAgreement(n.name, n.op, s, {}, {}, {}) for n, s in zip(graph.nodes, scales)]
     index = {n: i for i, n in enumerate(names)}
     # trimming returns memory the next backend faults in again: worth it only where the

@@ -44,13 +44,27 @@ def local_errors(reference, values: dict[str, list[np.ndarray]]
         for k, b in enumerate(fit):
             part = slice(starts[k], starts[k + 1])
             mine = [expected[part], *(a[part] for a in args)]
-            size = max([float(np.max(np.abs(v))) for v in mine if v.size] or [0.0])
+            size = max(magnitude(v) for v in mine)
             errors[b].append((max_abs(mine[0], values[b][position]), size))
     return errors
 
 
 def max_abs(a: np.ndarray, b: np.ndarray) -> float:
-    """``max |a - b|`` in float64; infinite when the shapes differ, 0 when empty."""
+    """``max |a - b|`` in float64; infinite when the shapes differ, 0 when empty. Equal
+    values agree exactly, and so do NaNs in the same place (``0 / 0`` is the function's
+    value there, on every backend); a NaN on one side only is an infinite error."""
     if a.shape != b.shape:
         return float("inf")
-    return float(np.max(np.abs(a.astype(np.float64) - b))) if a.size else 0.0
+    if not a.size:
+        return 0.0
+    a, b = a.astype(np.float64), b.astype(np.float64)
+    with np.errstate(invalid="ignore"):  # inf - inf where both are the same infinity
+        diff = np.where((a == b) | (np.isnan(a) & np.isnan(b)), 0.0, np.abs(a - b))
+    return float(np.max(np.where(np.isnan(diff), np.inf, diff)))
+
+
+def magnitude(value: np.ndarray) -> float:
+    """The largest finite ``|value|`` (0 when there is none): the scale errors are
+    relative to."""
+    finite = np.abs(value[np.isfinite(value)])
+    return float(finite.max()) if finite.size else 0.0

@@ -11,6 +11,7 @@ onnx = pytest.importorskip("onnx")
 pytest.importorskip("onnxruntime")
 
 from netir.emitters.compare import OP_TOLERANCE  # noqa: E402
+from netir.emitters.local_errors import magnitude, max_abs  # noqa: E402
 from netir.emitters.onnx import run, to_onnx  # noqa: E402
 from netir.emitters.registry import get_backend  # noqa: E402
 from netir.emitters.weights import random_weights  # noqa: E402
@@ -37,12 +38,10 @@ def test_onnx_shapes_and_outputs_agree_node_by_node(graph):
     reference = torch_backend.emit(graph, names)
     torch_backend.import_weights(reference, weights)
     for node, a, b in zip(graph.nodes, torch_backend.run(reference, xs), run(model, xs)):
-        scale = max(1.0, float(np.max(np.abs(a)))) if a.size else 1.0
-        assert float(np.max(np.abs(a - b))) <= OP_TOLERANCE * scale, node.name
+        assert max_abs(a, b) <= OP_TOLERANCE * max(1.0, magnitude(a)), node.name
     outputs = [n.name for n in graph.outputs]
     final = run(to_onnx(graph, outputs, weights=weights), xs)
     want = torch_backend.run(reference, xs)
     for name, b in zip(outputs, final):
         a = want[names.index(name)]
-        scale = max(1.0, float(np.max(np.abs(a)))) if a.size else 1.0
-        assert float(np.max(np.abs(a - b))) <= OP_TOLERANCE * scale, name
+        assert max_abs(a, b) <= OP_TOLERANCE * max(1.0, magnitude(a)), name
