@@ -54,9 +54,13 @@ class Graph:
     def to_json(self) -> str: ...
     def adaptive_avg_pool2d(self, x: Tensor, /, output_size: int | tuple[int, int], *, name: str | None = None) -> Tensor:
         """Average over PyTorch's adaptive bins to a fixed (H, W)."""
+    def adaptive_avg_pool3d(self, x: Tensor, /, output_size: int | tuple[int, int, int], *, name: str | None = None) -> Tensor:
+        """Average over PyTorch's adaptive bins to a fixed (D, H, W)."""
     def add(self, *inputs: Tensor, name: str | None = None) -> Tensor:
         """Element-wise sum (residual connections); inputs of one rank and layout broadcast NumPy's way on the logical axes, as mul."""
     def avg_pool2d(self, x: Tensor, /, kernel: int | tuple[int, int], stride: int | tuple[int, int] | None = ..., *, name: str | None = None, padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]] = ..., ceil_mode: bool = ..., count_include_pad: bool = ...) -> Tensor:
+        """Mean over windows clipped to the padded input (PyTorch rule)."""
+    def avg_pool3d(self, x: Tensor, /, kernel: int | tuple[int, int, int], stride: int | tuple[int, int, int] | None = ..., *, name: str | None = None, padding: str | int | tuple[int, int, int] | tuple[tuple[int, int], tuple[int, int], tuple[int, int]] = ..., ceil_mode: bool = ..., count_include_pad: bool = ...) -> Tensor:
         """Mean over windows clipped to the padded input (PyTorch rule)."""
     def batch_norm(self, x: Tensor, /, *, name: str | None = None, eps: float = ..., momentum: float = ...) -> Tensor:
         """Per-channel batch norm over every axis but the features (the first, C); momentum weighs the new batch statistic (PyTorch's)."""
@@ -70,6 +74,8 @@ class Graph:
         """1-D cross-correlation over a sequence (C, L) -> (out, L'), weight OIL (out, in/groups, k); PyTorch's Conv1d."""
     def conv2d(self, x: Tensor, /, out_channels: int, kernel: int | tuple[int, int] = ..., *, name: str | None = None, stride: int | tuple[int, int] = ..., padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]] = ..., dilation: int | tuple[int, int] = ..., groups: int = ..., bias: bool = ...) -> Tensor:
         """2-D cross-correlation, weight OIHW (out, in/groups, kh, kw)."""
+    def conv3d(self, x: Tensor, /, out_channels: int, kernel: int | tuple[int, int, int] = ..., *, name: str | None = None, stride: int | tuple[int, int, int] = ..., padding: str | int | tuple[int, int, int] | tuple[tuple[int, int], tuple[int, int], tuple[int, int]] = ..., dilation: int | tuple[int, int, int] = ..., groups: int = ..., bias: bool = ...) -> Tensor:
+        """3-D cross-correlation over a volume (C, D, H, W), weight OIDHW (out, in/groups, kd, kh, kw); PyTorch's Conv3d."""
     def conv_transpose2d(self, x: Tensor, /, out_channels: int, kernel: int | tuple[int, int] = ..., *, name: str | None = None, stride: int | tuple[int, int] = ..., padding: int | tuple[int, int] = ..., output_padding: int | tuple[int, int] = ..., dilation: int | tuple[int, int] = ..., groups: int = ..., bias: bool = ...) -> Tensor:
         """2-D transposed convolution (PyTorch's ConvTranspose2d), weight IOHW (in, out/groups, kh, kw); output (n−1)·s − 2p + d·(k−1) + output_padding + 1."""
     def dense(self, x: Tensor, /, units: int, *, name: str | None = None, bias: bool = ...) -> Tensor:
@@ -119,6 +125,8 @@ class Graph:
     def max(self, x: Tensor, /, axes: int | tuple[int, ...], *, name: str | None = None, keepdims: bool = ...) -> Tensor:
         """The maximum over logical axes (batch excluded, in the layout's order)."""
     def max_pool2d(self, x: Tensor, /, kernel: int | tuple[int, int], stride: int | tuple[int, int] | None = ..., *, name: str | None = None, padding: str | int | tuple[int, int] | tuple[tuple[int, int], tuple[int, int]] = ..., ceil_mode: bool = ...) -> Tensor:
+        """Max over windows; padded cells are -inf and never win."""
+    def max_pool3d(self, x: Tensor, /, kernel: int | tuple[int, int, int], stride: int | tuple[int, int, int] | None = ..., *, name: str | None = None, padding: str | int | tuple[int, int, int] | tuple[tuple[int, int], tuple[int, int], tuple[int, int]] = ..., ceil_mode: bool = ...) -> Tensor:
         """Max over windows; padded cells are -inf and never win."""
     @overload
     def maximum(self, x: Tensor, /, *, name: str | None = None, scalar: float | None = ...) -> Tensor:

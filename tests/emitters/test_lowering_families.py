@@ -20,8 +20,8 @@ IR_FAMILIES = {name: m for name, m in IR_FAMILIES.items() if hasattr(m, "OPS")}
 
 
 def declared(family) -> set[str]:
-    """The ops a family declares, registered or not yet (the 3-D windows)."""
-    return {spec.name for spec in family.OPS + getattr(family, "RANK3_OPS", ())}
+    """The ops a family declares."""
+    return {spec.name for spec in family.OPS}
 
 
 def _builtin(name: str) -> bool:
@@ -48,19 +48,10 @@ def test_one_lowering_module_per_ir_family(backend):
     assert modules == set(IR_FAMILIES), f"{package.__name__} is not laid out as netir/ir/ops/"
 
 
-#: Families a built-in backend does not lower in full yet, each with what it lacks
-#: (strict: the entry must go when the gap closes).
-GAPS = {("keras", "conv"): "conv3d", ("keras", "pool"): "max_pool3d, avg_pool3d and "
-        "adaptive_avg_pool3d"}
-
-
 def _cases():
     for backend in BUILTIN:
         for family in sorted(IR_FAMILIES):
-            lacks = GAPS.get((backend, family))
-            yield pytest.param(backend, family, id=f"{family}-{backend}", marks=[
-                pytest.mark.xfail(strict=True, reason=f"{backend} has no lowering of {lacks}")
-            ] if lacks else [])
+            yield pytest.param(backend, family, id=f"{family}-{backend}")
 
 
 @pytest.mark.parametrize("backend, family", list(_cases()))

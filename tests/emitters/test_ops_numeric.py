@@ -211,6 +211,13 @@ CASES.update({
     "instance norm sequence": single("instance_norm", (3, 6), affine=True),
     "instance norm volume": single("instance_norm", (2, 3, 2, 2)),
     "stochastic depth tokens": single("stochastic_depth", (5, 4), 0.2, layout="TC"),
+    # the 3-D windows (tests/emitters/test_rank3.py holds them to torch.nn.functional)
+    "conv3d grouped strided": single("conv3d", (4, 3, 6, 5), 6, (2, 3, 3), stride=(1, 2, 2),
+                                     padding="same", groups=2),
+    "max pool 3d ceil": single("max_pool3d", (2, 3, 5, 5), 2, 2, ceil_mode=True),
+    "avg pool 3d exclude pad": single("avg_pool3d", (2, 4, 5, 5), 3, 2, padding=1,
+                                      count_include_pad=False),
+    "adaptive avg pool 3d": single("adaptive_avg_pool3d", (3, 3, 5, 4), (2, 2, 3)),
 })
 
 

@@ -2,9 +2,7 @@
 at rank 3) on every registered backend that lowers them, against torch.nn.functional at
 1e-5 on random float32 inputs: named cases for each semantic trap (ceil mode,
 count_include_pad, asymmetric padding, groups, dilation), then attributes drawn by each
-op's own ``draw_attrs``; and the reference's N-d kernel, one for every rank. The 3-D ops
-are registered here for the test only (the IR declares them without registering them
-until every backend lowers them)."""
+op's own ``draw_attrs``; and the reference's N-d kernel, one for every rank."""
 
 import numpy as np
 import pytest
@@ -23,18 +21,16 @@ from netir.ir.ops import conv, pool
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
-RANK3 = {spec.name: spec for spec in conv.RANK3_OPS + pool.RANK3_OPS}
-#: the registered backends whose tables lower all four (Keras does not yet)
-LOWERED = [b for b in available_backends() if set(RANK3) <= set(get_backend(b).lowerings)]
+RANK3 = {spec.name: spec for spec in (conv.CONV3D, pool.MAX_POOL3D, pool.AVG_POOL3D,
+                                      pool.ADAPTIVE_AVG_POOL3D)}
+#: every registered backend: each lowers what the registry holds
+BACKENDS = available_backends()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def rank3_ops():
-    registry.list_ops()  # the built-ins first
-    with pytest.MonkeyPatch.context() as patch:
-        for name, spec in RANK3.items():
-            patch.setitem(registry._REGISTRY, name, spec)
-        yield
+def test_the_3d_ops_are_registered_and_lowered_everywhere():
+    assert set(RANK3) <= set(registry.list_ops())
+    for backend in BACKENDS:
+        assert set(RANK3) <= set(get_backend(backend).lowerings), backend
 
 
 def _single(op, shape, attrs):
@@ -150,7 +146,7 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("backend", LOWERED)
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_matches_torch_functional(case, backend):
     op, shape, attrs = CASES[case]
@@ -165,7 +161,7 @@ def test_asymmetric_cases_are_asymmetric():
         assert any(before != after for before, after in padding), case
 
 
-@pytest.mark.parametrize("backend", LOWERED)
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_max_pool_padding_never_wins_in_three_dimensions(backend):
     g = _single("max_pool3d", (1, 2, 2, 2), {"kernel": 2, "stride": 1, "padding": 1})
     x = -np.arange(1, 9, dtype=np.float32).reshape(1, 1, 2, 2, 2)
@@ -207,7 +203,7 @@ def _drawn(draw, op):
     return _single(op, shape, spec.draw_attrs(draw, st, [TensorType(shape, "CDHW")]))
 
 
-@pytest.mark.parametrize("backend", LOWERED)
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("op", sorted(RANK3))
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())

@@ -7,7 +7,7 @@ import pytest
 
 from netir.emitters.registry import get_backend
 from netir.emitters.weights import random_weights
-from tests.emitters.test_rank3 import CASES, _single, rank3_ops  # noqa: F401 - the fixture
+from tests.emitters.test_rank3 import CASES, _single
 
 torch = pytest.importorskip("torch")
 

@@ -77,7 +77,7 @@ def test_outputs_default_to_sinks_and_can_be_set():
 
 
 @pytest.mark.parametrize(("build", "error", "parts"), [
-    (lambda g, x: g.add_node("conv3d", [x]), UnknownOpError, ["conv3d", "did you mean"]),
+    (lambda g, x: g.add_node("conv4d", [x]), UnknownOpError, ["conv4d", "did you mean"]),
     (lambda g, x: g.conv2d(x, "six"), AttributeValueError, ["out_channels", "'six'"]),
     (lambda g, x: g.conv2d(x, 4, stride=0), AttributeValueError, ["stride", ">= 1"]),
     (lambda g, x: g.conv2d(x, 4, padding="full"), AttributeValueError, ["'full'"]),

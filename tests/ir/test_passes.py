@@ -215,6 +215,8 @@ def _conv_then_batch_norm(build, shape):
 @pytest.mark.parametrize("op, shape, build", [
     ("conv1d", (4, 9), lambda g, x: g.conv1d(x, 6, 3, padding=1, groups=2, name="conv")),
     ("conv2d", (4, 7, 7), lambda g, x: g.conv2d(x, 6, 3, stride=2, groups=2, name="conv")),
+    ("conv3d", (4, 3, 5, 5), lambda g, x: g.conv3d(x, 6, (1, 3, 3), padding=(0, 1, 1),
+                                                   stride=(1, 2, 2), groups=2, name="conv")),
     ("conv_transpose2d", (4, 5, 5),
      lambda g, x: g.conv_transpose2d(x, 6, 3, stride=2, groups=2, bias=False, name="conv")),
 ])

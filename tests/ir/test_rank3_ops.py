@@ -1,6 +1,6 @@
-"""The 3-D window ops, declared by the same rules as their 1-D and 2-D siblings but not
-registered until the backends lower them: their rules checked directly against
-hand-computed values (PyTorch's Conv3d, torchvision's r3d_18)."""
+"""The 3-D window ops, declared by the same rules as their 1-D and 2-D siblings: their
+rules checked directly against hand-computed values (PyTorch's Conv3d, torchvision's
+r3d_18)."""
 
 import pytest
 
@@ -9,7 +9,7 @@ from netir.ir.layout import TensorType, default_layout
 from netir.ir.ops import conv, pool
 from netir.ir.ops.conv import CONV3D
 from netir.ir.ops.pool import ADAPTIVE_AVG_POOL3D, AVG_POOL3D, MAX_POOL3D
-from netir.ir.registry import list_ops
+from netir.ir.registry import get_op
 
 
 def infer(spec, shape, **given):
@@ -52,13 +52,14 @@ def test_refusals_name_the_values():
         infer(CONV3D, (3, 4, 4), out_channels=4)
 
 
-def test_declared_like_the_2d_rank_and_not_registered():
+def test_declared_like_the_2d_rank_and_registered():
     assert CONV3D.rewrites.absorb_channel_affine is not None
     assert CONV3D.rewrites.absorb_zero_padding is not None
     assert CONV3D.depth_layer and CONV3D.layouts == ("CDHW",)
-    names = {spec.name for spec in conv.RANK3_OPS + pool.RANK3_OPS}
-    assert names == {"conv3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d"}
-    assert not names & set(list_ops())
+    names = {"conv3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d"}
+    assert names <= {spec.name for spec in conv.OPS + pool.OPS}
+    assert {get_op(name) for name in names} == {CONV3D, MAX_POOL3D, AVG_POOL3D,
+                                                ADAPTIVE_AVG_POOL3D}
 
 
 def test_pools_in_three_dimensions():

@@ -72,7 +72,7 @@ MALFORMED = {
     "version as text": _doc(version="1"),
     "nodes not a list": _doc(nodes={"a": 1}),
     "node not an object": _doc(nodes=[1]),
-    "unknown op": _node_change(1, op="conv3d"),
+    "unknown op": _node_change(1, op="conv4d"),
     "mistyped attribute": _node_change(1, attrs={"out_channels": "six", "kernel": 5}),
     "mistyped inputs": _node_change(1, inputs="input"),
     "cyclic": _cyclic(),

@@ -15,7 +15,7 @@ from netir.testing.strategies import drawn_graphs
 
 # each op is drawn uniformly, so the examples needed to reach every attribute value and
 # padding form grow with the number of ops
-EXAMPLES = max(500, 40 * len(list_ops()))
+EXAMPLES = max(500, 60 * len(list_ops()))
 MERGES = ("add", "concat")
 
 

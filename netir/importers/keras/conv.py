@@ -1,7 +1,8 @@
-"""Convolutions (netir/ir/ops/conv.py): Conv1D, Conv2D, DepthwiseConv2D, SeparableConv2D.
+"""Convolutions (netir/ir/ops/conv.py): Conv1D, Conv2D, Conv3D, DepthwiseConv2D,
+SeparableConv2D, Conv2DTranspose.
 
-Keras kernels are channels last (``HWIO``; depthwise ``(kh, kw, C, m)``), the IR's
-``OIHW``; ``'same'`` is TensorFlow's rule (the odd cell after), which the IR's
+Keras kernels are channels last (``HWIO``, ``DHWIO``; depthwise ``(kh, kw, C, m)``), the
+IR's ``OIHW``, ``OIDHW``; ``'same'`` is TensorFlow's rule (the odd cell after), which the IR's
 ``padding='same'`` resolves to.
 """
 
@@ -28,28 +29,27 @@ def _bias(layer, weights: dict) -> dict:
     return weights
 
 
-def _conv2d(ctx, layer, x):
-    y = ctx.add("conv2d", [x], {
-        "out_channels": layer.filters, "kernel": tuple(layer.kernel_size),
-        "stride": tuple(layer.strides), "padding": _padding(layer),
-        "dilation": tuple(layer.dilation_rate), "groups": layer.groups,
-        "bias": layer.use_bias},
-        weights=_bias(layer, {"weight": variable(layer.kernel).transpose(3, 2, 0, 1)}))
-    return activation(ctx, layer, y)
+def _convolution(rank: int):
+    """Conv1D, Conv2D and Conv3D: a kernel ``(*window, in/groups, out)`` is the IR's
+    ``(out, in/groups, *window)``; a causal Conv1D pads its dilated window before."""
+    def axes(values):
+        return values[0] if rank == 1 else tuple(values)
 
+    def entry(ctx, layer, x):
+        if rank == 1 and layer.padding == "causal":
+            d, k = layer.dilation_rate[0], layer.kernel_size[0]
+            padding = (d * (k - 1), 0)
+        else:
+            padding = _padding(layer)
+        kernel = variable(layer.kernel).transpose(rank + 1, rank, *range(rank))
+        y = ctx.add(f"conv{rank}d", [x], {
+            "out_channels": layer.filters, "kernel": axes(layer.kernel_size),
+            "stride": axes(layer.strides), "padding": padding,
+            "dilation": axes(layer.dilation_rate), "groups": layer.groups,
+            "bias": layer.use_bias}, weights=_bias(layer, {"weight": kernel}))
+        return activation(ctx, layer, y)
 
-def _conv1d(ctx, layer, x):
-    if layer.padding == "causal":
-        d, k = layer.dilation_rate[0], layer.kernel_size[0]
-        padding = (d * (k - 1), 0)
-    else:
-        padding = _padding(layer)
-    y = ctx.add("conv1d", [x], {
-        "out_channels": layer.filters, "kernel": layer.kernel_size[0],
-        "stride": layer.strides[0], "padding": padding, "dilation": layer.dilation_rate[0],
-        "groups": layer.groups, "bias": layer.use_bias},
-        weights=_bias(layer, {"weight": variable(layer.kernel).transpose(2, 1, 0)}))
-    return activation(ctx, layer, y)
+    return entry
 
 
 def _depthwise(ctx, x, layer, kernel, *, bias: bool, role=None, weights=None):
@@ -99,11 +99,8 @@ def _conv2d_transpose(ctx, layer, x):
     return activation(ctx, layer, y)
 
 
-def _conv3d(ctx, layer, x):
-    raise Unsupported("Conv3D (the IR has no conv3d)")
-
-
-LAYERS = {layers.Conv2D: _conv2d, layers.Conv1D: _conv1d, layers.Conv3D: _conv3d,
+LAYERS = {layers.Conv1D: _convolution(1), layers.Conv2D: _convolution(2),
+          layers.Conv3D: _convolution(3),
           layers.DepthwiseConv2D: _depthwise_conv2d,
           layers.SeparableConv2D: _separable_conv2d,
           layers.Conv2DTranspose: _conv2d_transpose}

@@ -1,4 +1,4 @@
-"""Pools (netir/ir/ops/pool.py): MaxPooling2D, AveragePooling2D ('same' excludes the
+"""Pools (netir/ir/ops/pool.py): MaxPooling2D/3D, AveragePooling2D/3D ('same' excludes the
 padding from the divisor, as Keras does) and the global pools (keepdims)."""
 
 from __future__ import annotations
@@ -15,12 +15,18 @@ def _window(layer) -> dict:
             "padding": layer.padding}
 
 
-def _max_pool(ctx, layer, x):
-    return ctx.add("max_pool2d", [x], _window(layer))
+def _max_pool(rank: int):
+    def entry(ctx, layer, x):
+        return ctx.add(f"max_pool{rank}d", [x], _window(layer))
+
+    return entry
 
 
-def _avg_pool(ctx, layer, x):
-    return ctx.add("avg_pool2d", [x], {**_window(layer), "count_include_pad": False})
+def _avg_pool(rank: int):
+    def entry(ctx, layer, x):
+        return ctx.add(f"avg_pool{rank}d", [x], {**_window(layer), "count_include_pad": False})
+
+    return entry
 
 
 def _global(op: str):
@@ -35,8 +41,10 @@ def _global(op: str):
     return entry
 
 
-LAYERS = {layers.MaxPooling2D: _max_pool, layers.AveragePooling2D: _avg_pool,
-          layers.GlobalAveragePooling1D: _global("global_avg_pool"),
-          layers.GlobalAveragePooling2D: _global("global_avg_pool"),
-          layers.GlobalMaxPooling1D: _global("global_max_pool"),
-          layers.GlobalMaxPooling2D: _global("global_max_pool")}
+LAYERS = {layers.MaxPooling2D: _max_pool(2), layers.MaxPooling3D: _max_pool(3),
+          layers.AveragePooling2D: _avg_pool(2), layers.AveragePooling3D: _avg_pool(3),
+          **{pool: _global("global_avg_pool") for pool in (
+              layers.GlobalAveragePooling1D, layers.GlobalAveragePooling2D,
+              layers.GlobalAveragePooling3D)},
+          **{pool: _global("global_max_pool") for pool in (
+              layers.GlobalMaxPooling1D, layers.GlobalMaxPooling2D, layers.GlobalMaxPooling3D)}}

@@ -149,7 +149,5 @@ GLOBAL_MAX_POOL = OpSpec(
     overwritable=True,
 )
 
-OPS = (MAX_POOL2D, AVG_POOL2D, GLOBAL_AVG_POOL, GLOBAL_MAX_POOL, ADAPTIVE_AVG_POOL2D)
-#: The 3-D instances, declared but not yet registered: the backends' lowerings register
-#: them once they lower them (every registered op needs a lowering in every backend).
-RANK3_OPS = (MAX_POOL3D, AVG_POOL3D, ADAPTIVE_AVG_POOL3D)
+OPS = (MAX_POOL2D, MAX_POOL3D, AVG_POOL2D, AVG_POOL3D, GLOBAL_AVG_POOL, GLOBAL_MAX_POOL,
+       ADAPTIVE_AVG_POOL2D, ADAPTIVE_AVG_POOL3D)

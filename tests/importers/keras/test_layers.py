@@ -24,11 +24,13 @@ def _agree(model, shape):
     net = to_torch(graph)
     import_weights(net, weights)
     net.eval()
-    chw = np.transpose(x, (0, 3, 1, 2)) if x.ndim == 4 else x
+    def first(a):  # channels last -> first (a map or a volume)
+        return np.transpose(a, (0, a.ndim - 1, *range(1, a.ndim - 1))) if a.ndim >= 4 else a
+
     with torch.no_grad():
-        got = net(torch.from_numpy(np.ascontiguousarray(chw))).numpy()
-    if got.ndim == 4:
-        got = np.transpose(got, (0, 2, 3, 1))
+        got = net(torch.from_numpy(np.ascontiguousarray(first(x)))).numpy()
+    if got.ndim >= 4:
+        got = np.transpose(got, (0, *range(2, got.ndim), 1))
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * np.abs(want).max())
     return graph
 
@@ -65,14 +67,34 @@ def test_sequential_model():
     _agree(model, (8,))
 
 
+def test_volumes_conv3d_and_the_3d_pools():
+    """Conv3D ('same' by TensorFlow's rule, strided, dilated), batch norm and the 3-D
+    pools of a channels-last volume, against Keras; the kernel is DHWIO in Keras and
+    OIDHW in the IR."""
+    x = keras.Input((5, 7, 7, 3))
+    y = layers.Conv3D(4, (3, 3, 2), strides=(1, 2, 2), padding="same", activation="relu")(x)
+    y = layers.BatchNormalization()(y)
+    y = layers.Conv3D(4, 2, dilation_rate=(1, 2, 1), groups=2)(y)
+    z = layers.MaxPooling3D(2, padding="same")(y)
+    y = layers.AveragePooling3D((1, 2, 2), padding="same")(y)
+    y = layers.Concatenate()([layers.GlobalAveragePooling3D()(y), layers.GlobalMaxPooling3D()(z)])
+    graph = _agree(keras.Model(x, layers.Dense(3)(y)), (5, 7, 7, 3))
+    ops = {n.op for n in graph.nodes}
+    assert {"conv3d", "max_pool3d", "avg_pool3d", "global_max_pool"} <= ops
+    conv = next(n for n in graph.nodes if n.op == "conv3d")
+    # D: 5 at stride 1 needs 2 cells; H: 4 windows of 3 at stride 2 over 7 need 2; W: 4
+    # windows of 2 over 7 need 1, after (TensorFlow's odd cell)
+    assert conv.attrs["kernel"] == (3, 3, 2) and conv.attrs["padding"] == ((1, 1), (1, 1), (0, 1))
+
+
 def test_every_unsupported_layer_is_listed():
     x = keras.Input((6, 6, 6, 2))
-    y = layers.Conv3D(2, 3)(x)
-    z = layers.Conv3D(2, 1, name="second")(x)
+    y = layers.Conv3DTranspose(2, 3)(x)
+    z = layers.Conv3DTranspose(2, 1, name="second")(x)
     with pytest.raises(UnsupportedModelError) as err:
         from_keras(keras.Model(x, [y, z]))
     assert len(err.value.problems) == 2
-    assert "second" in str(err.value) and "conv3d" in str(err.value)
+    assert "second" in str(err.value) and "Conv3DTranspose" in str(err.value)
 
 
 def test_hostile_inputs_are_netir_errors(tmp_path):
