@@ -1,0 +1,118 @@
+"""Normalisations (netir/ir/ops/norm.py): BatchNormalization, LayerNormalization (the
+ONNX backend's transposed form for features first), LRN (and its even-size form), the
+ONNX backend's written-out group and instance norm.
+
+ONNX's BatchNormalization momentum weighs the running statistic, the IR's the batch's:
+``momentum = 1 − m``, read back as the shortest decimal that gives ONNX's float32."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from netir.importers.onnx.common import logical_axis
+from netir.importers.onnx.walk import Unsupported, float32
+from netir.ir.layout import feature_axis
+
+
+def _complement(stored: float) -> float:
+    """The shortest decimal ``d`` with ``float32(1 − d)`` equal to ``stored``."""
+    target = np.float32(stored)
+    for digits in range(1, 18):
+        d = float(f"{1.0 - float(target):.{digits}g}")
+        if np.float32(1.0 - d) == target:
+            return d
+    return 1.0 - float(target)
+
+
+def _batch_norm(ctx, unit):
+    node = unit.head
+    if any(node.output[1:]):
+        raise Unsupported("BatchNormalization in training mode (running statistics out)")
+    x = ctx.x(node.input[0])
+    names = ("weight", "bias", "running_mean", "running_var")
+    weights = {p: ctx.const(t) for p, t in zip(names, node.input[1:5])}
+    return ctx.add("batch_norm", [x], {
+        "eps": float32(unit.attr("epsilon", 1e-5)),
+        "momentum": _complement(unit.attr("momentum", 0.9))}, weights=weights)
+
+
+def _layer_norm(ctx, x, node, unit):
+    if len(node.input) < 3 or not node.input[2]:
+        raise Unsupported("LayerNormalization without a bias (the IR's layer_norm has one)")
+    if unit.attr("stash_type", 1, node) != 1 or any(node.output[1:]):
+        raise Unsupported("LayerNormalization's mean and inverse deviation outputs")
+    weights = {"weight": ctx.const(node.input[1]), "bias": ctx.const(node.input[2])}
+    if weights["weight"].ndim != 1:
+        raise Unsupported("LayerNormalization over several axes (the IR's is over the "
+                          "features)")
+    return ctx.add("layer_norm", [x], {"eps": float32(unit.attr("epsilon", 1e-5, node))},
+                   weights=weights)
+
+
+def _layer_norm_last(ctx, unit):
+    x = ctx.x(unit.head.input[0])
+    axis = logical_axis(x, unit.attr("axis", -1))
+    if axis != len(x.shape) - 1 or axis != feature_axis(x.layout):
+        raise Unsupported("LayerNormalization over an axis that is not the features")
+    return _layer_norm(ctx, x, unit.head, unit)
+
+
+def _layer_norm_moved(ctx, unit):
+    """Transpose features last, LayerNormalization, Transpose back."""
+    moved = unit.steps["features_last"]
+    x = ctx.x(moved.input[0])
+    return _layer_norm(ctx, x, unit.steps["normalised"], unit)
+
+
+def _lrn(ctx, unit):
+    x = ctx.x(unit.head.input[0])
+    return ctx.add("local_response_norm", [x], {
+        "size": int(unit.attr("size")), "alpha": float32(unit.attr("alpha", 1e-4)),
+        "beta": float32(unit.attr("beta", 0.75)), "k": float32(unit.attr("bias", 1.0))})
+
+
+_STATISTICS = ("grouped", "shape", "axes", "eps", "groups", "mean", "centred", "square",
+               "var", "var_eps", "std", "scaled")
+_AFFINE = ("normalised", "channel", "weight", "bias", "affine")
+
+
+def _group_statistics(ctx, unit):
+    """The ONNX backend's group and instance norm: statistics per sample and group of
+    channels (one channel a group: instance norm), then the affine per channel."""
+    s = unit.steps
+    x = ctx.x(s["groups"].input[0])
+    groups = int(ctx.const(s["grouped"].output[0])[1])
+    eps = float32(ctx.const(s["eps"].output[0]).reshape(()))
+    affine = "affine" in s
+    weights = None
+    if affine:
+        weights = {"weight": ctx.const(s["weight"].input[0]),
+                   "bias": ctx.const(s["bias"].input[0])}
+    channels = x.shape[feature_axis(x.layout)]
+    if groups == channels:
+        return ctx.add("instance_norm", [x], {"eps": eps, "affine": affine},
+                       weights=weights)
+    return ctx.add("group_norm", [x], {"num_groups": groups, "eps": eps, "affine": affine},
+                   weights=weights)
+
+
+def _lrn_even(ctx, unit):
+    """The ONNX backend's even-size LRN: an average pool of squares over channels."""
+    s = unit.steps
+    x = ctx.x(s["square"].input[0])
+    size = int(unit.attr("kernel_shape", node=s["mean"])[0])
+    value = {k: float32(ctx.const(s[k].output[0]).reshape(())) for k in ("alpha", "k",
+                                                                         "beta")}
+    return ctx.add("local_response_norm", [x], {"size": size, **value})
+
+
+def entries(entry):
+    return [entry("BatchNormalization", _batch_norm),
+            entry("LayerNormalization", _layer_norm_last, opsets=(17, 26)),
+            entry("Transpose", _layer_norm_moved, steps=("features_last", "normalised")),
+            entry("LRN", _lrn),
+            entry("Reshape", _group_statistics, steps=_STATISTICS),
+            entry("Add", _group_statistics, steps=_STATISTICS + _AFFINE),
+            entry("Div", _lrn_even, steps=("axis", "alpha", "k", "beta", "square", "stack",
+                                           "mean", "unstack", "scaled", "base",
+                                           "denominator"))]
