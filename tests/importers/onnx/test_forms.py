@@ -89,3 +89,16 @@ def test_a_fixed_batch_above_one_is_refused_naming_the_input():
     node = helper.make_node("Relu", ["x"], ["y"], name="r")
     with pytest.raises(UnsupportedModelError, match=r"x: input: .*batch"):
         from_onnx(models.model([node], {"x": [2, 3, 4]}, "y"))
+
+
+def test_an_ir_shape_unlike_onnx_shape_inference_is_an_importer_defect(monkeypatch):
+    """An entry that builds the wrong op is caught at its node, not downstream."""
+    from netir.importers.onnx.table import TABLE, Entry
+    from netir.ir.errors import ShapeError
+
+    def wrong(ctx, unit):
+        return ctx.add("slice", [ctx.x(unit.head.input[0])], {"axis": 0, "start": 1})
+
+    monkeypatch.setitem(TABLE.entries, ("Relu", ()), [Entry("Relu", wrong)])
+    with pytest.raises(ShapeError, match=r"^the_relu \(slice\): importer defect: .*\(3, 4\)"):
+        from_onnx(_one("Relu"))
