@@ -47,6 +47,7 @@ def from_onnx(model_or_path, *, name: str | None = None) -> tuple[Graph, dict[st
     graph = Graph(_name(name or g.name or "onnx_model", "graph"))
     consts = {t.name: _array(t) for t in g.initializer}
     ctx = Context(graph, version, consts, set(consts))
+    ctx.read = {t for n in g.node for t in n.input} | {o.name for o in g.output}
     problems: list = []
     windowed = {t for n in g.node if n.op_type in _CHANNELS_FIRST for t in n.input[:1]}
     for value in g.input:

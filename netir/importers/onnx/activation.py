@@ -36,7 +36,7 @@ def _softmax(ctx, unit):
     x = ctx.x(unit.head.input[0])
     axis = unit.attr("axis", -1 if ctx.opset >= 13 else 1)
     a = logical_axis(x, axis)
-    if ctx.opset < 13 and a != len(x.shape) - 1:
+    if ctx.opset < 13 and any(d != 1 for d in x.shape[a + 1:]):
         raise Unsupported("Softmax before opset 13 over the flattened trailing axes")
     return ctx.add("softmax", [x], {"axis": a})
 

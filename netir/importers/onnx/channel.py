@@ -30,6 +30,22 @@ def _shuffle(ctx, unit):
     raise NoMatch("a Gather of several indices (the IR's select takes one)")
 
 
+def _shuffle_reshapes(ctx, unit):
+    """(N, g, C/g, H, W), groups and channels swapped, back to (N, C, H, W): the IR's
+    channel shuffle by g."""
+    split, swap = unit.steps["split"], unit.steps["swap"]
+    x = ctx.x(split.input[0])
+    target = int_list(ctx.const(split.input[1]))
+    back = int_list(ctx.const(unit.head.input[1]))
+    perm = list(unit.attr("perm", [], swap))
+    if len(x.shape) != 3 or len(target) != 5 or perm != [0, 2, 1, 3, 4] or \
+            target[3:] not in ([0, 0], list(x.shape[1:])) or \
+            target[1] * target[2] != x.shape[0] or back[1:] not in (
+                [x.shape[0], *x.shape[1:]], [-1, *x.shape[1:]]):
+        raise Unsupported("Reshape, Transpose, Reshape that is not a channel shuffle")
+    return ctx.add("channel_shuffle", [x], {"groups": int(target[1])})
+
+
 def _slice(ctx, unit):
     node = unit.head
     x = ctx.x(node.input[0])
@@ -61,4 +77,5 @@ def entries(entry):
             entry("Gather", _shuffle, steps=("order",)),
             entry("Slice", _slice), entry("Slice", _slice, steps=("starts", "ends", "axes",
                                                                   "steps")),
-            entry("Split", _split)]
+            entry("Split", _split), entry("Reshape", _shuffle_reshapes,
+                                          steps=("split", "swap"))]

@@ -26,7 +26,7 @@ def _complement(stored: float) -> float:
 
 def _batch_norm(ctx, unit):
     node = unit.head
-    if any(node.output[1:]):
+    if ctx.extra_outputs_read():
         raise Unsupported("BatchNormalization in training mode (running statistics out)")
     x = ctx.x(node.input[0])
     names = ("weight", "bias", "running_mean", "running_var")
@@ -39,7 +39,7 @@ def _batch_norm(ctx, unit):
 def _layer_norm(ctx, x, node, unit):
     if len(node.input) < 3 or not node.input[2]:
         raise Unsupported("LayerNormalization without a bias (the IR's layer_norm has one)")
-    if unit.attr("stash_type", 1, node) != 1 or any(node.output[1:]):
+    if unit.attr("stash_type", 1, node) != 1 or ctx.extra_outputs_read():
         raise Unsupported("LayerNormalization's mean and inverse deviation outputs")
     weights = {"weight": ctx.const(node.input[1]), "bias": ctx.const(node.input[2])}
     if weights["weight"].ndim != 1:
@@ -62,6 +62,36 @@ def _layer_norm_moved(ctx, unit):
     moved = unit.steps["features_last"]
     x = ctx.x(moved.input[0])
     return _layer_norm(ctx, x, unit.steps["normalised"], unit)
+
+
+#: batch norm's eps and variance for an affine x·w + b: var + eps is 1 in float32 exactly
+_TINY = 2.0**-24
+
+
+def _affine(ctx, unit):
+    """Mul by a per-channel constant, then Add of one (an exporter's batch norm folded
+    to scale and shift): the IR's batch norm with mean 0 and variance + eps = 1, exact.
+    Where the operands are not such constants, the Mul and Add as they are."""
+    mul = unit.steps["mul"]
+    shift = next(t for t in unit.head.input if t != mul.output[0])
+    x_name = next((t for t in mul.input if t in ctx.values), None)
+    scale = next((t for t in mul.input if t != x_name), None)
+    if x_name is not None and ctx.is_const(scale) and ctx.is_const(shift):
+        x = ctx.x(x_name)
+        axis, c = feature_axis(x.layout), x.shape[feature_axis(x.layout)]
+        want = tuple(c if i == axis else 1 for i in range(len(x.shape)))
+        w, b = ctx.const(scale), ctx.const(shift)
+        if axis == 0 and tuple(w.shape)[-len(want):] == want and \
+                tuple(b.shape)[-len(want):] == want and w.size == b.size == c:
+            return ctx.add("batch_norm", [x], {"eps": _TINY}, weights={
+                "weight": w.reshape(-1), "bias": b.reshape(-1),
+                "running_mean": np.zeros(c, np.float32),
+                "running_var": np.full(c, 1.0 - _TINY, np.float32)})
+    from netir.importers.onnx.elementwise import _binary
+
+    product = _binary("mul")(ctx, type(unit)(mul))
+    ctx.values[mul.output[0]] = product
+    return _binary("add")(ctx, unit)
 
 
 def _lrn(ctx, unit):
@@ -110,7 +140,7 @@ def entries(entry):
     return [entry("BatchNormalization", _batch_norm),
             entry("LayerNormalization", _layer_norm_last, opsets=(17, 26)),
             entry("Transpose", _layer_norm_moved, steps=("features_last", "normalised")),
-            entry("LRN", _lrn),
+            entry("LRN", _lrn), entry("Add", _affine, steps=("mul",)),
             entry("Reshape", _group_statistics, steps=_STATISTICS),
             entry("Add", _group_statistics, steps=_STATISTICS + _AFFINE),
             entry("Div", _lrn_even, steps=("axis", "alpha", "k", "beta", "square", "stack",

@@ -48,7 +48,7 @@ def _window(ctx, unit, x):
 
 def _max_pool(ctx, unit):
     x = ctx.x(unit.head.input[0])
-    if len(unit.head.output) > 1 and unit.head.output[1]:
+    if ctx.extra_outputs_read():
         raise Unsupported("MaxPool's indices output (the IR's max pool returns values)")
     rank, kernel, stride, pads, ceil = _window(ctx, unit, x)
     padding, ceil = _declared(unit, pads, ceil)

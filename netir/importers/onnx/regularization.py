@@ -17,7 +17,7 @@ def _dropout(ctx, unit):
         rate = scalar(ctx.const(node.input[1])) if ctx.input(1) else 0.5
         if ctx.input(2) and bool(ctx.const(ctx.input(2))):
             raise Unsupported("Dropout in training mode")
-    if any(node.output[1:]):
+    if ctx.extra_outputs_read():
         raise Unsupported("Dropout's mask output")
     return ctx.add("dropout", [x], {"rate": scalar(rate)})
 

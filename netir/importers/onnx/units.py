@@ -91,8 +91,9 @@ def units(nodes: list[onnx.NodeProto], outputs: set[str]) -> list[Unit]:
 
 def _fold(found: list[Unit], readers: dict[str, set[int]], outputs: set[str]) -> list[Unit]:
     """Join single nodes that other exporters write for one IR op: a zero ``Pad`` into
-    the ``Conv`` that reads it (step ``pad``); ``MatMul`` then ``Add`` into dense (step
-    ``matmul``)."""
+    the ``Conv`` that reads it (step ``pad``); ``MatMul`` or ``Mul`` then ``Add`` into
+    dense or batch norm (step ``matmul``, ``mul``); ``Reshape``, ``Transpose``,
+    ``Reshape`` into channel shuffle (steps ``split``, ``swap``)."""
     single = {u.head.output[0]: u for u in found if not u.steps and u.head.output}
     joined: set[int] = set()
 
@@ -113,8 +114,16 @@ def _fold(found: list[Unit], readers: dict[str, set[int]], outputs: set[str]) ->
         elif unit.head.op_type == "Add" and len(unit.head.input) == 2:
             for t in unit.head.input:
                 src = only_reader(t, unit)
-                if src is not None and src.head.op_type == "MatMul":
-                    unit.steps["matmul"] = src.head
+                if src is not None and src.head.op_type in ("MatMul", "Mul"):
+                    unit.steps[src.head.op_type.lower()] = src.head
                     joined.add(id(src))
                     break
+        elif unit.head.op_type == "Reshape" and unit.head.input:
+            swap = only_reader(unit.head.input[0], unit)
+            if swap is None or swap.head.op_type != "Transpose":
+                continue
+            split = only_reader(swap.head.input[0], swap)
+            if split is not None and split.head.op_type == "Reshape":
+                unit.steps.update(split=split.head, swap=swap.head)
+                joined.update((id(swap), id(split)))
     return [u for u in found if id(u) not in joined]

@@ -102,6 +102,8 @@ class Context:
         self.consts = consts
         self.initializers = initializers
         self.values: dict[str, Tensor] = {}
+        #: every value some node or the graph's outputs read
+        self.read: set[str] = set()
         self.weights: dict[str, dict[str, np.ndarray]] = {}
         self.unit: Unit | None = None
         self.name = ""
@@ -122,6 +124,11 @@ class Context:
             raise Unsupported(f"its input {tensor!r} is computed where the IR takes a "
                               f"constant")
         return self.consts[tensor]
+
+    def extra_outputs_read(self) -> bool:
+        """Whether anything reads the head's outputs after the first (a mask, indices,
+        statistics): the IR's op gives only the first."""
+        return any(o and o in self.read for o in self.unit.head.output[1:])
 
     def input(self, i: int, node: onnx.NodeProto | None = None) -> str:
         """Name of input ``i`` of the head (or ``node``), '' when absent."""
@@ -235,11 +242,42 @@ def _apply(ctx: Context, unit: Unit, table):
     raise Unsupported("; ".join(r for r in reasons if r) or "no entry applies")
 
 
+#: the most elements a node of constants may make when the importer evaluates it
+MAX_FOLDED = 2**28
+
+
+def _folded_size(node: onnx.NodeProto, inputs: list) -> int:
+    """An upper bound of the elements a node of constants makes, before it runs: the
+    ops whose output can be far larger than their inputs are bounded by their
+    arguments."""
+    try:
+        if node.op_type == "ConstantOfShape":
+            return int(np.prod(inputs[0].astype(object)))
+        if node.op_type == "Expand":
+            return int(np.prod(np.broadcast_shapes(inputs[0].shape, tuple(
+                int(v) for v in inputs[1])), dtype=object))
+        if node.op_type == "Tile":
+            return int(np.prod(np.asarray(inputs[0].shape, dtype=object)
+                               * inputs[1].astype(object)))
+        if node.op_type == "Range":
+            start, limit, delta = (float(v) for v in inputs[:3])
+            return int(max(np.ceil((limit - start) / delta), 0)) if delta else 2**63
+        if node.op_type in ("Resize", "Upsample"):
+            return 2**63  # sized by scales: never evaluated here
+    except (ValueError, TypeError, OverflowError, IndexError, AttributeError):
+        return 2**63
+    return sum(int(v.size) for v in inputs if v is not None)
+
+
 def fold_constant(ctx: Context, node: onnx.NodeProto) -> np.ndarray:
     """A node of constants only, evaluated once by ONNX's reference runtime."""
     from onnx.reference import ReferenceEvaluator
 
     feeds = {t: ctx.consts[t] for t in node.input if t}
+    size = _folded_size(node, [ctx.consts[t] if t else None for t in node.input])
+    if size > MAX_FOLDED:
+        raise Unsupported(f"a constant of {size:,} elements, over the limit of "
+                          f"{MAX_FOLDED:,}")
     inputs = [helper.make_tensor_value_info(t, helper.np_dtype_to_tensor_dtype(v.dtype),
                                             v.shape) for t, v in feeds.items()]
     outputs = [helper.make_tensor_value_info(node.output[0], onnx.TensorProto.UNDEFINED, None)]

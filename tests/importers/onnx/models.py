@@ -78,6 +78,35 @@ def ceil_pool_opset10():
     return model(nodes, {"x": ["N", 2, 8, 8]}, "y", opset=10)
 
 
-FORMS = {"classifier opset 9": classifier_opset9, "pad then conv": pad_then_conv,
+def scale_shift():
+    """Unsqueeze + Mul + Add of per-channel constants: an exporter's folded batch norm."""
+    nodes = [helper.make_node("Unsqueeze", ["s", "axes"], ["s3"], name="s_view"),
+             helper.make_node("Unsqueeze", ["b", "axes"], ["b3"], name="b_view"),
+             helper.make_node("Mul", ["x", "s3"], ["m"], name="scale"),
+             helper.make_node("Add", ["m", "b3"], ["y"], name="shift")]
+    inits = [tensor("s", 3), tensor("b", 3), ints("axes", [1, 2])]
+    return model(nodes, {"x": ["N", 3, 4, 5]}, "y", inits)
+
+
+def shuffle_reshapes():
+    """Reshape to (N, g, C/g, H, W), swap, Reshape back: a channel shuffle by 2."""
+    nodes = [helper.make_node("Reshape", ["x", "split"], ["r"], name="split"),
+             helper.make_node("Transpose", ["r"], ["t"], name="swap", perm=[0, 2, 1, 3, 4]),
+             helper.make_node("Reshape", ["t", "back"], ["y"], name="shuffle")]
+    inits = [ints("split", [1, 2, 3, 4, 4]), ints("back", [1, -1, 4, 4])]
+    return model(nodes, {"x": [1, 6, 4, 4]}, "y", inits)
+
+
+def dropout_mask_softmax_opset9():
+    """Opset 9's Dropout with an unread mask, Softmax of (N, C, 1, 1) at axis 1."""
+    nodes = [helper.make_node("GlobalAveragePool", ["x"], ["g"], name="gap"),
+             helper.make_node("Dropout", ["g"], ["d", "mask"], name="drop", ratio=0.5),
+             helper.make_node("Softmax", ["d"], ["y"], name="softmax", axis=1)]
+    return model(nodes, {"x": ["N", 5, 3, 3]}, "y", opset=9)
+
+
+FORMS = {"scale shift": scale_shift, "shuffle reshapes": shuffle_reshapes,
+         "dropout mask softmax opset 9": dropout_mask_softmax_opset9,
+"classifier opset 9": classifier_opset9, "pad then conv": pad_then_conv,
          "matmul add tokens": matmul_add_tokens,
          "sum dropout upsample": sum_dropout_upsample, "ceil pool opset 10": ceil_pool_opset10}

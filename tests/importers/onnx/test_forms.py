@@ -48,6 +48,15 @@ def test_folds_make_one_ir_op():
     assert weights["proj_bias"]["weight"].shape == (6, 4)
 
 
+def test_scale_shift_and_shuffle_reshapes_fold_to_one_ir_op():
+    graph, weights = from_onnx(models.scale_shift())
+    assert [n.op for n in graph.nodes] == ["input", "batch_norm"]
+    assert weights["shift"]["weight"].shape == (3,)
+    graph, _ = from_onnx(models.shuffle_reshapes())
+    assert [(n.op, dict(n.attrs)) for n in graph.nodes][1:] == [("channel_shuffle",
+                                                                  {"groups": 2})]
+
+
 def test_older_forms_become_their_ir_ops():
     graph, _ = from_onnx(models.sum_dropout_upsample())
     ops = {n.name: (n.op, dict(n.attrs)) for n in graph.nodes}
