@@ -62,7 +62,7 @@ def from_onnx(model_or_path, *, name: str | None = None) -> tuple[Graph, dict[st
             problems.append(Problem(node.op_type, node.name or node.output[0],
                                     f"the domain {node.domain!r} (the IR reads ai.onnx)"))
     foreign = {id(n) for n in order if n.domain not in ("", "ai.onnx")}
-    found = [u for u in units(order, outputs) if id(u.head) not in foreign]
+    found = [u for u in units(order, outputs, TABLE.folds) if id(u.head) not in foreign]
     taken: dict[int, str] = {}
 
     def name_of(unit) -> str:

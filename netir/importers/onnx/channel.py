@@ -4,6 +4,7 @@ shuffle (a Gather of the channels in the shuffled order), Slice of one axis."""
 from __future__ import annotations
 
 from netir.importers.onnx.common import feature_or_axis, int_list, logical_axis
+from netir.importers.onnx.units import Fold
 from netir.importers.onnx.walk import NoMatch, Unsupported
 from netir.ir.layout import feature_axis
 from netir.ir.ops.channel import channel_shuffle_order
@@ -70,6 +71,10 @@ def _slice(ctx, unit):
 
 def _split(ctx, unit):
     raise Unsupported("Split (several outputs; the IR's slice gives one)")
+
+
+#: Reshape (N, g, C/g, H, W), Transpose, Reshape back: channel shuffle
+FOLDS = [Fold("Reshape", (("Transpose", "swap"), ("Reshape", "split")))]
 
 
 def entries(entry):

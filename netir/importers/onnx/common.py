@@ -65,3 +65,28 @@ def unbatched(x, what: str = "tensor") -> None:
     """Unsupported unless ``x`` is an IR tensor (not a constant)."""
     if isinstance(x, np.ndarray):
         raise Unsupported(f"a constant {what} where the IR takes a computed one")
+
+
+def pad_amounts(ctx, node, rank: int) -> list[tuple[int, int]]:
+    """A zero constant ``Pad``'s (before, after) on each of ``rank`` batch-first axes."""
+    mode = ctx.unit.attr("mode", "constant", node)
+    if mode != "constant":
+        raise Unsupported(f"Pad mode {mode!r} (the IR pads with zeros)")
+    if ctx.opset < 11:
+        pads, value = ctx.unit.attr("pads", [], node), ctx.unit.attr("value", 0.0, node)
+    else:
+        pads = int_list(ctx.const(node.input[1]))
+        value = ctx.const(node.input[2]) if len(node.input) > 2 and node.input[2] else 0.0
+    if np.any(np.asarray(value) != 0):
+        raise Unsupported(f"a Pad with the value {value} (the IR pads with zeros)")
+    axes = list(range(rank))
+    if len(node.input) > 3 and node.input[3]:
+        axes = [a % rank for a in int_list(ctx.const(node.input[3]))]
+    out = [(0, 0)] * rank
+    for i, (before, after) in enumerate(pairs(pads, len(axes))):
+        if before < 0 or after < 0:
+            raise Unsupported("a negative Pad (a crop)")
+        out[axes[i]] = (before, after)
+    if any(out[0]) or any(out[1]):
+        raise Unsupported("a Pad of the batch or channel axis")
+    return out

@@ -3,37 +3,11 @@ folded into its padding), ConvTranspose, Pad. ONNX's weights are the neutral lay
 
 from __future__ import annotations
 
-import numpy as np
-
-from netir.importers.onnx.common import int_list, pairs, window_pads
+from netir.importers.onnx.common import pad_amounts, pairs, window_pads
+from netir.importers.onnx.units import Fold
 from netir.importers.onnx.walk import Unsupported
 
 _CONV = {1: "conv1d", 2: "conv2d", 3: "conv3d"}
-
-
-def _pad_amounts(ctx, node, rank: int) -> list[tuple[int, int]]:
-    """A zero constant ``Pad``'s (before, after) on each of ``rank`` batch-first axes."""
-    mode = ctx.unit.attr("mode", "constant", node)
-    if mode != "constant":
-        raise Unsupported(f"Pad mode {mode!r} (the IR pads with zeros)")
-    if ctx.opset < 11:
-        pads, value = ctx.unit.attr("pads", [], node), ctx.unit.attr("value", 0.0, node)
-    else:
-        pads = int_list(ctx.const(node.input[1]))
-        value = ctx.const(node.input[2]) if len(node.input) > 2 and node.input[2] else 0.0
-    if np.any(np.asarray(value) != 0):
-        raise Unsupported(f"a Pad with the value {value} (the IR pads with zeros)")
-    axes = list(range(rank))
-    if len(node.input) > 3 and node.input[3]:
-        axes = [a % rank for a in int_list(ctx.const(node.input[3]))]
-    out = [(0, 0)] * rank
-    for i, (before, after) in enumerate(pairs(pads, len(axes))):
-        if before < 0 or after < 0:
-            raise Unsupported("a negative Pad (a crop)")
-        out[axes[i]] = (before, after)
-    if any(out[0]) or any(out[1]):
-        raise Unsupported("a Pad of the batch or channel axis")
-    return out
 
 
 def _conv(ctx, unit):
@@ -48,7 +22,7 @@ def _conv(ctx, unit):
     dilation = tuple(unit.attr("dilations", [1] * rank))
     padding = window_pads(unit, x.shape[1:], kernel, stride, dilation)
     if "pad" in unit.steps:
-        extra = _pad_amounts(ctx, unit.steps["pad"], rank + 2)[2:]
+        extra = pad_amounts(ctx, unit.steps["pad"], rank + 2)[2:]
         padding = tuple((a + c, b + d) for (a, b), (c, d) in zip(padding, extra))
     bias = len(node.input) > 2 and bool(node.input[2])
     weights = {"weight": weight}
@@ -96,7 +70,7 @@ def _conv_transpose_extended(ctx, unit):
     groups = int(unit.attr("group", 1, full))
     padding = pairs(unit.attr("pads", None, full), 2)
     cut = tuple(b for b, _ in padding)
-    amounts = _pad_amounts(ctx, pad, 4)[2:]
+    amounts = pad_amounts(ctx, pad, 4)[2:]
     extra = tuple(b - a + after for (b, a), (_, after) in zip(padding, amounts))
     bias = "bias" in s
     weights = {"weight": weight, **({"bias": ctx.const(s["bias"].input[0])} if bias else {})}
@@ -109,10 +83,13 @@ def _conv_transpose_extended(ctx, unit):
 
 def _pad(ctx, unit):
     x = ctx.x(unit.head.input[0])
-    amounts = _pad_amounts(ctx, unit.head, len(x.shape) + 1)[2:]
+    amounts = pad_amounts(ctx, unit.head, len(x.shape) + 1)[2:]
     if len(amounts) != 2:
         raise Unsupported(f"a Pad of {len(amounts)} window axes (the IR's zero_pad2d pads 2)")
     return ctx.add("zero_pad2d", [x], {"padding": tuple(amounts)})
+
+
+FOLDS = [Fold("Conv", (("Pad", "pad"),))]  # a zero Pad into the Conv that reads it
 
 
 def entries(entry):

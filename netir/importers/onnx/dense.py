@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from netir.importers.onnx.units import Fold
 from netir.importers.onnx.walk import NoMatch, Unsupported
 from netir.ir.layout import feature_axis
 
@@ -70,6 +71,9 @@ def _matmul_add(ctx, unit):
     if w.ndim != 2 or b.size != w.shape[1]:
         raise Unsupported(f"MatMul by {w.shape} then Add of {b.shape}")
     return _dense(ctx, ctx.x(mm.input[0]), np.ascontiguousarray(w.T), b.reshape(-1))
+
+
+FOLDS = [Fold("Add", (("MatMul", "matmul"),))]  # MatMul then Add: dense with bias
 
 
 def entries(entry):

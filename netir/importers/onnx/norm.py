@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from netir.importers.onnx.common import logical_axis
+from netir.importers.onnx.units import Fold
 from netir.importers.onnx.walk import Unsupported, float32
 from netir.ir.layout import feature_axis
 
@@ -134,6 +135,9 @@ def _lrn_even(ctx, unit):
     value = {k: float32(ctx.const(s[k].output[0]).reshape(())) for k in ("alpha", "k",
                                                                          "beta")}
     return ctx.add("local_response_norm", [x], {"size": size, **value})
+
+
+FOLDS = [Fold("Add", (("Mul", "mul"),))]  # scale then shift: batch norm
 
 
 def entries(entry):

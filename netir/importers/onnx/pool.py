@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from netir.importers.onnx.common import int_list, window_pads
+from netir.importers.onnx.common import int_list, pad_amounts, window_pads
 from netir.importers.onnx.walk import NoMatch, Unsupported
 from netir.ir import arithmetic
 from netir.ir.layout import positions
@@ -80,9 +80,7 @@ def _padded_avg_pool(ctx, unit):
     """The declared padding as zeros (step ``pad``), the ceil-mode overhang excluded."""
     pad = unit.steps["pad"]
     x = ctx.x(pad.input[0])
-    from netir.importers.onnx.conv import _pad_amounts
-
-    declared = tuple(_pad_amounts(ctx, pad, len(x.shape) + 1)[2:])
+    declared = tuple(pad_amounts(ctx, pad, len(x.shape) + 1)[2:])
     rank, kernel, stride, overhang, ceil = _window(ctx, unit, x)
     if unit.attr("count_include_pad", 0) or ceil or any(b for b, _ in overhang):
         raise Unsupported("a padded AveragePool not in the ONNX backend's form")

@@ -17,6 +17,7 @@ from netir.importers.onnx import (
     activation,
     attention,
     channel,
+    constants,
     conv,
     dense,
     elementwise,
@@ -51,13 +52,18 @@ def entry(op_type: str, fn: Callable, steps=(), opsets=(MIN_OPSET, MAX_OPSET)) -
 
 
 class ImportTable:
-    """Entries by (op_type, steps), in family order."""
+    """Entries by (op_type, steps), in family order; the families' folds (patterns of
+    single nodes that mean one IR op, :class:`~.units.Fold`); and how a node of
+    constants is evaluated."""
 
     def __init__(self, families: tuple[ModuleType, ...]) -> None:
         self.entries: dict[tuple[str, tuple[str, ...]], list[Entry]] = {}
+        self.folds: list = []
         for family in families:
             for e in family.entries(entry):
                 self.entries.setdefault((e.op_type, e.steps), []).append(e)
+            self.folds += getattr(family, "FOLDS", [])
+        self.evaluate = constants.evaluate
 
     def lookup(self, op_type: str, steps: tuple[str, ...], opset: int) -> list[Entry]:
         return [e for e in self.entries.get((op_type, steps), ())

@@ -5,6 +5,7 @@ other exporters write for one IR op joined (:func:`_fold`)."""
 from __future__ import annotations
 
 import heapq
+from dataclasses import dataclass
 
 import onnx
 
@@ -55,9 +56,10 @@ def _label(node: onnx.NodeProto) -> str:
     return node.name or (node.output[0] if node.output else node.op_type)
 
 
-def units(nodes: list[onnx.NodeProto], outputs: set[str]) -> list[Unit]:
+def units(nodes: list[onnx.NodeProto], outputs: set[str], folds=()) -> list[Unit]:
     """Nodes grouped as the ONNX backend wrote them: a head whose name is its output
-    tensor, with the nodes named ``<head>/<step>`` (used only inside the group)."""
+    tensor, with the nodes named ``<head>/<step>`` (used only inside the group); the
+    rest joined by ``folds`` (:class:`Fold`)."""
     heads = {n.name: n for n in nodes
              if n.name and "/" not in n.name and list(n.output[:1]) == [n.name]}
     groups = {name: Unit(node) for name, node in heads.items()}
@@ -86,44 +88,54 @@ def units(nodes: list[onnx.NodeProto], outputs: set[str]) -> list[Unit]:
             out.append(Unit(node))
         elif node.name in groups and groups[node.name].head is node:
             out.append(groups[node.name])
-    return _fold(out, readers, outputs)
+    return _fold(out, readers, outputs, folds)
 
 
-def _fold(found: list[Unit], readers: dict[str, set[int]], outputs: set[str]) -> list[Unit]:
-    """Join single nodes that other exporters write for one IR op: a zero ``Pad`` into
-    the ``Conv`` that reads it (step ``pad``); ``MatMul`` or ``Mul`` then ``Add`` into
-    dense or batch norm (step ``matmul``, ``mul``); ``Reshape``, ``Transpose``,
-    ``Reshape`` into channel shuffle (steps ``split``, ``swap``)."""
+@dataclass(frozen=True)
+class Fold:
+    """A loose ``head`` node whose input is the output of a loose node of the first type
+    of ``chain`` (read by nothing else) takes it as a step of the chain's name, and so
+    on along the chain: the single nodes other exporters write for one IR op."""
+
+    head: str
+    chain: tuple[tuple[str, str], ...]
+
+
+def _fold(found: list[Unit], readers: dict[str, set[int]], outputs: set[str],
+          folds) -> list[Unit]:
+    """Join single nodes by the families' folds, the first that matches a head."""
     single = {u.head.output[0]: u for u in found if not u.steps and u.head.output}
     joined: set[int] = set()
 
-    def only_reader(tensor: str, unit: Unit) -> Unit | None:
+    def only_reader(tensor: str, node) -> Unit | None:
         src = single.get(tensor)
-        if src is None or tensor in outputs or readers.get(tensor) != {id(unit.head)}:
+        if src is None or id(src) in joined or tensor in outputs or \
+                readers.get(tensor) != {id(node)}:
             return None
         return src
 
+    def along(node, chain) -> list | None:
+        if not chain:
+            return []
+        (op_type, step), rest = chain[0], chain[1:]
+        for t in node.input:
+            src = only_reader(t, node)
+            if src is not None and src.head.op_type == op_type:
+                tail = along(src.head, rest)
+                if tail is not None:
+                    return [(step, src), *tail]
+        return None
+
     for unit in found:
-        if unit.steps:
+        if unit.steps or id(unit) in joined:
             continue
-        if unit.head.op_type == "Conv" and unit.head.input:
-            src = only_reader(unit.head.input[0], unit)
-            if src is not None and src.head.op_type == "Pad":
-                unit.steps["pad"] = src.head
-                joined.add(id(src))
-        elif unit.head.op_type == "Add" and len(unit.head.input) == 2:
-            for t in unit.head.input:
-                src = only_reader(t, unit)
-                if src is not None and src.head.op_type in ("MatMul", "Mul"):
-                    unit.steps[src.head.op_type.lower()] = src.head
-                    joined.add(id(src))
-                    break
-        elif unit.head.op_type == "Reshape" and unit.head.input:
-            swap = only_reader(unit.head.input[0], unit)
-            if swap is None or swap.head.op_type != "Transpose":
+        for fold in folds:
+            if fold.head != unit.head.op_type:
                 continue
-            split = only_reader(swap.head.input[0], swap)
-            if split is not None and split.head.op_type == "Reshape":
-                unit.steps.update(split=split.head, swap=swap.head)
-                joined.update((id(swap), id(split)))
+            matched = along(unit.head, fold.chain)
+            if matched:
+                for step, src in matched:
+                    unit.steps[step] = src.head
+                    joined.add(id(src))
+                break
     return [u for u in found if id(u) not in joined]

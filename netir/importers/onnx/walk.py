@@ -226,9 +226,10 @@ def _external(unit: Unit) -> list[str]:
 
 
 def _apply(ctx: Context, unit: Unit, table):
+
     if not unit.steps and unit.head.input and \
             all(not t or t in ctx.consts for t in unit.head.input):
-        return fold_constant(ctx, unit.head)
+        return table.evaluate(ctx, unit.head)
     candidates = table.lookup(unit.head.op_type, unit.signature, ctx.opset)
     if not candidates:
         raise Unsupported(f"no IR op for it (no entry in the import table for opset "
@@ -240,51 +241,3 @@ def _apply(ctx: Context, unit: Unit, table):
         except NoMatch as miss:
             reasons.append(str(miss))
     raise Unsupported("; ".join(r for r in reasons if r) or "no entry applies")
-
-
-#: the most elements a node of constants may make when the importer evaluates it
-MAX_FOLDED = 2**28
-
-
-def _folded_size(node: onnx.NodeProto, inputs: list) -> int:
-    """An upper bound of the elements a node of constants makes, before it runs: the
-    ops whose output can be far larger than their inputs are bounded by their
-    arguments."""
-    try:
-        if node.op_type == "ConstantOfShape":
-            return int(np.prod(inputs[0].astype(object)))
-        if node.op_type == "Expand":
-            return int(np.prod(np.broadcast_shapes(inputs[0].shape, tuple(
-                int(v) for v in inputs[1])), dtype=object))
-        if node.op_type == "Tile":
-            return int(np.prod(np.asarray(inputs[0].shape, dtype=object)
-                               * inputs[1].astype(object)))
-        if node.op_type == "Range":
-            start, limit, delta = (float(v) for v in inputs[:3])
-            return int(max(np.ceil((limit - start) / delta), 0)) if delta else 2**63
-        if node.op_type in ("Resize", "Upsample"):
-            return 2**63  # sized by scales: never evaluated here
-    except (ValueError, TypeError, OverflowError, IndexError, AttributeError):
-        return 2**63
-    return sum(int(v.size) for v in inputs if v is not None)
-
-
-def fold_constant(ctx: Context, node: onnx.NodeProto) -> np.ndarray:
-    """A node of constants only, evaluated once by ONNX's reference runtime."""
-    from onnx.reference import ReferenceEvaluator
-
-    feeds = {t: ctx.consts[t] for t in node.input if t}
-    size = _folded_size(node, [ctx.consts[t] if t else None for t in node.input])
-    if size > MAX_FOLDED:
-        raise Unsupported(f"a constant of {size:,} elements, over the limit of "
-                          f"{MAX_FOLDED:,}")
-    inputs = [helper.make_tensor_value_info(t, helper.np_dtype_to_tensor_dtype(v.dtype),
-                                            v.shape) for t, v in feeds.items()]
-    outputs = [helper.make_tensor_value_info(node.output[0], onnx.TensorProto.UNDEFINED, None)]
-    model = helper.make_model(helper.make_graph([node], "fold", inputs, outputs),
-                              opset_imports=[helper.make_opsetid("", ctx.opset)])
-    try:
-        return np.asarray(ReferenceEvaluator(model).run(None, feeds)[0])
-    except Exception as e:  # noqa: BLE001 - whatever the reference runtime raises
-        raise Unsupported(f"its constant inputs cannot be evaluated ({type(e).__name__})") \
-            from None
