@@ -49,7 +49,7 @@ def from_onnx(model_or_path, *, name: str | None = None) -> tuple[Graph, dict[st
     ctx = Context(graph, version, consts, set(consts))
     ctx.read = {t for n in g.node for t in n.input} | {o.name for o in g.output}
     problems: list = []
-    windowed = {t for n in g.node if n.op_type in _CHANNELS_FIRST for t in n.input[:1]}
+    windowed = {t for n in g.node if n.op_type in TABLE.channels_first for t in n.input[:1]}
     for value in g.input:
         if value.name not in consts:
             _add_input(ctx, value, problems, value.name in windowed)
@@ -98,11 +98,6 @@ def _name(text: str, fallback: str) -> str:
     out = re.sub(r"\.{2,}", ".", out).strip(".")
     out = ".".join(part for part in out.split(".") if part)
     return out or fallback
-
-
-#: ops that read their first input channels first: a rank-3 input they read is (C, L)
-_CHANNELS_FIRST = {"Conv", "ConvTranspose", "MaxPool", "AveragePool", "BatchNormalization",
-                   "InstanceNormalization", "LRN", "GlobalAveragePool", "GlobalMaxPool"}
 
 
 def _add_input(ctx, value, problems, windowed: bool) -> None:

@@ -89,6 +89,7 @@ def _pad(ctx, unit):
     return ctx.add("zero_pad2d", [x], {"padding": tuple(amounts)})
 
 
+CHANNELS_FIRST = {"Conv", "ConvTranspose"}
 FOLDS = [Fold("Conv", (("Pad", "pad"),))]  # a zero Pad into the Conv that reads it
 
 

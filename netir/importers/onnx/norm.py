@@ -137,6 +137,7 @@ def _lrn_even(ctx, unit):
     return ctx.add("local_response_norm", [x], {"size": size, **value})
 
 
+CHANNELS_FIRST = {"BatchNormalization", "InstanceNormalization", "LRN"}
 FOLDS = [Fold("Add", (("Mul", "mul"),))]  # scale then shift: batch norm
 
 

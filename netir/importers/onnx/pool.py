@@ -136,6 +136,9 @@ def _adaptive_matrices(ctx, unit):
     return ctx.add("adaptive_avg_pool2d", [x], {"output_size": out})
 
 
+CHANNELS_FIRST = {"MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool"}
+
+
 def entries(entry):
     return [entry("MaxPool", _max_pool), entry("AveragePool", _avg_pool),
             entry("AveragePool", _padded_avg_pool, steps=("pad", "pad/pads", "pad/axes")),

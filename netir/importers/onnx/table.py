@@ -59,10 +59,13 @@ class ImportTable:
     def __init__(self, families: tuple[ModuleType, ...]) -> None:
         self.entries: dict[tuple[str, tuple[str, ...]], list[Entry]] = {}
         self.folds: list = []
+        #: op types that read their first input channels first (a rank-3 input is (C, L))
+        self.channels_first: set[str] = set()
         for family in families:
             for e in family.entries(entry):
                 self.entries.setdefault((e.op_type, e.steps), []).append(e)
             self.folds += getattr(family, "FOLDS", [])
+            self.channels_first |= getattr(family, "CHANNELS_FIRST", set())
         self.evaluate = constants.evaluate
 
     def lookup(self, op_type: str, steps: tuple[str, ...], opset: int) -> list[Entry]:
