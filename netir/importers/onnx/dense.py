@@ -62,11 +62,17 @@ def _matmul(ctx, unit):
 
 
 def _matmul_add(ctx, unit):
-    """MatMul by a constant, then Add of a constant vector: dense with bias."""
+    """MatMul by a constant, then Add of a constant vector: dense with bias. Of tensors,
+    the IR's matmul then add, as they are."""
     mm = unit.steps["matmul"]
     other = [t for t in unit.head.input if t != mm.output[0]]
+    if len(other) == 1 and not any(ctx.is_const(t) for t in (*mm.input, other[0])):
+        product = ctx.add("matmul", [ctx.x(mm.input[0]), ctx.x(mm.input[1])])
+        return ctx.add("add", [product, ctx.x(other[0])]
+                       if unit.head.input[0] == mm.output[0] else [ctx.x(other[0]), product])
     if not (ctx.is_const(mm.input[1]) and len(other) == 1 and ctx.is_const(other[0])):
-        raise Unsupported("MatMul then Add not by constants (no IR op)")
+        raise Unsupported("MatMul then Add of a constant that is not a dense's weight and "
+                          "bias")
     w, b = ctx.const(mm.input[1]), ctx.const(other[0])
     if w.ndim != 2 or b.size != w.shape[1]:
         raise Unsupported(f"MatMul by {w.shape} then Add of {b.shape}")

@@ -57,6 +57,25 @@ def test_scale_shift_and_shuffle_reshapes_fold_to_one_ir_op():
                                                                   {"groups": 2})]
 
 
+def test_names_come_from_the_onnx_nodes_and_initializers_become_parameters():
+    graph, weights = from_onnx(models.classifier_opset9())
+    assert [n.name for n in graph.nodes] == ["x", "conv", "bn", "relu", "pool", "gap",
+                                             "flatten", "fc", "softmax"]
+    assert sorted(weights) == ["bn", "conv", "fc"]
+    assert sorted(weights["bn"]) == ["bias", "running_mean", "running_var", "weight"]
+    node = helper.make_node("Relu", ["x"], ["y"], name="/features/0/Relu")
+    graph, _ = from_onnx(models.model([node], {"x": ["N", 3]}, "y"))
+    assert [n.name for n in graph.nodes] == ["x", "_features_0_Relu"]
+
+
+def test_matmul_then_add_of_tensors_stays_two_ops():
+    nodes = [helper.make_node("MatMul", ["x", "k"], ["s"], name="scores"),
+             helper.make_node("Add", ["s", "m"], ["y"], name="masked")]
+    model = models.model(nodes, {"x": ["N", 3, 4], "k": ["N", 4, 3], "m": ["N", 3, 3]}, "y")
+    graph, _ = from_onnx(model)
+    assert [n.op for n in graph.nodes] == ["input", "input", "input", "matmul", "add"]
+
+
 def test_older_forms_become_their_ir_ops():
     graph, _ = from_onnx(models.sum_dropout_upsample())
     ops = {n.name: (n.op, dict(n.attrs)) for n in graph.nodes}
