@@ -142,12 +142,42 @@ def _layout(dims, windowed: bool) -> str:
     return TOKENS if rank == 2 and not windowed else default_layout(rank)
 
 
-def _inferred(model) -> dict[str, list]:
-    """ONNX shape inference's shape of every value (int or None per dimension)."""
-    import onnx
+#: initializers at least this large are given to shape inference by their type alone
+_TYPED_ONLY = 4096
 
+
+def _inferred(model) -> dict[str, list]:
+    """ONNX shape inference's shape of every value (int or None per dimension), run on
+    a skeleton of the model: large initializers are graph inputs of their type (their
+    values never set a shape), so no weight is copied and models past protobuf's 2 GB
+    are inferred too."""
+    import onnx
+    from onnx import helper
+
+    skeleton = onnx.ModelProto()
+    for field, value in model.ListFields():
+        if field.name == "graph":
+            continue
+        if field.is_repeated:
+            getattr(skeleton, field.name).extend(value)
+        elif field.message_type is not None:
+            getattr(skeleton, field.name).CopyFrom(value)
+        else:
+            setattr(skeleton, field.name, value)
+    g = skeleton.graph
+    g.name = model.graph.name
+    g.node.extend(model.graph.node)
+    g.input.extend(model.graph.input)
+    g.output.extend(model.graph.output)
+    listed = {v.name for v in model.graph.input}
+    for t in model.graph.initializer:
+        if t.HasField("raw_data") and len(t.raw_data) >= _TYPED_ONLY:
+            if t.name not in listed:
+                g.input.append(helper.make_tensor_value_info(t.name, t.data_type, t.dims))
+        else:
+            g.initializer.append(t)
     try:
-        inferred = onnx.shape_inference.infer_shapes(model, strict_mode=False)
+        inferred = onnx.shape_inference.infer_shapes(skeleton, strict_mode=False)
     except Exception:  # noqa: BLE001 - a model ONNX cannot infer is checked by the IR alone
         return {}
     out = {}
