@@ -3,7 +3,8 @@ ONNX backend's transposed form for features first), LRN (and its even-size form)
 ONNX backend's written-out group and instance norm.
 
 ONNX's BatchNormalization momentum weighs the running statistic, the IR's the batch's:
-``momentum = 1 − m``, read back as the shortest decimal that gives ONNX's float32."""
+``momentum = 1 − m``, read back as the ONNX backend noted it where the note agrees
+with ONNX's float32, else as the shortest decimal that gives that float32."""
 
 from __future__ import annotations
 
@@ -32,9 +33,12 @@ def _batch_norm(ctx, unit):
     x = ctx.x(node.input[0])
     names = ("weight", "bias", "running_mean", "running_var")
     weights = {p: ctx.const(t) for p, t in zip(names, node.input[1:5])}
+    stored = unit.attr("momentum", 0.9)
+    noted = unit.notes.get("momentum")
+    exact = isinstance(noted, float) and np.float32(1.0 - noted) == np.float32(stored)
     return ctx.add("batch_norm", [x], {
         "eps": float32(unit.attr("epsilon", 1e-5)),
-        "momentum": _complement(unit.attr("momentum", 0.9))}, weights=weights)
+        "momentum": noted if exact else _complement(stored)}, weights=weights)
 
 
 def _layer_norm(ctx, x, node, unit):
