@@ -205,13 +205,10 @@ def convert_units(ctx: Context, units: list[Unit], table, shapes: dict, problems
                 raise
             problems.append(Problem(head.op_type, unit.label, str(err)))
             continue
-        extra = [o for o in head.output[1:] if o]
         if isinstance(out, np.ndarray):
             ctx.consts[head.output[0]] = out
             continue
         ctx.values[head.output[0]] = out
-        for o in extra:
-            shapes.pop(o, None)
         real = shapes.get(head.output[0])
         if real is not None and all(isinstance(d, int) for d in real[1:]) and \
                 tuple(real[1:]) != tuple(out.shape):
@@ -226,7 +223,8 @@ def _external(unit: Unit) -> list[str]:
 
 
 def _apply(ctx: Context, unit: Unit, table):
-
+    """The unit's value: a node of constants evaluated, else the first entry of its key
+    that applies (Unsupported with every entry's reason where none does)."""
     if not unit.steps and unit.head.input and \
             all(not t or t in ctx.consts for t in unit.head.input):
         return table.evaluate(ctx, unit.head)
