@@ -78,10 +78,10 @@ def _gathered(mode: str):
         """The ONNX backend's resize by the IR's own source indices, axis by axis:
         checked against them, the sizes read from their lengths."""
         s, sizes = unit.steps, []
-        first = s["axis2/index"] if mode == "nearest" else s["axis2/x0"]
-        reader = s.get("rows") if mode == "nearest" else None
-        x = ctx.x((reader or (unit.head if "rows" not in s else first)).input[0]
-                  if mode == "nearest" else first.input[0])
+        # what reads the input: the first axis' Gather (its result "rows" where there
+        # are two axes) or, bilinear, its lower-index Gather
+        first = s.get("rows", unit.head) if mode == "nearest" else s["axis2/x0"]
+        x = ctx.x(first.input[0])
         corners = False
         for i, n in enumerate(x.shape[1:]):
             a = f"axis{i + 2}"
