@@ -173,3 +173,13 @@ def test_a_directory_or_missing_file_is_a_file_error(tmp_path):
 def test_every_refusal_is_a_netir_error():
     with pytest.raises(NetIRError):
         from_onnx(12345)
+
+
+def test_a_constant_node_that_would_make_a_huge_tensor_is_not_evaluated():
+    """ConstantOfShape of (2**40,): refused from its argument, before anything runs."""
+    shape = helper.make_tensor("shape", TensorProto.INT64, [1], [2**40])
+    nodes = [helper.make_node("ConstantOfShape", ["shape"], ["big"], name="huge"),
+             helper.make_node("Add", ["x", "big"], ["y"], name="add")]
+    with pytest.raises(UnsupportedModelError, match=r"huge: ConstantOfShape: a constant of "
+                                                    r"1,099,511,627,776 elements"):
+        from_onnx(models.model(nodes, {"x": ["N", 3]}, "y", [shape]))
