@@ -54,6 +54,7 @@ _LAZY = {
     "load": "netir.emitters.saved",
     "from_torch": "netir.importers.pytorch",
     "from_keras": "netir.importers.keras",
+    "from_onnx": "netir.importers.onnx",
     "to_source": "netir.source",
 }
 

@@ -9,6 +9,7 @@ to by their initializer names, ``<node>.<param>``. Functions that take ``node`` 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +24,8 @@ BATCH = "batch"
 TRAINABLE_DOC, BUFFER_DOC = "netir trainable parameter", "netir buffer"
 #: Model metadata naming the (node, param) of initializers whose param name holds a dot.
 PARAMETERS_KEY = "netir.parameters"
+#: How a node's doc string starts where it notes IR attributes (:func:`note`).
+NOTE = "netir "
 
 
 def op(op_type: str, inputs: Sequence[str], name: str, **attrs: Any) -> onnx.NodeProto:
@@ -51,8 +54,20 @@ def param(node, name: str) -> str:
 
 
 def graph_input(plan: NodePlan) -> onnx.ValueInfoProto:
-    """A graph input of shape ``(batch, *output)`` named after the node."""
-    return helper.make_tensor_value_info(plan.name, TensorProto.FLOAT, [BATCH, *plan.output])
+    """A graph input of shape ``(batch, *output)`` named after the node, its axes
+    denoted as ONNX defines (batch, channel, feature: the layout, for netir.from_onnx)."""
+    value = helper.make_tensor_value_info(plan.name, TensorProto.FLOAT, [BATCH, *plan.output])
+    for i, dim in enumerate(value.type.tensor_type.shape.dim):
+        dim.denotation = "DATA_BATCH" if i == 0 else \
+            "DATA_CHANNEL" if i == plan.feature_axis else "DATA_FEATURE"
+    return value
+
+
+def note(node: onnx.NodeProto, **attrs: Any) -> onnx.NodeProto:
+    """``node`` with the IR attributes its ONNX form cannot hold in its doc string
+    (``netir {json}``), for netir.from_onnx; no runtime reads it."""
+    node.doc_string = f"{NOTE}{json.dumps(attrs, sort_keys=True)}"
+    return node
 
 
 def set_float_tensor(tensor: TensorProto, name: str, value: np.ndarray) -> None:

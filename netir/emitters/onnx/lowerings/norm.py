@@ -5,14 +5,16 @@ from __future__ import annotations
 import numpy as np
 
 from netir.emitters.onnx.axes import features_last
-from netir.emitters.onnx.protos import const, ints, op, param
+from netir.emitters.onnx.protos import const, ints, note, op, param
 
 
 def batch_norm(plan, inputs):
-    """ONNX's momentum weighs the running statistic, the IR's the new batch's."""
+    """ONNX's momentum weighs the running statistic, the IR's the new batch's; ONNX's is
+    a float32, so the IR's is noted as well."""
     params = [param(plan, p) for p in ("weight", "bias", "running_mean", "running_var")]
-    return [op("BatchNormalization", [inputs[0], *params], plan.name,
-               epsilon=plan.attrs["eps"], momentum=1.0 - plan.attrs["momentum"])]
+    return [note(op("BatchNormalization", [inputs[0], *params], plan.name,
+                    epsilon=plan.attrs["eps"], momentum=1.0 - plan.attrs["momentum"]),
+                 momentum=plan.attrs["momentum"])]
 
 
 def local_response_norm(plan, inputs):

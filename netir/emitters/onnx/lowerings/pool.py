@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from netir.emitters.onnx.padding import onnx_pads, zero_pad
-from netir.emitters.onnx.protos import const, ints, op
+from netir.emitters.onnx.protos import const, ints, note, op
 from netir.ir import arithmetic
 
 
@@ -19,11 +19,19 @@ def _window(plan) -> dict:
     return {"kernel_shape": list(plan.window.kernel), "strides": list(plan.window.stride)}
 
 
+def _noted(plan, node):
+    """A ceil-mode pool notes it and its declared padding (the pads written are the
+    exact ones, in floor mode)."""
+    if plan.attrs["ceil_mode"]:
+        note(node, ceil_mode=True, padding=plan.window.padding)
+    return node
+
+
 def max_pool(plan, inputs):
     """One MaxPool: ONNX's padded cells never win, so the extra after-padding that
     stands for ``ceil_mode`` is exact."""
-    return [op("MaxPool", inputs, plan.name, pads=onnx_pads(plan.window.exact),
-               **_window(plan))]
+    return [_noted(plan, op("MaxPool", inputs, plan.name, pads=onnx_pads(plan.window.exact),
+                            **_window(plan)))]
 
 
 def avg_pool(plan, inputs):
@@ -38,8 +46,8 @@ def avg_pool(plan, inputs):
     declared, exact = plan.window.padding, plan.window.exact
     include = plan.attrs["count_include_pad"]
     if not include or exact == declared:
-        return [op("AveragePool", inputs, plan.name, pads=onnx_pads(exact),
-                   count_include_pad=int(include), **_window(plan))]
+        return [_noted(plan, op("AveragePool", inputs, plan.name, pads=onnx_pads(exact),
+                                count_include_pad=int(include), **_window(plan)))]
     overhang = tuple((0, e[1] - d[1]) for d, e in zip(declared, exact))
     return [*zero_pad(f"{plan.name}/pad", inputs[0], declared, plan.positions),
             op("AveragePool", [f"{plan.name}/pad"], plan.name, pads=onnx_pads(overhang),

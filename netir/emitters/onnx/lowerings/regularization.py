@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from netir.emitters.onnx.protos import const, one_node, op
+from netir.emitters.onnx.protos import const, note, op
 
 
 def dropout(plan, inputs):
@@ -14,4 +14,10 @@ def dropout(plan, inputs):
     return [ratio, op("Dropout", [inputs[0], ratio.name], plan.name)]
 
 
-LOWERINGS = {"dropout": dropout, "stochastic_depth": one_node("Identity")}
+def stochastic_depth(plan, inputs):
+    """The identity at inference, noted with ``p`` and ``mode``."""
+    return [note(op("Identity", inputs, plan.name), op="stochastic_depth",
+                 p=plan.attrs["p"], mode=plan.attrs["mode"])]
+
+
+LOWERINGS = {"dropout": dropout, "stochastic_depth": stochastic_depth}
