@@ -1,5 +1,6 @@
 """Pools (netir/ir/ops/pool.py): MaxPool, AveragePool, the global pools, the ONNX
-backend's ReduceMean/ReduceMax over the positions and its adaptive-pool matrices.
+backend's ReduceMean/ReduceMax over the positions and its adaptive-pool matrices (2-D
+and 3-D).
 
 The ONNX backend writes ``ceil_mode`` as the after-padding it implies (floor mode
 then), and notes the ceil mode and declared padding in the node's doc string: read
@@ -136,6 +137,20 @@ def _adaptive_matrices(ctx, unit):
     return ctx.add("adaptive_avg_pool2d", [x], {"output_size": out})
 
 
+def _adaptive_volume(ctx, unit):
+    """The 3-D form: ``x @ A_wᵀ``, ``A_h @ x``, then ``A_d`` on the input viewed as
+    (N, C, D, rest) and viewed back; each matrix checked."""
+    x = ctx.x(unit.steps["width"].input[0])
+    cols, rows, planes = (ctx.const(unit.steps[s].output[0]) for s in ("cols", "rows", "planes"))
+    out = (int(planes.shape[0]), int(rows.shape[0]), int(cols.shape[1]))
+    for matrix, n, o in ((cols.T, x.shape[3], out[2]), (rows, x.shape[2], out[1]),
+                         (planes, x.shape[1], out[0])):
+        if not np.array_equal(matrix, arithmetic.adaptive_pool_matrix(n, o)
+                              .astype(np.float32)):
+            raise Unsupported("a MatMul by a matrix that is not an adaptive pool's")
+    return ctx.add("adaptive_avg_pool3d", [x], {"output_size": out})
+
+
 CHANNELS_FIRST = {"MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool"}
 
 
@@ -148,4 +163,7 @@ def entries(entry):
             entry("ReduceMax", _reduce("global_max_pool"), steps=("axes",)),
             entry("ReduceMean", _reduce("global_avg_pool")),
             entry("ReduceMax", _reduce("global_max_pool")),
-            entry("MatMul", _adaptive_matrices, steps=("cols", "rows", "width"))]
+            entry("MatMul", _adaptive_matrices, steps=("cols", "rows", "width")),
+            entry("Reshape", _adaptive_volume, steps=("cols", "rows", "planes", "width",
+                                                      "height", "view", "shape", "folded",
+                                                      "pooled"))]

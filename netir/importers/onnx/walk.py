@@ -162,7 +162,9 @@ class Context:
                                      f"{tuple(shape)}", tuple(value.shape), node=name,
                                      op=self.graph[name].op)
                 value = value.reshape(shape)
-            out[p] = np.ascontiguousarray(value)
+            value = np.ascontiguousarray(value)
+            # the user's arrays to keep: never a read-only view of the file's bytes
+            out[p] = value if value.flags.writeable else value.copy()
         self.weights[name] = out
 
 

@@ -33,6 +33,7 @@ def assert_round_trip(graph, weights):
             mine = got[node][p]
             assert (mine.dtype, mine.shape) == (value.dtype, value.shape), (node, p)
             assert mine.tobytes() == value.tobytes(), (node, p)
+            assert mine.flags.writeable, (node, p)  # the user's own arrays
 
 
 @pytest.mark.parametrize("name,size", NETWORKS, ids=[n for n, _ in NETWORKS])
