@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 import netir
+from netir.importers.model_files import import_model_file, is_model_file
 from netir.ir.errors import NetIRError
 
 #: ``--input``'s help where a command takes any network argument.
@@ -111,6 +112,8 @@ def resolve_network(text: str, num_classes: int | None = None,
       instance), imported at ``--input`` (required; several for several inputs) with
       ``batch`` (:mod:`netir.importers.spec`; runs the named code; the current folder
       is searched for its module after the installed packages);
+    - a model file another framework wrote (``.onnx``, ``.keras``:
+      :mod:`netir.importers.model_files`), imported with its weights;
     - a saved folder (``graph.json`` and ``weights.safetensors``), with its weights;
     - a netir JSON document;
     - a catalog name, built with the ``num_classes`` / ``input_shape`` overrides.
@@ -136,6 +139,12 @@ def resolve_network(text: str, num_classes: int | None = None,
         if os.getcwd() not in sys.path:  # a model in the current folder, as python -m
             sys.path.append(os.getcwd())  # finds it (after what is installed)
         graph, weights = import_spec(text, shapes, batch)
+        return Network(graph, weights)
+    if is_model_file(text):
+        if num_classes is not None or input_shape:
+            raise click.UsageError("--num-classes/--input apply to catalog names and model "
+                                   "specs, not model files")
+        graph, weights = import_model_file(text)
         return Network(graph, weights)
     saved = is_saved_argument(text)
     if saved or is_file_argument(text):

@@ -1,8 +1,10 @@
 """Importers: networks written for a framework, read into the IR.
 
 Each importer follows the rule the backends follow: the knowledge of how one framework
-construct becomes IR ops is a table entry (:mod:`netir.importers.pytorch.table`), and
-nothing else branches on framework or op. Importing a model runs its code.
+construct becomes IR ops is a table entry (:mod:`netir.importers.pytorch.table`,
+:mod:`netir.importers.keras.table`, :mod:`netir.importers.onnx.table`), and nothing else
+branches on framework or op; :mod:`netir.importers.model_files` says which importer reads
+a model file. Importing a PyTorch model runs its code.
 """
 
 from __future__ import annotations

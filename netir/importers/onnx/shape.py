@@ -66,7 +66,7 @@ def _flatten(ctx, unit):
     if logical_axis(x, unit.attr("axis", 1)) != 0:
         raise Unsupported(f"Flatten at axis {unit.attr('axis', 1)} (the IR's flattens "
                           f"every axis but the batch)")
-    return x if len(x.shape) == 1 else ctx.add("flatten", [x])
+    return ctx.add("flatten", [x])  # of a vector too: the graph keeps its node
 
 
 def _transpose(ctx, unit):

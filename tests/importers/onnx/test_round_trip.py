@@ -11,6 +11,7 @@ import pytest
 
 pytest.importorskip("onnx")
 
+import netir  # noqa: E402
 from netir import build, from_onnx  # noqa: E402
 from netir.emitters.onnx import to_onnx  # noqa: E402
 from netir.emitters.weights import random_weights  # noqa: E402
@@ -103,3 +104,10 @@ def test_emitter_case_round_trips(case):
     mine = backend.run(backend.emit_loaded(imported, None, got), xs)
     for a, b in zip(want, mine):
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6)
+
+
+def test_a_flatten_of_a_vector_keeps_its_node():
+    """flatten of (C,) computes nothing, but it is the user's node: it comes back."""
+    g = netir.Graph("vector")
+    g.dense(g.flatten(g.input((4,), name="x"), name="f"), 3, name="fc")
+    assert_round_trip(g, random_weights(g, seed=2))
