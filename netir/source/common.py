@@ -21,7 +21,7 @@ from netir.ir.errors import GraphError
 #: Names a generated file may use for its own purposes; no variable takes them.
 RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins)) | {
     "self", "torch", "nn", "F", "np", "keras", "ops", "layers", "math", "l", "O", "I",
-    "OrderedDict", "scalar"}
+    "OrderedDict", "scalar", "sys"}
 
 
 def literal(value) -> str:

@@ -28,6 +28,10 @@ _SQUARE = ("kernel_size", "strides", "dilation_rate", "pool_size")
 #: Names no variable, parameter or function of the file takes.
 TAKEN = RESERVED | frozenset(HELPERS) | {"name", "t"}
 _CALL = re.compile("\x02(\\d+):(\\d+):([^\x02]*)\x02")
+#: Keras builds a functional model by a recursive walk of its layer graph (about one
+#: Python frame per layer along the deepest path): a graph whose deepest path passes
+#: more nodes than this gets a file that raises Python's recursion limit first.
+DEEP = 200
 
 
 def snake(name: str) -> str:
@@ -57,6 +61,14 @@ class KerasTypes(Types):
             return f"{inner.name}({', '.join(args)})"
 
         return fill(_CALL.sub(call, text), code)
+
+
+def longest_path(graph: Graph) -> int:
+    """The most nodes on one path from an input to a node (nodes in order, no recursion)."""
+    depth: dict[str, int] = {}
+    for node in graph.nodes:
+        depth[node.name] = 1 + max((depth[i] for i in node.inputs), default=0)
+    return max(depth.values(), default=0)
 
 
 def _format(template: str, values: dict[str, str]) -> str:
@@ -154,6 +166,10 @@ class KerasFile:
             var.update(zip(u.outputs, names[k]))
         outs = [var[o] for o in unit.outputs]
         if root:
+            if longest_path(self.graph) > DEEP:
+                frames = 4 * len(self.graph) + 1000  # as netir's Keras emitter asks
+                lines.append("    # Keras walks the layer graph recursively to build the model")
+                lines.append(f"    sys.setrecursionlimit(max(sys.getrecursionlimit(), {frames}))")
             ins = [args[n.name] for n in self.graph.inputs]
             ins_code = ins[0] if len(ins) == 1 else "[" + ", ".join(ins) + "]"
             outs_code = outs[0] if len(outs) == 1 else "[" + ", ".join(outs) + "]"
@@ -201,7 +217,9 @@ class KerasFile:
             imports.append(f"from keras import {', '.join(names)}")
         doc = ('"""A Keras model written by netir from its graph; it needs only keras'
                + (' and numpy."""' if "import numpy as np" in imports else '."""'))
-        return doc + "\n\n" + "\n".join(imports) + "\n\n\n" + body.rstrip() + "\n"
+        stdlib = "import sys\n\n" if "sys" in used else ""
+        return (doc + "\n\n" + stdlib + "\n".join(imports) + "\n\n\n" + body.rstrip()
+                + "\n")
 
 
 def to_source(graph: Graph, outputs=None) -> str:
