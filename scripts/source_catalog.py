@@ -4,6 +4,7 @@ file run where netir cannot be imported against ``to_torch`` / ``to_keras``.
 
     python scripts/source_catalog.py run [--stop-at 14:00] [--timeout 900] [--only NAME ...]
     python scripts/source_catalog.py run --lines-only   # the rest: their lines, not run
+    python scripts/source_catalog.py run --lines-only --only NAME ...  # recount these
     python scripts/source_catalog.py doc        # docs/source.md from the JSON
 
 Per network, in a subprocess of its own (a crash or a timeout costs one row; each row is
@@ -258,12 +259,19 @@ def run(stop_at: str | None, timeout: float, only: list[str], lines_only: bool =
     for name in names:
         if not only and name in data["rows"] and not data["rows"][name].get("not_run"):
             continue
-        if lines_only and name in data["rows"]:
+        if lines_only and not only and name in data["rows"]:
             continue
         if stop_at and time.strftime("%H:%M", time.gmtime()) >= stop_at:
             print(f"stopping at {stop_at} UTC before {name}", flush=True)
             break
         started = time.perf_counter()
+        if lines_only:  # counting needs no isolation: one process for them all
+            row = measure(name, timeout, agreement=False)
+            row["wall_s"] = round(time.perf_counter() - started, 1)
+            data["rows"][name] = row
+            _save(path, data)
+            print(f"{name}: torch {row['lines']['torch']['total']} lines, counted", flush=True)
+            continue
         try:
             proc = subprocess.run([sys.executable, __file__, "one", name, str(timeout),
                                    *(["--lines-only"] if lines_only else [])],
@@ -299,7 +307,8 @@ def main(argv: list[str] | None = None) -> None:
                        help="seconds per netir-free run (a network: three times this)")
     sweep.add_argument("--only", nargs="*", default=[], help="these networks, again")
     sweep.add_argument("--lines-only", action="store_true",
-                       help="only count the lines of the networks not yet in the JSON")
+                       help="only count the lines of the networks not yet in the JSON "
+                            "(with --only: of those, again)")
     sub.add_parser("doc", help="write docs/source.md from the JSON")
     args = parser.parse_args(argv)
     if args.command == "one":

@@ -131,7 +131,9 @@ def render(data: dict) -> str:
            f"{meta.get('param_limit', 0) / 1e6:.0f}M parameters is run at the reduced "
            "width named beside it (the same depth and wiring, narrower); its line counts "
            "are those of the catalog width. **s**: the network's wall time (one process "
-           "each).", "",
+           "each). A file's lines are at most 100 columns where a call can be wrapped (one "
+           "block a line in an `nn.Sequential`), and repeated blocks are built in loops "
+           "(`netir/source/loops.py`).", "",
            f"Run on {meta.get('date', '?')}: {meta.get('cpu', '?')}, "
            f"{meta.get('cpus', '?')} CPUs (shared); {versions}. Sweep wall time "
            f"{total / 60:.0f} min.", "",

@@ -21,7 +21,7 @@ from netir.ir.errors import GraphError
 #: Names a generated file may use for its own purposes; no variable takes them.
 RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | frozenset(dir(builtins)) | {
     "self", "torch", "nn", "F", "np", "keras", "ops", "layers", "math", "l", "O", "I",
-    "OrderedDict", "scalar"}
+    "OrderedDict", "scalar", "sys"}
 
 
 def literal(value) -> str:
@@ -43,9 +43,21 @@ def literal(value) -> str:
         items = ", ".join(literal(v) for v in value)
         return f"({items},)" if len(value) == 1 else f"({items})"
     if isinstance(value, list):
+        if _is_range(value):  # [0, 1, ..., 115] as list(range(116))
+            step = value[1] - value[0]
+            bounds = [value[0], value[-1] + step] if value[0] or step != 1 else [value[-1] + 1]
+            return f"list(range({', '.join(map(str, bounds + ([step] if step != 1 else [])))}))"
         return "[" + ", ".join(literal(v) for v in value) + "]"
     raise GraphError("a source file holds numbers, booleans, strings and tuples of them",
                      f"{type(value).__name__} {value!r:.80}", node="<source>", op="to_source")
+
+
+def _is_range(value: list) -> bool:
+    """Whether ``value`` is eight or more integers in steps of one nonzero size."""
+    if len(value) < 8 or not all(type(v) is int for v in value):
+        return False
+    step = value[1] - value[0]
+    return step != 0 and all(b - a == step for a, b in zip(value, value[1:]))
 
 
 def is_plain(name: str, taken: frozenset[str] | set[str] = frozenset()) -> bool:

@@ -63,18 +63,57 @@ def build_tree(graph: Graph, returned: list[str]) -> Unit:
         for i in node.inputs:
             readers.setdefault(i, set()).add(node.name)
     keep = set(returned)
-
-    def visit(unit: Unit) -> None:
+    for unit in scopes.values():  # every scope, no recursion
         inside = {n.name for n in unit.nodes}
-        unit.inputs = (list(unit.node.inputs) if unit.kind == "leaf"
-                       else external_inputs(unit.nodes))
         unit.outputs = [n.name for n in unit.nodes
                         if n.name in keep or readers.get(n.name, set()) - inside]
+        unit.inputs = external_inputs(unit.nodes)
         for child in unit.children:
-            visit(child)
-
-    visit(root)
+            if child.kind == "leaf":
+                child.inputs = list(child.node.inputs)
+                child.outputs = [child.name] if (child.name in keep or readers.get(
+                    child.name, set()) - {child.name}) else []
+    _promote([u for u in scopes.values() if u is not root])
     return root
+
+
+def is_chain(unit: Unit) -> bool:
+    """Whether each of ``unit``'s children reads the one output of the one before."""
+    kids = unit.children
+    return (bool(kids) and len(unit.inputs) == 1 and all(len(c.outputs) == 1 for c in kids)
+            and all(b.inputs == a.outputs for a, b in zip(kids, kids[1:]))
+            and unit.outputs == kids[-1].outputs)
+
+
+def numbered(unit: Unit) -> bool:
+    """Whether ``unit``'s children are named ``0``, ``1`` ... in order."""
+    return [c.segment for c in unit.children] == [str(i) for i in range(len(unit.children))]
+
+
+def _promote(scopes: list[Unit]) -> None:
+    """Containers that are blocks by their structure: one whose nodes (relative names and
+    ops) are a block's, one whose nodes another container repeats, unless it is a
+    numbered chain (Inception's ``Mixed_5b`` and ``Mixed_5c``, RegNet's ``f``), and an
+    item of a numbered list holding what a block item of it holds (a stage's first unit,
+    without the rest's residual)."""
+    shapes: dict[tuple, int] = {}
+    for unit in scopes:
+        unit.shape = tuple((n.name[len(unit.name):], n.op) for n in unit.nodes)
+        shapes[unit.shape] = shapes.get(unit.shape, 0) + 1
+    built = {u.shape for u in scopes if u.kind == "block"}
+    for unit in scopes:
+        if unit.kind == "container" and (unit.shape in built or (
+                shapes[unit.shape] > 1 and not (is_chain(unit) and numbered(unit)))):
+            unit.kind = "block"
+    for unit in scopes:
+        if not numbered(unit):
+            continue
+        held = [{c.segment for c in b.children if c.kind != "leaf"}
+                for b in unit.children if b.kind == "block"]
+        for child in unit.children:
+            mine = {c.segment for c in child.children if c.kind != "leaf"}
+            if child.kind == "container" and any(mine & h for h in held):
+                child.kind = "block"
 
 
 def calls(unit: Unit, opaque=("leaf", "block")) -> list[Unit]:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from netir.source.common import NO_DEFAULT, RESERVED, Slots, camel, fill, identifier, literal
+from netir.source.loops import Loop, fill_loops
 
 _CHILD = re.compile("\x02(\\d+):(\\d+)\x02")
 
@@ -40,6 +41,7 @@ class Types:
     def __init__(self) -> None:
         self.types: list[BlockType] = []
         self._index: dict[str, int] = {}
+        self.loops: list[Loop] = []  # the runs built by loops, their calls filled last
 
     def add(self, text: str, slots: Slots, scope: str, base: str) -> int:
         if text not in self._index:
@@ -81,7 +83,16 @@ class Types:
             args = ", ".join(code[offset + r] for r in inner.reps)
             return f"{inner.name}({args})"
 
-        return fill(_CHILD.sub(call, text), code)
+        return fill(_CHILD.sub(call, self.fill_loops(text)), code)
+
+    def fill_loops(self, text: str) -> str:
+        """The loops' calls of ``text``: ``Type(first + step * i, ...)``."""
+        def call(k):
+            loop = self.loops[k]
+            inner = self.types[loop.type_index]
+            return loop.call(inner.name, inner.reps)
+
+        return fill_loops(text, call)
 
 
 def constant_code(slots: Slots) -> list[str]:

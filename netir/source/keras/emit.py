@@ -11,8 +11,10 @@ from netir.ir.layout import features_last
 from netir.source.common import RESERVED, Slots, fill, identifier, literal, render, used_names
 from netir.source.keras.helpers import HELPERS
 from netir.source.keras.lowerings import LOWERINGS, Step
+from netir.source.loops import Loop, find_runs, loop_marker, split_name
 from netir.source.structure import Unit, build_tree, needed, ordered_calls, variables
 from netir.source.types import Types, base_name, constant_code
+from netir.source.wrap import wrap
 
 #: Keras' own defaults: a keyword argument equal to one everywhere is left out.
 _CONV = {"strides": 1, "dilation_rate": 1, "use_bias": True, "groups": 1,
@@ -26,8 +28,12 @@ DEFAULTS = {
 }
 _SQUARE = ("kernel_size", "strides", "dilation_rate", "pool_size")
 #: Names no variable, parameter or function of the file takes.
-TAKEN = RESERVED | frozenset(HELPERS) | {"name", "t"}
+TAKEN = RESERVED | frozenset(HELPERS) | {"name", "t", "i"}
 _CALL = re.compile("\x02(\\d+):(\\d+):([^\x02]*)\x02")
+#: Keras builds a functional model by a recursive walk of its layer graph (a Python frame
+#: or so per layer along the deepest path): a model whose deepest path passes more layers
+#: than this gets a file that raises Python's recursion limit (1000 by default) first.
+DEEP = 800
 
 
 def snake(name: str) -> str:
@@ -56,7 +62,16 @@ class KerasTypes(Types):
             args = [m.group(3), *(code[offset + r] for r in inner.reps)]
             return f"{inner.name}({', '.join(args)})"
 
-        return fill(_CALL.sub(call, text), code)
+        return fill(_CALL.sub(call, self.fill_loops(text)), code)
+
+
+def longest_path(graph: Graph, weight) -> int:
+    """The most ``weight(node)`` summed along one path of ``graph`` (nodes in order, no
+    recursion)."""
+    depth: dict[str, int] = {}
+    for node in graph.nodes:
+        depth[node.name] = weight(node) + max((depth[i] for i in node.inputs), default=0)
+    return max(depth.values(), default=0)
 
 
 def _format(template: str, values: dict[str, str]) -> str:
@@ -138,22 +153,49 @@ class KerasFile:
                              f"name={literal(node.name)})")
         else:
             lines = [f"def \x01({', '.join(args.values())}, name\x03):"]
-        for k, u in enumerate(units):
+        found = [self._instance(u) if u.kind == "block" else None for u in units]
+        runs = dict(find_runs(
+            [(u.segment, (f[0], u.name.rpartition(".")[0]) if f else None, f[1].values if f
+              else []) for u, f in zip(units, found)],
+            lambda k: self._continues(units[k - 1], units[k], names[k - 1], names[k])))
+        k = 0
+        while k < len(units):
+            u = units[k]
+            if k in runs and names[k] == [var[u.inputs[0]]]:
+                stop = runs[k]
+                v = var[u.inputs[0]]
+                prefix, start = split_name(u.segment)
+                base = u.name[:len(u.name) - len(u.segment)][len(scope):] + prefix
+                index = "i" if start == 0 else f"i + {start}"
+                code = f'f"{base}{{{index}}}"'
+                self.types.loops.append(Loop(found[k][0], [f[1].values for f in found[k:stop]],
+                                             (v, code if root else f"name + {code}")))
+                lines += [f"    for i in range({stop - k}):",
+                          f"        {v} = {loop_marker(len(self.types.loops) - 1)}"]
+                var.update(zip(units[stop - 1].outputs, [v]))
+                k = stop
+                continue
             inputs = [var[i] for i in u.inputs]
             if u.kind == "leaf":
                 lines += [f"    {line}" for line in
                           self._leaf(u, scope, inputs, names[k][0], slots, local)]
             else:
                 where = identifier(u.name[len(scope):].lstrip(".").replace(".", "_"))
-                inner = self._block(u)
-                _, offset = slots.absorb("", self.types.types[inner].instances[-1], where)
+                inner, instance = found[k]
+                _, offset = slots.absorb("", instance, where)
                 rest = u.name[len(scope):]
                 name = literal(u.name) if root else f"name + {literal(rest)}"
                 call = f"\x02{inner}:{offset}:{', '.join([*inputs, name])}\x02"
                 lines.append(f"    {', '.join(names[k])} = {call}")
             var.update(zip(u.outputs, names[k]))
+            k += 1
         outs = [var[o] for o in unit.outputs]
         if root:
+            layers = {name: len(low.steps) for name, low in self.lowered.items()}
+            if longest_path(self.graph, lambda n: layers.get(n.name, 1)) > DEEP:
+                frames = 4 * len(self.graph) + 1000  # as netir's Keras emitter asks
+                lines.append("    # Keras walks the layer graph recursively to build the model")
+                lines.append(f"    sys.setrecursionlimit(max(sys.getrecursionlimit(), {frames}))")
             ins = [args[n.name] for n in self.graph.inputs]
             ins_code = ins[0] if len(ins) == 1 else "[" + ", ".join(ins) + "]"
             outs_code = outs[0] if len(outs) == 1 else "[" + ", ".join(outs) + "]"
@@ -164,6 +206,17 @@ class KerasFile:
         self.variables |= local
         self._local = local
         return "\n".join(lines)
+
+    @staticmethod
+    def _continues(a: Unit, b: Unit, a_names: list[str], b_names: list[str]) -> bool:
+        """Whether ``b`` reads ``a``'s one output and both keep one variable, whose name
+        needs no quoting in an f-string."""
+        return (len(a.outputs) == 1 and b.inputs == a.outputs and a_names == b_names
+                and re.fullmatch(r"[A-Za-z0-9_.-]*", b.name) is not None)
+
+    def _instance(self, unit: Unit) -> tuple[int, Slots]:
+        t = self._block(unit)
+        return t, self.types.types[t].instances[-1]
 
     def _block(self, unit: Unit) -> int:
         slots = Slots()
@@ -201,7 +254,9 @@ class KerasFile:
             imports.append(f"from keras import {', '.join(names)}")
         doc = ('"""A Keras model written by netir from its graph; it needs only keras'
                + (' and numpy."""' if "import numpy as np" in imports else '."""'))
-        return doc + "\n\n" + "\n".join(imports) + "\n\n\n" + body.rstrip() + "\n"
+        stdlib = "import sys\n\n" if "sys" in used else ""
+        return wrap(doc + "\n\n" + stdlib + "\n".join(imports) + "\n\n\n" + body.rstrip()
+                    + "\n")
 
 
 def to_source(graph: Graph, outputs=None) -> str:

@@ -17,51 +17,15 @@ from netir.source.common import (
     render,
     used_names,
 )
+from netir.source.loops import Loop, find_runs, loop_marker, name_code, split_name
 from netir.source.structure import Unit, build_tree, needed, ordered_calls, variables
+from netir.source.torch.defaults import DEFAULTS, module_attributes, square
 from netir.source.torch.helpers import HELPERS
 from netir.source.torch.lowerings import LOWERINGS, Bare, Expr, Layer
 from netir.source.types import Types, base_name, child_marker, constant_code
+from netir.source.wrap import wrap
 
 OPAQUE = ("leaf", "block", "sequential")
-
-#: torch's own defaults: a keyword argument equal to one everywhere is left out.
-DEFAULTS = {
-    "nn.Conv2d": {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": True},
-    "nn.Conv1d": {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "bias": True},
-    "PaddedConv2d": {"stride": 1, "dilation": 1, "groups": 1, "bias": True},
-    "PaddedConv1d": {"stride": 1, "dilation": 1, "groups": 1, "bias": True},
-    "nn.ConvTranspose2d": {"stride": 1, "padding": 0, "output_padding": 0, "groups": 1,
-                           "bias": True, "dilation": 1},
-    "nn.Linear": {"bias": True}, "FeatureLinear": {"bias": True},
-    "nn.BatchNorm1d": {"eps": 1e-05, "momentum": 0.1},
-    "nn.BatchNorm2d": {"eps": 1e-05, "momentum": 0.1},
-    "nn.BatchNorm3d": {"eps": 1e-05, "momentum": 0.1},
-    "nn.LayerNorm": {"eps": 1e-05}, "FeatureLayerNorm": {"eps": 1e-05},
-    "nn.GroupNorm": {"eps": 1e-05, "affine": True},
-    "nn.MaxPool2d": {"ceil_mode": False},
-    "nn.AvgPool2d": {"ceil_mode": False, "count_include_pad": True},
-    "nn.MultiheadAttention": {"bias": True},
-}
-_SQUARE = ("kernel_size", "stride", "padding", "dilation", "output_padding")
-
-
-def _taken() -> frozenset[str]:
-    from torch import nn
-
-    return frozenset(dir(nn.Sequential())) | frozenset(dir(nn.Module()))
-
-
-def _square(ctor):
-    """``(3, 3)`` as ``3`` in an ``nn.`` constructor, which takes either."""
-    if not ctor.callee.startswith("nn."):
-        return ctor
-
-    def one(k, v):
-        return v[0] if k in _SQUARE and isinstance(v, tuple) and len(set(v)) == 1 else v
-
-    return type(ctor)(ctor.callee, tuple((h, one(h, v)) for h, v in ctor.args),
-                      tuple((k, one(k, v)) for k, v in ctor.kwargs))
-
 
 class TorchFile:
     """The source of one graph; ``text()`` is the file."""
@@ -71,7 +35,7 @@ class TorchFile:
         self.index = {n.name: k for k, n in enumerate(graph.nodes)}
         self.lowered = {n.name: LOWERINGS.lookup(n)(n, graph) for n in graph.nodes
                         if n.op != "input"}
-        self.attrs = _taken()
+        self.attrs = module_attributes()
         self.helpers: set[str] = set()
         for low in self.lowered.values():
             self.helpers.update(getattr(low, "helpers", ()))
@@ -89,17 +53,25 @@ class TorchFile:
         return unit.kind in ("block", "sequential") and len(unit.inputs) == 1
 
     def _sequential(self, unit: Unit) -> None:
-        """Mark numbered chains: containers become ``sequential``, blocks ``seq``."""
+        """Mark chains (each unit reads the one before): containers become
+        ``sequential``, blocks ``seq`` (the model's own class only where numbered)."""
         for child in unit.children:
             self._sequential(child)
         kids = unit.children
+        unit.numbered = [c.segment for c in kids] == [str(i) for i in range(len(kids))]
         unit.seq = bool(kids) and (
-            [c.segment for c in kids] == [str(i) for i in range(len(kids))]
-            and all(self._chain_link(c) and len(c.outputs) == 1 for c in kids)
+            all(self._chain_link(c) and len(c.outputs) == 1 for c in kids)
             and all(b.inputs == a.outputs for a, b in zip(kids, kids[1:]))
-            and unit.outputs == kids[-1].outputs and len(unit.inputs) == 1)
+            and unit.outputs == kids[-1].outputs and len(unit.inputs) == 1
+            and (unit.numbered or unit is not self.root))
         if unit.seq and unit.kind == "container" and unit is not self.root:
             unit.kind = "sequential"
+
+    def _inline(self, unit: Unit) -> bool:
+        """Whether one expression builds the unit (a sequential: numbered, of such)."""
+        if unit.kind == "sequential":
+            return unit.numbered and all(self._inline(c) for c in unit.children)
+        return unit.kind in ("leaf", "block")
 
     def _access(self, owner: str, segment: str, table: str = "_modules") -> str:
         if is_plain(segment, self.attrs):
@@ -107,27 +79,81 @@ class TorchFile:
         return f"{owner}.{table}[{literal(segment)}]"
 
     # -- construction ----------------------------------------------------------------
-    def _expression(self, unit: Unit, slots: Slots, scope: str) -> str:
-        """Code building a leaf, block or sequential unit."""
+    def _expression(self, unit: Unit, slots: Slots, scope: str, block=None) -> str:
+        """Code building a leaf, block or inline sequential unit (``block``: the
+        block's type, already found)."""
         where = identifier(unit.name[len(scope):].lstrip(".").replace(".", "_"))
         if unit.kind == "leaf":
             low = self.lowered[unit.name]
-            ctor = _square(low.ctor)
+            ctor = square(low.ctor)
             return render(ctor, slots, where, DEFAULTS.get(ctor.callee))
         if unit.kind == "block":
-            inner = self._class(unit)
-            text, offset = slots.absorb("", self.types.types[inner].instances[-1], where)
+            inner, instance = self._instance(unit) if block is None else block
+            text, offset = slots.absorb("", instance, where)
             return child_marker(inner, offset)
-        return "nn.Sequential(" + ", ".join(
-            self._expression(c, slots, scope) for c in unit.children) + ")"
+        return "nn.Sequential(" + ", ".join(self._items(unit, slots, scope)) + ")"
+
+    def _items(self, unit: Unit, slots: Slots, scope: str) -> list[str]:
+        """The expressions of an inline sequential's children, a run of one block type
+        as ``*(Type(...) for i in range(count))``."""
+        kids = unit.children
+        found = [self._instance(c) if c.kind == "block" else None for c in kids]
+        runs = dict(find_runs([(c.segment, f[0] if f else None, f[1].values if f else [])
+                               for c, f in zip(kids, found)]))
+        items, k = [], 0
+        while k < len(kids):
+            if k in runs:
+                stop = runs[k]
+                self.types.loops.append(Loop(found[k][0], [f[1].values for f in found[k:stop]]))
+                call = loop_marker(len(self.types.loops) - 1)
+                items.append(f"*({call} for i in range({stop - k}))")
+                k = stop
+                continue
+            items.append(self._expression(kids[k], slots, scope, found[k]))
+            k += 1
+        return items
 
     def _holds_state(self, unit: Unit) -> bool:
         if unit.kind == "leaf":
             return not isinstance(self.lowered[unit.name], Expr)
         return any(self._holds_state(c) for c in unit.children)
 
-    def _assign(self, owner: str, unit: Unit, slots: Slots, scope: str, out: list[str]) -> None:
-        if not self._holds_state(unit):
+    def _assign_children(self, owner: str, unit: Unit, slots: Slots, scope: str,
+                         out: list[str]) -> None:
+        """The statements building ``unit``'s children on ``owner``: a run of one block
+        type as a loop, a numbered sequential's children appended."""
+        appended = unit.kind == "sequential" or (unit.seq and unit.kind == "block")
+        appended = appended and unit.numbered
+        kids = unit.children if unit.seq else [c for c in unit.children if self._holds_state(c)]
+        found = [self._instance(c) if c.kind == "block" else None for c in kids]
+        types = [f[0] if f else None for f in found]
+        instances = [f[1].values if f else [] for f in found]
+        runs = dict(find_runs([(c.segment, t, v) for c, t, v in zip(kids, types, instances)]))
+        k = 0
+        while k < len(kids):
+            if k in runs:
+                stop = runs[k]
+                self.types.loops.append(Loop(types[k], instances[k:stop]))
+                call = loop_marker(len(self.types.loops) - 1)
+                prefix, start = split_name(kids[k].segment)
+                name = name_code(prefix, start)
+                if appended:
+                    line = f"{owner}.append({call})"
+                elif all(c.segment not in self.attrs for c in kids[k:stop]):
+                    line = f"{owner}.add_module({name}, {call})"
+                else:
+                    line = f"{owner}._modules[{name}] = {call}"
+                out += [f"for i in range({stop - k}):", f"    {line}"]
+                k = stop
+                continue
+            self._assign(owner, kids[k], slots, scope, out, k if appended else None, found[k])
+            k += 1
+
+    def _assign(self, owner: str, unit: Unit, slots: Slots, scope: str, out: list[str],
+                position: int | None = None, block=None) -> None:
+        """The statements building ``unit`` at ``owner``'s attribute of its name, or
+        appended to ``owner`` at ``position``."""
+        if not self._holds_state(unit) and position is None:
             return
         low = self.lowered.get(unit.name) if unit.kind == "leaf" else None
         if isinstance(low, Bare):
@@ -136,13 +162,21 @@ class TorchFile:
             shape = slots.mark(where, "shape", low.shape)
             out.append(f"{target} = nn.Parameter(torch.zeros({shape}))")
             return
-        target = self._access(owner, unit.segment)
-        if unit.kind == "container":
-            out.append(f"{target} = nn.Module()")
-            for child in unit.children:
-                self._assign(target, child, slots, scope, out)
+        if position is None:
+            target = self._access(owner, unit.segment)
+            prefix = f"{target} = "
+        else:
+            target, prefix = f"{owner}[{position}]", None
+        if unit.kind in ("container", "sequential") and not self._inline(unit):
+            empty = "nn.Module()" if unit.kind == "container" else "nn.Sequential()"
+            out.append(f"{prefix}{empty}" if prefix else f"{owner}.append({empty})")
+            self._assign_children(target, unit, slots, scope, out)
             return
-        out.append(f"{target} = {self._expression(unit, slots, scope)}")
+        code = self._expression(unit, slots, scope, block)
+        if prefix and not is_plain(unit.segment, self.attrs) and unit.segment not in self.attrs:
+            out.append(f"{owner}.add_module({literal(unit.segment)}, {code})")
+        else:
+            out.append(f"{prefix}{code}" if prefix else f"{owner}.append({code})")
 
     # -- forward -----------------------------------------------------------------------
     def _path(self, unit: Unit, scope: str) -> str:
@@ -186,24 +220,36 @@ class TorchFile:
         return lines
 
     # -- classes -----------------------------------------------------------------------
+    def _instance(self, unit: Unit) -> tuple[int, Slots]:
+        """A block unit's type and its instance's slots."""
+        t = self._class(unit)
+        return t, self.types.types[t].instances[-1]
+
     def _class(self, unit: Unit) -> int:
         """The type of a block unit (its class text found, its slots recorded)."""
         slots = Slots()
         text = self._class_text(unit, slots, "\x01")
         t = self.types.add(text, slots, unit.name, base_name(unit.name))
+        if "\x04" in text:
+            self.types.types[t].local.add("i")  # a loop's variable
         return t
 
     def _class_text(self, unit: Unit, slots: Slots, name: str) -> str:
         scope = unit.name
-        if unit.seq:
-            parts = [self._expression(c, slots, scope) for c in unit.children]
+        if unit.seq and unit.numbered and all(self._inline(c) for c in unit.children):
+            parts = self._items(unit, slots, scope)
             body = ["def __init__(self\x03):", "    super().__init__(",
                     *(f"        {p}," for p in parts), "    )"]
             base = "nn.Sequential"
-        else:
+        elif unit.seq:
             init: list[str] = []
-            for child in unit.children:
-                self._assign("self", child, slots, scope, init)
+            self._assign_children("self", unit, slots, scope, init)
+            body = ["def __init__(self\x03):", "    super().__init__()",
+                    *(f"    {line}" for line in init)]
+            base = "nn.Sequential"
+        else:
+            init = []
+            self._assign_children("self", unit, slots, scope, init)
             body = ["def __init__(self\x03):", "    super().__init__()",
                     *(f"    {line}" for line in init), ""]
             inputs = [n.name for n in self.graph.inputs] if unit is self.root else unit.inputs
@@ -236,7 +282,8 @@ class TorchFile:
             imports.append("import torch.nn.functional as F")
         imports.append("from torch import nn")
         doc = '"""A PyTorch model written by netir from its graph; it needs only torch."""'
-        return "\n\n\n".join([doc + "\n\n" + "\n".join(imports), *helpers, body]).rstrip() + "\n"
+        text = "\n\n\n".join([doc + "\n\n" + "\n".join(imports), *helpers, body])
+        return wrap(text).rstrip() + "\n"
 
 
 #: ``train()`` for a model with a child named ``training``, which nn.Module's own
