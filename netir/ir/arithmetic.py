@@ -140,10 +140,12 @@ def window_shape(in_shape: tuple[int, int, int], kernel: Pair, stride: Pair, pad
 
 
 def explicit_padding(attrs: Attrs, in_shape, out_shape) -> Padding:
-    """``((top, bottom), (left, right))`` after which an unpadded, floor-mode window op
-    gives exactly ``out_shape``: how backends run a padded or ceil-mode pool exactly."""
+    """One ``(before, after)`` per window axis (``((top, bottom), (left, right))`` for a
+    map) after which an unpadded, floor-mode window op gives exactly ``out_shape``: how
+    backends run a padded or ceil-mode pool exactly, at any rank."""
     return tuple(exact_window_padding(in_shape[1 + i], attrs["kernel"][i], attrs["stride"][i],
-                                      attrs["padding"][i], out_shape[1 + i]) for i in range(2))
+                                      attrs["padding"][i], out_shape[1 + i])
+                 for i in range(len(attrs["kernel"])))
 
 
 def avg_divisor(attrs: Attrs, in_shape) -> np.ndarray:

@@ -22,6 +22,7 @@ _CONV = {"strides": 1, "dilation_rate": 1, "use_bias": True, "groups": 1,
 DEFAULTS = {
     "layers.Conv2D": _CONV, "ConvExact": _CONV, "layers.Conv1D": _CONV,
     "Conv1DExact": {**_CONV, "subsample": 1}, "layers.Conv2DTranspose": _CONV,
+    "layers.Conv3D": _CONV, "Conv3DExact": {**_CONV, "subsample": (1, 1, 1)},
     "layers.Dense": {"use_bias": True}, "layers.Softmax": {"axis": -1},
     "layers.Concatenate": {"axis": -1}, "layers.MultiHeadAttention": {"use_bias": True},
     "layers.GroupNormalization": {"center": True, "scale": True},
@@ -43,7 +44,7 @@ def snake(name: str) -> str:
 
 def _square(ctor):
     """``(3, 3)`` as ``3`` where Keras takes either (its own layers and theirs)."""
-    if not ctor.callee.startswith(("layers.", "ConvExact", "Conv1DExact")):
+    if not ctor.callee.startswith(("layers.", "ConvExact", "Conv1DExact", "Conv3DExact")):
         return ctor
 
     def one(k, v):

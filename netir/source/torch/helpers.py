@@ -66,6 +66,44 @@ class AvgPoolExact(nn.Module):
         x = F.avg_pool2d(F.pad(x, self.pad), self.kernel, self.stride)
         return x * self.scale.to(x.dtype)
 ''')
+_helper("PaddedConv3d", '''
+class PaddedConv3d(nn.Conv3d):
+    """Conv3d after explicit, possibly asymmetric zero padding ``pad=(l, r, t, b, f, k)``."""
+
+    def __init__(self, *args, pad, **kwargs):
+        super().__init__(*args, padding=0, **kwargs)
+        self.pad = tuple(pad)
+
+    def forward(self, x):
+        return self._conv_forward(F.pad(x, self.pad), self.weight, self.bias)
+''')
+_helper("MaxPool3dExact", '''
+class MaxPool3dExact(nn.Module):
+    """3-D max pool after padding with -inf by ``pad=(l, r, t, b, f, k)``."""
+
+    def __init__(self, kernel, stride, pad):
+        super().__init__()
+        self.kernel, self.stride, self.pad = kernel, stride, pad
+
+    def forward(self, x):
+        return F.max_pool3d(F.pad(x, self.pad, value=float("-inf")), self.kernel, self.stride)
+''')
+_helper("AvgPool3dExact", '''
+class AvgPool3dExact(nn.Module):
+    """3-D average pool over zero padding ``pad``, each window's sum divided by
+    ``divisor`` (a constant, or one per output cell)."""
+
+    def __init__(self, kernel, stride, pad, divisor):
+        super().__init__()
+        self.kernel, self.stride, self.pad = kernel, stride, pad
+        scale = torch.as_tensor(kernel[0] * kernel[1] * kernel[2] / torch.as_tensor(
+            divisor, dtype=torch.float64), dtype=torch.float32)
+        self.register_buffer("scale", scale, persistent=False)
+
+    def forward(self, x):
+        x = F.avg_pool3d(F.pad(x, self.pad), self.kernel, self.stride)
+        return x * self.scale.to(x.dtype)
+''')
 _helper("GlobalAvgPool", '''
 class GlobalAvgPool(nn.Module):
     """The mean over the position axes ``dims`` (batch first)."""

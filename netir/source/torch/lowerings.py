@@ -82,6 +82,23 @@ def _conv2d(node, graph):
     return _c("PaddedConv2d", *args, pad=_pad4(a["padding"]), helpers=("PaddedConv2d",), **kw)
 
 
+def _torch_pad(pad) -> tuple[int, ...]:
+    """``F.pad``'s order of per-axis pairs: the last axis first."""
+    return tuple(p for pair in reversed(pad) for p in pair)
+
+
+@_lower("conv3d")
+def _conv3d(node, graph):
+    a = node.attrs
+    args = (("in_channels", _in(graph, node)[0]), ("out_channels", a["out_channels"]),
+            ("kernel_size", a["kernel"]))
+    kw = dict(stride=a["stride"], dilation=a["dilation"], groups=a["groups"], bias=a["bias"])
+    if _symmetric(a["padding"]):
+        return _c("nn.Conv3d", *args, padding=tuple(p for p, _ in a["padding"]), **kw)
+    return _c("PaddedConv3d", *args, pad=_torch_pad(a["padding"]), helpers=("PaddedConv3d",),
+              **kw)
+
+
 @_lower("conv1d")
 def _conv1d(node, graph):
     a = node.attrs
@@ -182,6 +199,32 @@ def _avg_pool(node, graph):
               ("pad", _exact_pad(node, graph)), ("divisor", value), helpers=("AvgPoolExact",))
 
 
+@_lower("max_pool3d")
+def _max_pool3d(node, graph):
+    a = node.attrs
+    if _native_pool(a):
+        return _c("nn.MaxPool3d", ("kernel_size", a["kernel"]), ("stride", a["stride"]),
+                  ("padding", tuple(p for p, _ in a["padding"])), ceil_mode=a["ceil_mode"])
+    pad = arithmetic.explicit_padding(a, _in(graph, node), node.shape)
+    return _c("MaxPool3dExact", ("kernel", a["kernel"]), ("stride", a["stride"]),
+              ("pad", _torch_pad(pad)), helpers=("MaxPool3dExact",))
+
+
+@_lower("avg_pool3d")
+def _avg_pool3d(node, graph):
+    a = node.attrs
+    if _native_pool(a):
+        return _c("nn.AvgPool3d", ("kernel_size", a["kernel"]), ("stride", a["stride"]),
+                  ("padding", tuple(p for p, _ in a["padding"])), ceil_mode=a["ceil_mode"],
+                  count_include_pad=a["count_include_pad"])
+    divisor = arithmetic.avg_divisor(a, _in(graph, node))
+    flat = sorted({int(v) for v in divisor.ravel()})
+    value = flat[0] if len(flat) == 1 else divisor.astype(int).tolist()
+    pad = arithmetic.explicit_padding(a, _in(graph, node), node.shape)
+    return _c("AvgPool3dExact", ("kernel", a["kernel"]), ("stride", a["stride"]),
+              ("pad", _torch_pad(pad)), ("divisor", value), helpers=("AvgPool3dExact",))
+
+
 def _positions(node, graph) -> tuple[int, ...]:
     return tuple(a + 1 for a in positions(_in(graph, node).layout))
 
@@ -192,6 +235,8 @@ _lower("global_max_pool")(lambda node, graph: _c(
     "Amax", ("dims", _positions(node, graph)), ("keepdim", False), helpers=("Amax",)))
 _lower("adaptive_avg_pool2d")(lambda node, graph: _c(
     "nn.AdaptiveAvgPool2d", ("output_size", node.attrs["output_size"])))
+_lower("adaptive_avg_pool3d")(lambda node, graph: _c(
+    "nn.AdaptiveAvgPool3d", ("output_size", node.attrs["output_size"])))
 _lower("zero_pad2d")(lambda node, graph: _c(
     "nn.ZeroPad2d", ("padding", _pad4(node.attrs["padding"]))))
 

@@ -93,9 +93,9 @@ class Conv1DExact(layers.Conv1D):
         n, length, c = super().compute_output_shape(input_shape)
         return (n, None if length is None else -(-length // self.subsample), c)
 ''')
-_helper("ConstantPad2D", '''
-class ConstantPad2D(layers.Layer):
-    """H and W padded with ``value`` (-inf before a max pool: padding never wins)."""
+_helper("ConstantPad", '''
+class ConstantPad(layers.Layer):
+    """Each position axis padded with ``value`` (-inf before a max pool: padding never wins)."""
 
     def __init__(self, padding, value, **kwargs):
         super().__init__(**kwargs)
@@ -114,7 +114,7 @@ class ScaleMap(layers.Layer):
         self.scale = np.asarray(window / np.asarray(divisor, dtype="float64"), dtype="float32")
 
     def call(self, x):
-        return x * ops.cast(ops.convert_to_tensor(self.scale[:, :, None]), x.dtype)
+        return x * ops.cast(ops.convert_to_tensor(self.scale[..., None]), x.dtype)
 ''')
 _helper("AdaptiveAvgPool2D", '''
 class AdaptiveAvgPool2D(layers.Layer):
@@ -136,6 +136,42 @@ class AdaptiveAvgPool2D(layers.Layer):
         ph = ops.convert_to_tensor(self.ph, dtype=x.dtype)
         pw = ops.convert_to_tensor(self.pw, dtype=x.dtype)
         return ops.einsum("nhwc,oh,pw->nopc", x, ph, pw)
+''')
+_helper("Conv3DExact", '''
+class Conv3DExact(layers.Conv3D):
+    """Conv3D with channel groups as one convolution per group and a stride taken after
+    a dilated convolution (``subsample``)."""
+
+    def __init__(self, *args, subsample=(1, 1, 1), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.subsample = tuple(subsample)
+
+    def call(self, inputs):
+        g, kw = self.groups, dict(strides=self.strides, padding="valid",
+                                  dilation_rate=self.dilation_rate)
+        out = ops.concatenate([ops.conv(x, k, **kw) for x, k in zip(
+            ops.split(inputs, g, axis=-1), ops.split(self.kernel, g, axis=-1))], axis=-1)
+        sd, sh, sw = self.subsample
+        out = out[:, ::sd, ::sh, ::sw, :]
+        return out + self.bias if self.use_bias else out
+
+    def compute_output_shape(self, input_shape):
+        n, *positions, c = super().compute_output_shape(input_shape)
+        return (n, *(None if p is None else -(-p // s)
+                     for p, s in zip(positions, self.subsample)), c)
+''')
+_helper("AdaptiveAvgPool3D", '''
+class AdaptiveAvgPool3D(layers.Layer):
+    """PyTorch's adaptive average pool of a volume, by AdaptiveAvgPool2D's bins on each
+    axis."""
+
+    def __init__(self, input_size, output_size, **kwargs):
+        super().__init__(**kwargs)
+        self.bins = [AdaptiveAvgPool2D.bins(n, o) for n, o in zip(input_size, output_size)]
+
+    def call(self, x):
+        pd, ph, pw = (ops.convert_to_tensor(b, dtype=x.dtype) for b in self.bins)
+        return ops.einsum("ndhwc,od,ph,qw->nopqc", x, pd, ph, pw)
 ''')
 _helper("LocalResponseNorm", '''
 class LocalResponseNorm(layers.Layer):

@@ -53,9 +53,9 @@ def pad_steps(pad, value: float = 0.0, role: str = "pad") -> tuple[Step, ...]:
         return ()
     if value == 0.0:
         flat = {v for side in pad for v in side}
-        return (Step(build("layers.ZeroPadding2D", ("padding", flat.pop() if len(flat) == 1
-                                                  else tuple(pad))), role),)
-    return (Step(build("ConstantPad2D", ("padding", tuple(pad)), ("value", value)), role),)
+        return (Step(build(f"layers.ZeroPadding{len(pad)}D", ("padding", flat.pop() if len(
+            flat) == 1 else tuple(pad))), role),)
+    return (Step(build("ConstantPad", ("padding", tuple(pad)), ("value", value)), role),)
 
 
 def to_logical(layout: str, role: str, call: str) -> tuple[Step, ...]:

@@ -66,6 +66,30 @@ def _conv1d(node, graph):
     return Layers((*steps, Step(ctor)), ("Conv1DExact",))
 
 
+@_lower("conv3d")
+def _conv3d(node, graph):
+    a = node.attrs
+    steps, pad = list(pad_steps(a["padding"])), a["padding"]
+    crop, stride = [(0, 0)] * 3, list(a["stride"])
+    for i, size in enumerate(input_of(graph, node)[1:]):  # one output: stride 1, cropped
+        if node.shape[1 + i] == 1 and stride[i] > 1:
+            window = (a["kernel"][i] - 1) * a["dilation"][i] + 1
+            crop[i] = (0, size + pad[i][0] + pad[i][1] - window)
+            stride[i] = 1
+    if any(c for side in crop for c in side):
+        steps.append(Step(build("layers.Cropping3D", ("cropping", tuple(crop))), "crop"))
+    stride = tuple(stride)
+    args = (("filters", a["out_channels"]), ("kernel_size", a["kernel"]))
+    dilated = any(d > 1 for d in a["dilation"])
+    if a["groups"] == 1 and not (dilated and any(s > 1 for s in stride)):
+        ctor = build("layers.Conv3D", *args, strides=stride, dilation_rate=a["dilation"],
+                     use_bias=a["bias"])
+        return Layers((*steps, Step(ctor)))
+    ctor = build("Conv3DExact", *args, groups=a["groups"], dilation_rate=a["dilation"],
+                 subsample=stride, use_bias=a["bias"])
+    return Layers((*steps, Step(ctor)), ("Conv3DExact",))
+
+
 _lower("zero_pad2d")(lambda node, graph: one(build("layers.ZeroPadding2D",
                                                    ("padding", node.attrs["padding"]))))
 

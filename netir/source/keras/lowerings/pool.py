@@ -36,28 +36,41 @@ def _adaptive(node, graph):
                ("AdaptiveAvgPool2D",))
 
 
+@_lower("adaptive_avg_pool3d")
+def _adaptive3d(node, graph):
+    sizes, out = input_of(graph, node)[1:], tuple(node.attrs["output_size"])
+    if all(n % o == 0 for n, o in zip(sizes, out)):
+        return one(build("layers.AveragePooling3D",
+                         ("pool_size", tuple(n // o for n, o in zip(sizes, out)))))
+    return one(build("AdaptiveAvgPool3D", ("input_size", tuple(sizes)), ("output_size", out)),
+               ("AdaptiveAvgPool2D", "AdaptiveAvgPool3D"))
+
+
 def _exact_pad(node, graph):
     return arithmetic.explicit_padding(node.attrs, input_of(graph, node), node.shape)
 
 
 @_lower("max_pool2d")
+@_lower("max_pool3d")
 def _max_pool(node, graph):
     a = node.attrs
     pad = pad_steps(_exact_pad(node, graph), value=float("-inf"))
-    pool = build("layers.MaxPooling2D", ("pool_size", a["kernel"]), ("strides", a["stride"]))
-    return Layers((*pad, Step(pool)), ("ConstantPad2D",) if pad else ())
+    pool = build(f"layers.MaxPooling{len(a['kernel'])}D", ("pool_size", a["kernel"]),
+                 ("strides", a["stride"]))
+    return Layers((*pad, Step(pool)), ("ConstantPad",) if pad else ())
 
 
 @_lower("avg_pool2d")
+@_lower("avg_pool3d")
 def _avg_pool(node, graph):
     a = node.attrs
     steps = [*pad_steps(_exact_pad(node, graph)),
-             Step(build("layers.AveragePooling2D", ("pool_size", a["kernel"]),
+             Step(build(f"layers.AveragePooling{len(a['kernel'])}D", ("pool_size", a["kernel"]),
                         ("strides", a["stride"])))]
     divisor = arithmetic.avg_divisor(a, input_of(graph, node))
-    window = a["kernel"][0] * a["kernel"][1]
+    window = int(np.prod(a["kernel"]))
     if np.all(divisor == window):
         return Layers(tuple(steps))
-    value = [[int(v) for v in row] for row in divisor]
+    value = divisor.astype(int).tolist()
     steps.append(Step(build("ScaleMap", ("window", window), ("divisor", value)), "divisor"))
     return Layers(tuple(steps), ("ScaleMap",))
