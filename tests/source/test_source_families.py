@@ -14,11 +14,6 @@ from netir.source import get_source, list_sources
 from tests.emitters.test_lowering_families import IR_FAMILIES, declared
 
 LOWERED = sorted(set(IR_FAMILIES) - {"io"})
-#: Families a built-in source emitter does not lower in full, with what it lacks.
-GAPS = {("keras", "conv"): {"conv3d"},
-        ("keras", "pool"): {"max_pool3d", "avg_pool3d", "adaptive_avg_pool3d"}}
-#: Source emitters whose table is one module yet (strict: the mark goes when split).
-ONE_MODULE = {"torch"}
 
 
 def _package(source: str) -> str:
@@ -28,12 +23,7 @@ def _package(source: str) -> str:
 BUILTIN = [s for s in list_sources() if get_source(s).__module__.startswith("netir.source.")]
 
 
-def _marks(source: str):
-    return [pytest.mark.xfail(strict=True, reason=f"the {source} source table is one "
-                              "module yet")] if source in ONE_MODULE else []
-
-
-@pytest.mark.parametrize("source", [pytest.param(s, marks=_marks(s)) for s in BUILTIN])
+@pytest.mark.parametrize("source", BUILTIN)
 def test_one_lowering_module_per_ir_family(source):
     package = importlib.import_module(_package(source))
     assert hasattr(package, "__path__"), f"{package.__name__} is one module"
@@ -42,8 +32,7 @@ def test_one_lowering_module_per_ir_family(source):
     union = {}
     for family in LOWERED:
         module = importlib.import_module(f"{package.__name__}.{family}")
-        lacks = GAPS.get((source, family), set())
-        assert set(module.LOWERINGS) == declared(IR_FAMILIES[family]) - lacks, family
+        assert set(module.LOWERINGS) == declared(IR_FAMILIES[family]), family
         assert not set(module.LOWERINGS) & set(union), family
         union.update(module.LOWERINGS)
     assert dict(package.LOWERINGS) == union
