@@ -57,6 +57,7 @@ def from_torch(module: nn.Module, example_inputs: torch.Tensor | Sequence[torch.
 
 
 def _import(module, inputs, name, *, stack_traces: bool):
-    fxg = trace(module, TABLE.leaves, TABLE.wrapped, stack_traces=stack_traces)
+    fxg = trace(module, TABLE.leaves, TABLE.wrapped, stack_traces=stack_traces,
+                given=len(inputs))
     values = traced_values(module, fxg, inputs)
     return convert(module, fxg, values, TABLE, name)

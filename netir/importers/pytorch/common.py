@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from netir.importers.pytorch.values import Permuted, Unsupported
-from netir.ir.layout import feature_axis
+from netir.importers.pytorch.values import Permuted, Unsupported, not_a_tensor
+from netir.ir.layout import default_layout, feature_axis
 from netir.ir.node import Tensor
 
 
@@ -23,8 +23,27 @@ def from_torch_pad(pad) -> tuple[tuple[int, int], tuple[int, int]]:
     return ((top, bottom), (left, right))
 
 
+def tensor_like(x) -> Tensor | Permuted:
+    """``x`` when it is an IR tensor or a pending permute; else what the IR lacks for
+    using it as one (a learned tensor other than a class token, position embedding or
+    layer scale; a constant)."""
+    if isinstance(x, (Tensor, Permuted)):
+        return x
+    raise not_a_tensor(x)
+
+
+def layout_of_rank(rank: int) -> str:
+    """The default layout of ``rank`` (batch excluded), or what the IR lacks."""
+    if not 1 <= rank <= 4:
+        raise Unsupported(f"a tensor of rank {rank} besides the batch (the IR's tensors "
+                          "have rank 1 to 4)")
+    return default_layout(rank)
+
+
 def axis(x: Tensor, dim: int) -> int:
     """The IR's logical axis (batch excluded) of torch ``dim`` of ``x``."""
+    x = tensor_like(x)
+    x = x.tensor if isinstance(x, Permuted) else x
     rank = len(x.shape) + 1
     d = dim + rank if dim < 0 else dim
     if d == 0:
@@ -44,6 +63,7 @@ def features_last(x) -> tuple[Tensor, bool]:
     Linear on the last axis: a pending permute that moved the features last counts."""
     if isinstance(x, Permuted):
         return x.tensor, x.feature_dim == len(x.dims) - 1
+    x = tensor_like(x)
     return x, feature_axis(x.layout) == len(x.shape) - 1
 
 

@@ -26,11 +26,11 @@ from netir.importers.pytorch.values import (
     Expanded,
     Flattened,
     GroupSplit,
-    Lacking,
     Missing,
     Param,
     Permuted,
     Unsupported,
+    not_a_tensor,
 )
 from netir.ir.errors import NetIRError, ShapeError
 from netir.ir.graph import Graph
@@ -92,15 +92,7 @@ class Context:
         if isinstance(value, Expanded):
             from netir.importers.pytorch.shape import parameter
             return parameter(self, value.param, value.of)
-        if isinstance(value, Param):
-            raise Unsupported(f"the learned tensor {value.path!r} is used other than as a "
-                              "class token, position embedding or layer scale")
-        if isinstance(value, GroupSplit):
-            raise Unsupported("a channel-group view is used other than in channel_shuffle "
-                              "(view, transpose(1, 2), view back)")
-        if isinstance(value, Lacking):
-            raise Unsupported(value.reason)
-        raise Unsupported(f"a {type(value).__name__} where the IR takes a tensor")
+        raise not_a_tensor(value)
 
     def place(self, param: Param, op: str, like, attrs=None) -> Tensor:
         """The IR node of the learned tensor ``param`` (``op``: parameter, layer_scale)
@@ -193,6 +185,19 @@ def _flat(values) -> list:
     return out
 
 
+def _kinds(args, kwargs) -> str:
+    """What each argument stands for, for a message: ``Tensor, Param 'blocks.0.bias', 2``."""
+    def one(v):
+        if isinstance(v, Tensor):
+            return f"tensor {v.name} {v.layout} {tuple(v.shape)}"
+        if isinstance(v, Param):
+            return f"learned tensor {v.path!r}"
+        if isinstance(v, (list, tuple)):
+            return "(" + ", ".join(one(x) for x in v) + ")"
+        return type(v).__name__ if not isinstance(v, (int, float, str, type(None))) else repr(v)
+    return ", ".join([one(a) for a in args] + [f"{k}={one(v)}" for k, v in kwargs.items()])
+
+
 def _inplace(n: fx.Node, subject, kwargs) -> bool:
     """Whether ``n`` writes its result into its first argument (later reads of that
     argument see the result)."""
@@ -215,6 +220,9 @@ def convert(root: nn.Module, fxg: fx.Graph, traced: dict, table, name: str):
     for n in fxg.nodes:
         ctx.node, ctx._named_once = n, False
         if n.op == "placeholder":
+            if not isinstance(traced[n], torch.Tensor):  # an argument left at its default
+                values[n] = traced[n]
+                continue
             shape = tuple(traced[n].shape[1:])
             values[n] = graph.add_node("input", [], name=input_name(n.target),
                                        attrs={"shape": shape, "layout": default_layout(len(shape))})
@@ -238,16 +246,15 @@ def convert(root: nn.Module, fxg: fx.Graph, traced: dict, table, name: str):
         kwargs = fx.node.map_arg(n.kwargs, lambda a: values[a])
         flat = _flat([args, kwargs])
         entry = table.lookup(n, subject)
-        if any(isinstance(v, Missing) for v in flat):
-            values[n] = MISSING
-            if entry is not None:
-                continue
-        if n.op != "call_module" and not any(isinstance(v, (*_TENSORISH, Batch))
-                                             for v in flat):
-            value = traced[n]  # arithmetic on constants (sizes, dims): its traced value
-            if not isinstance(value, torch.Tensor):
-                values[n] = value
-                continue
+        missing = any(isinstance(v, Missing) for v in flat)
+        if missing and entry is not None:
+            values[n] = MISSING  # an input was reported already
+            continue
+        if n.op != "call_module" \
+                and not any(isinstance(v, (*_TENSORISH, Batch)) for v in flat) \
+                and not any(isinstance(v, torch.Tensor) for v in _flat([traced[n]])):
+            values[n] = traced[n]  # arithmetic on constants (sizes, dims): its traced value
+            continue
         if entry is None:
             problems.append(Problem(_description(n, root), scope_of(n) if n.op != "call_module"
                                     else n.target, _source(n, root),
@@ -260,6 +267,13 @@ def convert(root: nn.Module, fxg: fx.Graph, traced: dict, table, name: str):
         except (Unsupported, NetIRError) as err:
             problems.append(Problem(_description(n, root), n.target if n.op == "call_module"
                                     else scope_of(n), _source(n, root), str(err)))
+            values[n] = MISSING
+            continue
+        except Exception as err:  # an entry met arguments it does not know: say which
+            problems.append(Problem(_description(n, root), n.target if n.op == "call_module"
+                                    else scope_of(n), _source(n, root),
+                                    f"the importer cannot convert these arguments "
+                                    f"({_kinds(args, kwargs)}): {type(err).__name__}: {err}"))
             values[n] = MISSING
             continue
         _check_shape(n, value, traced)

@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from netir.importers.pytorch.common import axis, from_torch_pad
+from netir.importers.pytorch.common import axis, from_torch_pad, layout_of_rank
 from netir.importers.pytorch.naming import scope_of
 from netir.importers.pytorch.values import (
     Batch,
@@ -28,7 +28,7 @@ from netir.importers.pytorch.values import (
     Permuted,
     Unsupported,
 )
-from netir.ir.layout import MAP, default_layout, feature_axis
+from netir.ir.layout import MAP, feature_axis
 from netir.ir.node import Tensor
 
 
@@ -71,7 +71,7 @@ def view(ctx, x, *shape):
         return ctx.add("flatten", [x])
     if any(s < -1 or s == 0 for s in rest):
         raise Unsupported(f"view to {shape}")
-    return ctx.add("reshape", [x], {"shape": tuple(rest), "layout": default_layout(len(rest))})
+    return ctx.add("reshape", [x], {"shape": tuple(rest), "layout": layout_of_rank(len(rest))})
 
 
 def permute(ctx, x, *dims):
@@ -124,6 +124,8 @@ def _getattr(ctx, x, name):
         return _size(ctx, x)
     if name == "ndim":
         return _dim(ctx, x)
+    if name in ("device", "dtype"):  # x.device, x.dtype: the traced constant
+        return ctx.traced[ctx.node]
     raise Unsupported(f"the tensor attribute {name!r}")
 
 
@@ -146,7 +148,7 @@ def parameter(ctx, param: Param, like):
         raise Unsupported(f"the learned tensor {param.path!r} of shape {tuple(value.shape)} "
                           "is not (1, ...) (the IR's parameter is one tensor per sample)")
     shape = tuple(value.shape[1:])
-    layout = like.layout if len(shape) == len(like.shape) else default_layout(len(shape))
+    layout = like.layout if len(shape) == len(like.shape) else layout_of_rank(len(shape))
     return ctx.place(param, "parameter", like, {"shape": shape, "layout": layout})
 
 

@@ -100,3 +100,21 @@ class Missing:
 
 
 MISSING = Missing()
+
+
+def not_a_tensor(value) -> Unsupported:
+    """What the IR lacks for taking ``value`` where it takes a tensor."""
+    if isinstance(value, Param):
+        return Unsupported(f"the learned tensor {value.path!r} is used other than as a "
+                           "class token, position embedding or layer scale")
+    if isinstance(value, GroupSplit):
+        return Unsupported("a channel-group view is used other than in channel_shuffle "
+                           "(view, transpose(1, 2), view back)")
+    if isinstance(value, Lacking):
+        return Unsupported(value.reason)
+    if isinstance(value, torch.Tensor):
+        return Unsupported(f"a constant tensor of shape {tuple(value.shape)} computed in "
+                           "forward (the IR's learned tensors are module parameters)")
+    if isinstance(value, Batch):
+        return Unsupported("the batch size used as a value (the IR's ops act per sample)")
+    return Unsupported(f"a {type(value).__name__} where the IR takes a tensor")
