@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from netir.importers.pytorch.values import Permuted, Unsupported, not_a_tensor
+from netir.importers.pytorch.values import Param, Permuted, Unsupported, not_a_tensor
 from netir.ir.layout import default_layout, feature_axis
 from netir.ir.node import Tensor
 
@@ -67,6 +67,44 @@ def features_last(x) -> tuple[Tensor, bool]:
     return x, feature_axis(x.layout) == len(x.shape) - 1
 
 
+def last_axis(ctx, x) -> tuple[Tensor, bool]:
+    """:func:`features_last`, where a (C, L) sequence read by an op on its last axis
+    (a Linear, a LayerNorm) is first labelled tokens (L, C): the same values, a
+    reshape to its own shape, so that the IR's feature axis is torch's last dim."""
+    tensor, last = features_last(x)
+    if not last and not isinstance(x, Permuted) and tensor.layout == "CL":
+        return ctx.add("reshape", [tensor], {"shape": tuple(tensor.shape), "layout": "TC"},
+                       name=ctx.helper_name("reshape")), True
+    return tensor, last
+
+
 def through(x, result: Tensor):
     """``result`` in the same pending permute as ``x``."""
     return Permuted(result, x.dims) if isinstance(x, Permuted) else result
+
+
+def learned(ctx, op: str, **tensors) -> tuple[str, dict]:
+    """(IR name, weights) of a functional call's learned tensors (``F.batch_norm(x,
+    self.running_mean, ..., self.weight, self.bias)``), each given by its IR parameter
+    name: the node is named for the module that holds them, the weights are theirs. A
+    tensor computed in forward (not a module's parameter or buffer) is what the IR
+    lacks."""
+    from netir.importers.pytorch.naming import scope_of
+
+    paths = []
+    for p, value in tensors.items():
+        if not isinstance(value, Param):
+            raise Unsupported(f"{op}'s {p} is {_what(value)}, not a module's parameter or "
+                              "buffer (the IR's weights are learned tensors)")
+        paths.append(value.path)
+    owners = {path.rpartition(".")[0] for path in paths}
+    owner = owners.pop() if len(owners) == 1 else ""
+    name = ctx.names.scoped("", owner) if owner and ctx.owns(owner) \
+        else ctx.names.scoped(scope_of(ctx.node), op)
+    return name, {p: v.value for p, v in tensors.items()}
+
+
+def _what(value) -> str:
+    if isinstance(value, Tensor):
+        return f"a tensor computed in forward ({value.name})"
+    return "None" if value is None else type(value).__name__

@@ -64,6 +64,7 @@ class Context:
         self.node: fx.Node | None = None
         self.weights: dict[str, dict[str, np.ndarray]] = {}
         self.concats: dict[tuple, Tensor] = {}  # (axis, *input names) -> its concat
+        self._parents: set[str] | None = None  # every path above a called module
         self._named_once = False
 
     # -- what entries call ---------------------------------------------------------------
@@ -82,12 +83,10 @@ class Context:
         if isinstance(value, Tensor):
             return value
         if isinstance(value, Permuted):
-            dims = tuple(d - 1 for d in value.dims[1:])
-            return self.graph.add_node("permute", [value.tensor], name=self._name("permute"),
-                                       attrs={"dims": dims})
+            return self._permute(value.tensor, tuple(d - 1 for d in value.dims[1:]))
         if isinstance(value, Flattened):
             c, h, w = value.tensor.shape
-            return self.graph.add_node("reshape", [value.tensor], name=self._name("reshape"),
+            return self.graph.add_node("reshape", [value.tensor], name=self.helper_name("reshape"),
                                        attrs={"shape": (c, h * w), "layout": "CL"})
         if isinstance(value, Expanded):
             from netir.importers.pytorch.shape import parameter
@@ -109,13 +108,54 @@ class Context:
         """The traced shape (batch excluded) of the current node's argument ``index``."""
         return tuple(self.traced[self.node.args[index]].shape[1:])
 
+    def helper_name(self, op: str) -> str:
+        """The name of an op the importer adds on its own (a pending permute made an op,
+        a relabelling reshape): in the scope the current node is called from, never the
+        name of the module it calls."""
+        n = self.node
+        scope = str(n.target).rpartition(".")[0] if n.op in ("call_module", "get_attr") \
+            else scope_of(n)
+        while scope and self.names.taken(scope):  # a functional call named for its module
+            scope = scope.rpartition(".")[0]
+        return self.names.scoped(scope, op)
+
+    def owns(self, path: str) -> bool:
+        """Whether a node of a functional call may take the module path ``path`` as its
+        name: no module below it is called and no node is named below it yet (a name
+        is a node or a scope, not both; later calls of its forward are named in the
+        scope above it)."""
+        if self._parents is None:
+            self._parents = set()
+            for n in self.traced:
+                if n.op == "call_module":
+                    parts = str(n.target).split(".")
+                    self._parents.update(".".join(parts[:k]) for k in range(1, len(parts)))
+        return path not in self._parents and not self.names.has_below(path)
+
     # -- internals --------------------------------------------------------------------------
+    def _permute(self, x: Tensor, dims: tuple[int, ...]) -> Tensor:
+        """The IR's permute of ``x``; one that moves a map's features from the front
+        goes through a leading axis of one (C stays first: the IR's maps hold it there):
+        reshape to (1, C, H, W), permute, reshape back."""
+        if len(dims) != 3 or dims[0] == 0 or x.layout != default_layout(3):
+            return self.graph.add_node("permute", [x], name=self.helper_name("permute"),
+                                       attrs={"dims": dims})
+        padded = self.graph.add_node("reshape", [x], name=self.helper_name("reshape"),
+                                     attrs={"shape": (1, *x.shape), "layout": "CDHW"})
+        moved = self.graph.add_node("permute", [padded], name=self.helper_name("permute"),
+                                    attrs={"dims": (0, *(d + 1 for d in dims))})
+        return self.graph.add_node("reshape", [moved], name=self.helper_name("reshape"),
+                                   attrs={"shape": tuple(moved.shape[1:]),
+                                          "layout": default_layout(3)})
+
     def _name(self, op: str) -> str:
         n = self.node
         if n.op in ("call_module", "get_attr") and not self._named_once:
             self._named_once = True
             return self.names.exact(n.target)
         scope = n.target if n.op in ("call_module", "get_attr") else scope_of(n)
+        while scope and self.names.taken(scope):  # a functional call named for its module
+            scope = scope.rpartition(".")[0]
         return self.names.scoped(scope, op)
 
     def _take_weights(self, name: str, source) -> None:
@@ -123,6 +163,8 @@ class Context:
         if isinstance(source, torch.Tensor):
             (p, shape), = {**trainable, **buffers}.items()
             tensors = {p: source}
+        elif isinstance(source, dict):  # a functional call's learned tensors, by IR name
+            tensors = source
         else:
             tensors = {**dict(source.named_parameters()), **dict(source.named_buffers())}
         out = {}
