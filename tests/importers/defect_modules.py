@@ -91,3 +91,40 @@ class SplitAfterUnsupported(nn.Module):
         x = torch.cumsum(x, dim=1)  # refused: cumsum
         a, b = torch.tensor_split(x, 2, dim=1)  # refused: tensor_split
         return self.conv(a[:, :2]) + b[:, :2]
+
+
+class SizeBranches(nn.Module):
+    """Control flow on sizes, which fx cannot trace (timm's VGG pre-logits, ViT's
+    dynamic sizes, Hiera's ``len``): captured by torch.export instead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn = nn.BatchNorm2d(8)
+        self.norm = nn.LayerNorm(8)
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x):
+        assert x.ndim == 4
+        x = torch.relu(self.bn(self.conv(x)))
+        if x.shape[-1] > 4:
+            x = x[:, :, :4, :4]
+        n = len(x)
+        tokens = x.flatten(2).transpose(1, 2)
+        tokens = self.norm(tokens).reshape(n, -1, 2, 4).permute(2, 0, 1, 3)
+        a, b = tokens.unbind(0)
+        return self.fc(torch.cat([a, b], dim=-1).mean(1))
+
+
+class ValueBranch(nn.Module):
+    """Control flow on a value: neither fx nor torch.export can capture it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(3, 3, 1)
+
+    def forward(self, x):
+        x = self.conv(x)
+        if x.sum() > 0:
+            return x
+        return -x

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from netir import from_torch
-from netir.emitters.registry import get_backend
+from netir.emitters.registry import get_backend, list_backends
 from netir.ir.errors import UnsupportedModelError
 from tests.importers import defect_modules as dm
 
@@ -81,3 +81,34 @@ def test_a_tuple_made_from_an_unsupported_value_is_not_a_traced_constant():
     assert [p.target for p in problems] == ["torch.cumsum", "torch.tensor_split"]
     assert all("no IR op" in p.lacks for p in problems)
     assert not any("FakeTensor" in p.lacks for p in problems)
+
+
+@pytest.mark.parametrize("backend", list_backends())
+def test_what_fx_cannot_trace_torch_export_captures(backend):
+    torch.manual_seed(0)
+    module = dm.SizeBranches().eval()
+    module.bn.running_mean.uniform_(-0.5, 0.5)
+    module.bn.running_var.uniform_(0.5, 1.5)
+    x = torch.randn(1, 3, 6, 6)
+    with pytest.raises(torch.fx.proxy.TraceError):
+        torch.fx.symbolic_trace(module)
+    graph, weights = from_torch(module, x)
+    ops = {n.name: n.op for n in graph.nodes}
+    # names from nn_module_stack, learned tensors from the graph signature, norms whole
+    assert (ops["conv"], ops["bn"], ops["norm"], ops["fc"]) == (
+        "conv2d", "batch_norm", "layer_norm", "dense")
+    for node, state in (("bn", module.bn), ("fc", module.fc)):
+        for p, tensor in state.state_dict().items():
+            if p in weights[node]:
+                np.testing.assert_array_equal(weights[node][p], tensor.numpy())
+    with torch.no_grad():
+        want = module(x).numpy()
+    b = get_backend(backend)
+    got, = b.run(b.emit_loaded(graph, None, weights), [x.numpy()])
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_what_neither_fx_nor_torch_export_captures_is_refused_naming_both():
+    problem, = _refused(dm.ValueBranch(), torch.zeros(1, 3, 4, 4))
+    assert "fx cannot trace it" in problem.lacks
+    assert "torch.export cannot export it" in problem.lacks

@@ -126,9 +126,9 @@ class Context:
         scope above it)."""
         if self._parents is None:
             self._parents = set()
-            for n in self.traced:
-                if n.op == "call_module":
-                    parts = str(n.target).split(".")
+            for n in self.traced:  # called modules, and the modules torch.export entered
+                for entered in (str(n.target) if n.op == "call_module" else "", scope_of(n)):
+                    parts = entered.split(".")
                     self._parents.update(".".join(parts[:k]) for k in range(1, len(parts)))
         return path not in self._parents and not self.names.has_below(path)
 
@@ -275,7 +275,10 @@ def convert(root: nn.Module, fxg: fx.Graph, traced: dict, table, name: str):
                 outputs = tuple(outputs.values())
             continue
         if n.op == "get_attr":
-            values[n] = Param(n.target, fetch(root, n.target))
+            try:
+                values[n] = Param(n.target, fetch(root, n.target))
+            except AttributeError:  # a constant torch.export lifted out of forward
+                values[n] = Param(n.target, traced[n])
             if isinstance(values[n].value, nn.Parameter) and len(n.users) > 1:
                 problems.append(Problem("parameter", n.target, _source(n, root),
                                         f"shared weights: the tensor is used {len(n.users)} "
