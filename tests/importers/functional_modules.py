@@ -105,7 +105,7 @@ class Attention(nn.Module):
         if self.fused:
             x = F.scaled_dot_product_attention(q, k, v)
         else:
-            attn = (q * self.scale) @ k.transpose(-2, -1)
+            attn = (q * self.scale) @ k.softmax(dim=2).transpose(-2, -1)  # CoaT's
             x = attn.softmax(dim=-1) @ v
         x = x.transpose(1, 2).reshape(B, N, C)
         return self.proj(x)
