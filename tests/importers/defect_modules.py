@@ -103,6 +103,7 @@ class SizeBranches(nn.Module):
         self.bn = nn.BatchNorm2d(8)
         self.norm = nn.LayerNorm(8)
         self.fc = nn.Linear(8, 4)
+        self.cls = nn.Parameter(torch.randn(1, 1, 8))
 
     def forward(self, x):
         assert x.ndim == 4
@@ -111,6 +112,7 @@ class SizeBranches(nn.Module):
             x = x[:, :, :4, :4]
         n = len(x)
         tokens = x.flatten(2).transpose(1, 2)
+        tokens = torch.cat([self.cls.expand(n, -1, -1), tokens], dim=1)
         tokens = self.norm(tokens).reshape(n, -1, 2, 4).permute(2, 0, 1, 3)
         a, b = tokens.unbind(0)
         return self.fc(torch.cat([a, b], dim=-1).mean(1))

@@ -87,8 +87,9 @@ def _retarget(n: fx.Node) -> None:
     args, kwargs = tuple(n.args), dict(n.kwargs)
     if name in _SIZED and isinstance(args[0], fx.Node) and len(args) > 1:
         sizes = list(args[1])
-        if sizes and sizes[0] == EXPORT_BATCH and args[0].meta["val"].shape[0] == EXPORT_BATCH:
-            sizes[0] = Batch(None)
+        if sizes and sizes[0] == EXPORT_BATCH and (
+                name == "expand" or args[0].meta["val"].shape[0] == EXPORT_BATCH):
+            sizes[0] = Batch(None)  # a view of the batch; a learned (1, ...) expanded to it
         args = (args[0], sizes, *args[2:])
     reordered = _reordered(name, args, kwargs)
     if reordered is not None:
