@@ -379,6 +379,8 @@ def run(source: str, stop_at: str | None, timeout: float, only: list[str],
     names = torchvision_names() if source == "torchvision" else data["plan"]
     todo = [(name, family) for name, family in names
             if (name in only if only else name not in done)]
+    if only:  # in the order given: the rows that matter most first
+        todo.sort(key=lambda item: only.index(item[0]))
     for name, row in _rows(todo, cluster, workers, source=source, timeout=timeout,
                            stop_at=stop_at):
         if row is None:  # on a cluster, each model not started says so
@@ -402,7 +404,8 @@ def main(argv: list[str] | None = None) -> None:
     sweep.add_argument("source", choices=["torchvision", "timm"])
     sweep.add_argument("--stop-at", help="UTC HH:MM after which no model is started")
     sweep.add_argument("--timeout", type=float, default=420, help="seconds per model")
-    sweep.add_argument("--only", nargs="*", default=[], help="these models, again")
+    sweep.add_argument("--only", nargs="*", default=[],
+                       help="these models, again, in this order")
     sweep.add_argument("--cluster", help="run the models on a dask.distributed cluster: "
                        "local (this machine) or a scheduler address tcp://HOST:PORT")
     sweep.add_argument("--workers", type=int, help="a local cluster's workers (default: "

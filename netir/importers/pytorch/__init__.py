@@ -1,7 +1,8 @@
 """Import a PyTorch module into the IR: :func:`from_torch`.
 
 Capture is torch.fx symbolic tracing (:mod:`.capture`), the module types of the table
-(:mod:`.table`) as leaves; each traced node becomes IR ops through its table entry
+(:mod:`.table`) as leaves, or torch.export (non-strict, :mod:`.export`) where fx cannot
+trace the forward; each captured node becomes IR ops through its table entry
 (:mod:`.convert`). Importing a module runs its code (its constructor ran already; its
 forward runs under tracing and on fake example inputs).
 """
@@ -14,7 +15,8 @@ import torch
 from torch import nn
 
 from netir.importers.pytorch.capture import trace, traced_values
-from netir.importers.pytorch.convert import convert
+from netir.importers.pytorch.convert import Problem, convert
+from netir.importers.pytorch.export import export
 from netir.importers.pytorch.table import TABLE
 from netir.ir.errors import UnsupportedModelError
 from netir.ir.graph import Graph
@@ -45,9 +47,9 @@ def from_torch(module: nn.Module, example_inputs: torch.Tensor | Sequence[torch.
     modes = {m: m.training for m in module.modules()}
     module.eval()
     try:
-        graph, weights, problems = _import(module, inputs, name, stack_traces=False)
-        if problems:  # again, recording where each node comes from
-            graph, weights, problems = _import(module, inputs, name, stack_traces=True)
+        graph, weights, problems, exported = _import(module, inputs, name, stack_traces=False)
+        if problems and not exported:  # again, recording where each node comes from
+            graph, weights, problems, _ = _import(module, inputs, name, stack_traces=True)
     finally:
         for m, training in modes.items():
             m.training = training
@@ -57,6 +59,25 @@ def from_torch(module: nn.Module, example_inputs: torch.Tensor | Sequence[torch.
 
 
 def _import(module, inputs, name, *, stack_traces: bool):
-    fxg = trace(module, TABLE.leaves, TABLE.wrapped, stack_traces=stack_traces)
+    """(graph, weights, problems, whether torch.export captured it): fx tracing, or
+    torch.export where fx cannot trace the forward (control flow on sizes)."""
+    try:
+        fxg = trace(module, TABLE.leaves, TABLE.wrapped, stack_traces=stack_traces,
+                    given=len(inputs))
+    except Exception as fx_error:  # noqa: BLE001 - any failure of fx: export instead
+        try:
+            fxg, values = export(module, inputs)
+        except Exception as export_error:  # noqa: BLE001 - neither can capture it
+            problem = Problem("forward", "", "<capture>", (
+                f"fx cannot trace it ({type(fx_error).__name__}: {_line(fx_error)}) and "
+                f"torch.export cannot export it ({type(export_error).__name__}: "
+                f"{_line(export_error)})"))
+            return None, {}, [problem], True
+        return (*convert(module, fxg, values, TABLE, name), True)
     values = traced_values(module, fxg, inputs)
-    return convert(module, fxg, values, TABLE, name)
+    return (*convert(module, fxg, values, TABLE, name), False)
+
+
+def _line(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    return text[0][:200] if text else ""

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from netir.importers.pytorch.common import axis, unary
+from netir.importers.pytorch.common import axis, through, unary
 from netir.importers.pytorch.values import Permuted, Unsupported
 
 
@@ -37,8 +37,8 @@ def _softmax_axis(x, dim) -> tuple:
 def softmax(ctx, x, dim=None, _stacklevel=3, dtype=None):
     if dtype is not None:
         raise Unsupported("softmax with a dtype (the IR computes in the input's dtype)")
-    x, a = _softmax_axis(x, dim)
-    return ctx.add("softmax", [x], {"axis": a})
+    tensor, a = _softmax_axis(x, dim)
+    return through(x, ctx.add("softmax", [tensor], {"axis": a}))  # in x's pending permute
 
 
 def _softplus_checked(beta, threshold) -> None:

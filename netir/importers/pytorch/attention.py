@@ -1,7 +1,9 @@
 """Attention (netir/ir/ops/attention.py): nn.MultiheadAttention (batch first, self- or
-cross-attention, no masks), F.scaled_dot_product_attention, torch.matmul."""
+cross-attention, no masks), F.scaled_dot_product_attention, torch.matmul and ``@``."""
 
 from __future__ import annotations
+
+import operator
 
 import torch
 import torch.nn.functional as F
@@ -41,9 +43,13 @@ def sdpa(ctx, q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=Non
     return ctx.add("scaled_dot_product_attention", [q, k, v], {"scale": scale})
 
 
+def _matmul(ctx, a, b):
+    return ctx.add("matmul", [a, b])
+
+
 MODULES = {nn.MultiheadAttention: _torch_mha}
 FUNCTIONS = {
     F.scaled_dot_product_attention: sdpa,
-    torch.matmul: lambda ctx, a, b: ctx.add("matmul", [a, b]),
+    torch.matmul: _matmul, operator.matmul: _matmul,
 }
-METHODS = {"matmul": lambda ctx, a, b: ctx.add("matmul", [a, b])}
+METHODS = {"matmul": _matmul}

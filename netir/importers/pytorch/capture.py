@@ -35,10 +35,64 @@ def qualified_name(obj) -> str:
 
 
 def trace(module: nn.Module, leaves: frozenset[type], wrapped: tuple = (), *,
-          stack_traces: bool = False) -> fx.Graph:
+          stack_traces: bool = False, given: int = 1) -> fx.Graph:
     """The fx graph of ``module.forward`` (leaf modules and ``wrapped`` functions called,
-    not entered)."""
-    return _Tracer(leaves, wrapped, stack_traces=stack_traces).trace(module)
+    not entered) on its first ``given`` arguments; each later argument keeps its
+    default (``attn_mask=None`` is traced as None, not as a tensor that may be there).
+
+    What the forward stored in its modules while traced (a cache of attention biases
+    filled with traced values) is put back as it was: the module stays usable, and a
+    second trace does not read the first one's values."""
+    before = _stash(module)
+    try:
+        return _Tracer(leaves, wrapped, stack_traces=stack_traces).trace(
+            module, concrete_args=_defaults(module, given) or None)
+    finally:
+        _restore(module, before)
+
+
+def _defaults(module: nn.Module, given: int) -> dict:
+    """forward()'s parameters after the first ``given``, with their defaults."""
+    import inspect
+
+    try:
+        params = list(inspect.signature(module.forward).parameters.values())
+    except (TypeError, ValueError):
+        return {}
+    return {p.name: p.default for p in params[given:]
+            if p.default is not inspect.Parameter.empty
+            and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+
+
+_OWN = frozenset({"_modules", "_parameters", "_buffers"})
+
+
+def _stash(module: nn.Module) -> list:
+    """Each module's attributes as they are (containers copied one level down)."""
+    return [(m, {k: (type(v)(v) if type(v) in (dict, list, set) else v)
+                 for k, v in vars(m).items() if k not in _OWN})
+            for m in module.modules()]
+
+
+def _holds_proxy(value) -> bool:
+    if isinstance(value, fx.Proxy):
+        return True
+    if type(value) in (dict, list, set, tuple):
+        items = value.values() if isinstance(value, dict) else value
+        return any(isinstance(v, fx.Proxy) for v in items)
+    return False
+
+
+def _restore(module: nn.Module, stash: list) -> None:
+    """Put back every attribute that now holds a traced value."""
+    for m, before in stash:
+        for k, v in list(vars(m).items()):
+            if k in _OWN or not _holds_proxy(v):
+                continue
+            if k in before:
+                vars(m)[k] = before[k]
+            else:
+                del vars(m)[k]
 
 
 def fetch(root: nn.Module, path: str):

@@ -1,11 +1,12 @@
 """Convolutions (netir/ir/ops/conv.py, upsampling.py): torch's Conv1d, Conv2d and
-ConvTranspose2d modules."""
+ConvTranspose2d modules; F.conv2d on a module's weight and bias."""
 
 from __future__ import annotations
 
+import torch.nn.functional as F
 from torch import nn
 
-from netir.importers.pytorch.common import pair, symmetric
+from netir.importers.pytorch.common import learned, pair, symmetric
 from netir.importers.pytorch.values import Unsupported
 
 
@@ -62,10 +63,26 @@ def _conv_transpose2d(ctx, m, x, output_size=None):
         source=m)
 
 
+def _f_conv2d(ctx, x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """``F.conv2d`` with a module's weight (and bias) (timm's StdConv2d, Conv2dSame)."""
+    learned_ = {"weight": weight} if bias is None else {"weight": weight, "bias": bias}
+    name, weights = learned(ctx, "conv2d", **learned_)
+    kernel = tuple(weights["weight"].shape[2:])
+    if isinstance(padding, str):
+        padding = ((0, 0), (0, 0)) if padding == "valid" else tuple(
+            _same(k, d) for k, d in zip(kernel, pair(dilation)))
+    else:
+        padding = symmetric(padding)
+    return ctx.add("conv2d", [x], {
+        "out_channels": int(weights["weight"].shape[0]), "kernel": kernel,
+        "stride": pair(stride), "padding": padding, "dilation": pair(dilation),
+        "groups": int(groups), "bias": bias is not None}, source=weights, name=name)
+
+
 MODULES = {
     nn.Conv2d: conv2d,
     nn.Conv1d: conv1d,
     nn.ConvTranspose2d: _conv_transpose2d,
 }
-FUNCTIONS: dict = {}
+FUNCTIONS = {F.conv2d: _f_conv2d}
 METHODS: dict = {}

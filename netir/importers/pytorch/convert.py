@@ -26,11 +26,11 @@ from netir.importers.pytorch.values import (
     Expanded,
     Flattened,
     GroupSplit,
-    Lacking,
     Missing,
     Param,
     Permuted,
     Unsupported,
+    not_a_tensor,
 )
 from netir.ir.errors import NetIRError, ShapeError
 from netir.ir.graph import Graph
@@ -64,6 +64,7 @@ class Context:
         self.node: fx.Node | None = None
         self.weights: dict[str, dict[str, np.ndarray]] = {}
         self.concats: dict[tuple, Tensor] = {}  # (axis, *input names) -> its concat
+        self._parents: set[str] | None = None  # every path above a called module
         self._named_once = False
 
     # -- what entries call ---------------------------------------------------------------
@@ -82,25 +83,15 @@ class Context:
         if isinstance(value, Tensor):
             return value
         if isinstance(value, Permuted):
-            dims = tuple(d - 1 for d in value.dims[1:])
-            return self.graph.add_node("permute", [value.tensor], name=self._name("permute"),
-                                       attrs={"dims": dims})
+            return self._permute(value.tensor, tuple(d - 1 for d in value.dims[1:]))
         if isinstance(value, Flattened):
             c, h, w = value.tensor.shape
-            return self.graph.add_node("reshape", [value.tensor], name=self._name("reshape"),
+            return self.graph.add_node("reshape", [value.tensor], name=self.helper_name("reshape"),
                                        attrs={"shape": (c, h * w), "layout": "CL"})
         if isinstance(value, Expanded):
             from netir.importers.pytorch.shape import parameter
             return parameter(self, value.param, value.of)
-        if isinstance(value, Param):
-            raise Unsupported(f"the learned tensor {value.path!r} is used other than as a "
-                              "class token, position embedding or layer scale")
-        if isinstance(value, GroupSplit):
-            raise Unsupported("a channel-group view is used other than in channel_shuffle "
-                              "(view, transpose(1, 2), view back)")
-        if isinstance(value, Lacking):
-            raise Unsupported(value.reason)
-        raise Unsupported(f"a {type(value).__name__} where the IR takes a tensor")
+        raise not_a_tensor(value)
 
     def place(self, param: Param, op: str, like, attrs=None) -> Tensor:
         """The IR node of the learned tensor ``param`` (``op``: parameter, layer_scale)
@@ -117,13 +108,54 @@ class Context:
         """The traced shape (batch excluded) of the current node's argument ``index``."""
         return tuple(self.traced[self.node.args[index]].shape[1:])
 
+    def helper_name(self, op: str) -> str:
+        """The name of an op the importer adds on its own (a pending permute made an op,
+        a relabelling reshape): in the scope the current node is called from, never the
+        name of the module it calls."""
+        n = self.node
+        scope = str(n.target).rpartition(".")[0] if n.op in ("call_module", "get_attr") \
+            else scope_of(n)
+        while scope and self.names.taken(scope):  # a functional call named for its module
+            scope = scope.rpartition(".")[0]
+        return self.names.scoped(scope, op)
+
+    def owns(self, path: str) -> bool:
+        """Whether a node of a functional call may take the module path ``path`` as its
+        name: no module below it is called and no node is named below it yet (a name
+        is a node or a scope, not both; later calls of its forward are named in the
+        scope above it)."""
+        if self._parents is None:
+            self._parents = set()
+            for n in self.traced:  # called modules, and the modules torch.export entered
+                for entered in (str(n.target) if n.op == "call_module" else "", scope_of(n)):
+                    parts = entered.split(".")
+                    self._parents.update(".".join(parts[:k]) for k in range(1, len(parts)))
+        return path not in self._parents and not self.names.has_below(path)
+
     # -- internals --------------------------------------------------------------------------
+    def _permute(self, x: Tensor, dims: tuple[int, ...]) -> Tensor:
+        """The IR's permute of ``x``; one that moves a map's features from the front
+        goes through a leading axis of one (C stays first: the IR's maps hold it there):
+        reshape to (1, C, H, W), permute, reshape back."""
+        if len(dims) != 3 or dims[0] == 0 or x.layout != default_layout(3):
+            return self.graph.add_node("permute", [x], name=self.helper_name("permute"),
+                                       attrs={"dims": dims})
+        padded = self.graph.add_node("reshape", [x], name=self.helper_name("reshape"),
+                                     attrs={"shape": (1, *x.shape), "layout": "CDHW"})
+        moved = self.graph.add_node("permute", [padded], name=self.helper_name("permute"),
+                                    attrs={"dims": (0, *(d + 1 for d in dims))})
+        return self.graph.add_node("reshape", [moved], name=self.helper_name("reshape"),
+                                   attrs={"shape": tuple(moved.shape[1:]),
+                                          "layout": default_layout(3)})
+
     def _name(self, op: str) -> str:
         n = self.node
         if n.op in ("call_module", "get_attr") and not self._named_once:
             self._named_once = True
             return self.names.exact(n.target)
         scope = n.target if n.op in ("call_module", "get_attr") else scope_of(n)
+        while scope and self.names.taken(scope):  # a functional call named for its module
+            scope = scope.rpartition(".")[0]
         return self.names.scoped(scope, op)
 
     def _take_weights(self, name: str, source) -> None:
@@ -131,6 +163,8 @@ class Context:
         if isinstance(source, torch.Tensor):
             (p, shape), = {**trainable, **buffers}.items()
             tensors = {p: source}
+        elif isinstance(source, dict):  # a functional call's learned tensors, by IR name
+            tensors = source
         else:
             tensors = {**dict(source.named_parameters()), **dict(source.named_buffers())}
         out = {}
@@ -193,6 +227,19 @@ def _flat(values) -> list:
     return out
 
 
+def _kinds(args, kwargs) -> str:
+    """What each argument stands for, for a message: ``Tensor, Param 'blocks.0.bias', 2``."""
+    def one(v):
+        if isinstance(v, Tensor):
+            return f"tensor {v.name} {v.layout} {tuple(v.shape)}"
+        if isinstance(v, Param):
+            return f"learned tensor {v.path!r}"
+        if isinstance(v, (list, tuple)):
+            return "(" + ", ".join(one(x) for x in v) + ")"
+        return type(v).__name__ if not isinstance(v, (int, float, str, type(None))) else repr(v)
+    return ", ".join([one(a) for a in args] + [f"{k}={one(v)}" for k, v in kwargs.items()])
+
+
 def _inplace(n: fx.Node, subject, kwargs) -> bool:
     """Whether ``n`` writes its result into its first argument (later reads of that
     argument see the result)."""
@@ -215,6 +262,9 @@ def convert(root: nn.Module, fxg: fx.Graph, traced: dict, table, name: str):
     for n in fxg.nodes:
         ctx.node, ctx._named_once = n, False
         if n.op == "placeholder":
+            if not isinstance(traced[n], torch.Tensor):  # an argument left at its default
+                values[n] = traced[n]
+                continue
             shape = tuple(traced[n].shape[1:])
             values[n] = graph.add_node("input", [], name=input_name(n.target),
                                        attrs={"shape": shape, "layout": default_layout(len(shape))})
@@ -225,7 +275,10 @@ def convert(root: nn.Module, fxg: fx.Graph, traced: dict, table, name: str):
                 outputs = tuple(outputs.values())
             continue
         if n.op == "get_attr":
-            values[n] = Param(n.target, fetch(root, n.target))
+            try:
+                values[n] = Param(n.target, fetch(root, n.target))
+            except AttributeError:  # a constant torch.export lifted out of forward
+                values[n] = Param(n.target, traced[n])
             if isinstance(values[n].value, nn.Parameter) and len(n.users) > 1:
                 problems.append(Problem("parameter", n.target, _source(n, root),
                                         f"shared weights: the tensor is used {len(n.users)} "
@@ -238,16 +291,15 @@ def convert(root: nn.Module, fxg: fx.Graph, traced: dict, table, name: str):
         kwargs = fx.node.map_arg(n.kwargs, lambda a: values[a])
         flat = _flat([args, kwargs])
         entry = table.lookup(n, subject)
-        if any(isinstance(v, Missing) for v in flat):
-            values[n] = MISSING
-            if entry is not None:
-                continue
-        if n.op != "call_module" and not any(isinstance(v, (*_TENSORISH, Batch))
-                                             for v in flat):
-            value = traced[n]  # arithmetic on constants (sizes, dims): its traced value
-            if not isinstance(value, torch.Tensor):
-                values[n] = value
-                continue
+        missing = any(isinstance(v, Missing) for v in flat)
+        if missing and entry is not None:
+            values[n] = MISSING  # an input was reported already
+            continue
+        if n.op != "call_module" \
+                and not any(isinstance(v, (*_TENSORISH, Batch)) for v in flat) \
+                and not any(isinstance(v, torch.Tensor) for v in _flat([traced[n]])):
+            values[n] = traced[n]  # arithmetic on constants (sizes, dims): its traced value
+            continue
         if entry is None:
             problems.append(Problem(_description(n, root), scope_of(n) if n.op != "call_module"
                                     else n.target, _source(n, root),
@@ -260,6 +312,13 @@ def convert(root: nn.Module, fxg: fx.Graph, traced: dict, table, name: str):
         except (Unsupported, NetIRError) as err:
             problems.append(Problem(_description(n, root), n.target if n.op == "call_module"
                                     else scope_of(n), _source(n, root), str(err)))
+            values[n] = MISSING
+            continue
+        except Exception as err:  # an entry met arguments it does not know: say which
+            problems.append(Problem(_description(n, root), n.target if n.op == "call_module"
+                                    else scope_of(n), _source(n, root),
+                                    f"the importer cannot convert these arguments "
+                                    f"({_kinds(args, kwargs)}): {type(err).__name__}: {err}"))
             values[n] = MISSING
             continue
         _check_shape(n, value, traced)

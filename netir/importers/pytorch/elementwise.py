@@ -1,6 +1,7 @@
 """Element-wise arithmetic (netir/ir/ops/elementwise.py, merge.py, learned.py): ``+``,
 ``*``, ``-``, ``/`` and their in-place forms, torch.add / mul / maximum / minimum /
-clamp, and a learned tensor in an expression (position embedding, layer scale).
+clamp, ``-x``, ``x ** 2``, and a learned tensor in an expression (position embedding,
+layer scale).
 
 ``x + c`` is the IR's ``sub`` with scalar ``-c`` (``x - (-c)`` is ``x + c`` exactly).
 """
@@ -11,6 +12,7 @@ import operator
 
 import torch
 
+from netir.importers.pytorch.common import unary
 from netir.importers.pytorch.values import Param, Permuted, Unsupported
 from netir.ir.layout import feature_axis
 from netir.ir.node import Tensor
@@ -69,11 +71,13 @@ def _layer_scale(ctx, a, b):
     param, x = (a, b) if isinstance(a, Param) else (b, a) if isinstance(b, Param) else (None, None)
     if param is None or not isinstance(x, Tensor):
         return None
-    c = x.shape[feature_axis(x.layout)]
-    want = (c,) + (1,) * (len(x.shape) - 1 - feature_axis(x.layout))
-    if tuple(param.value.shape) != want:
-        return None
-    return ctx.place(param, "layer_scale", x)
+    fa, rank = feature_axis(x.layout), len(x.shape)
+    want = tuple(n if i == fa else 1 for i, n in enumerate(x.shape))  # the IR's gamma
+    value = param.value
+    if value.dim() > rank + 1 \
+            or (1,) * (rank + 1 - value.dim()) + tuple(value.shape) != (1, *want):
+        return None  # not one gamma per feature, as torch broadcasts it
+    return ctx.place(Param(param.path, value.reshape(want)), "layer_scale", x)
 
 
 def _add_list(ctx, *xs):
@@ -83,6 +87,23 @@ def _add_list(ctx, *xs):
 def _clamp(ctx, x, min=None, max=None):
     return ctx.add("clip", [x], {"min": None if min is None else float(min),
                                  "max": None if max is None else float(max)})
+
+
+def _neg(ctx, x):
+    """``-x``: x · -1, exactly."""
+    return unary(ctx, "mul", x, {"scalar": -1.0})
+
+
+def _pow(ctx, x, exponent):
+    """``x ** 2`` is x · x (torch squares exactly so); ``x ** 1`` is x."""
+    if exponent == 1:
+        return x
+    if exponent != 2 or not isinstance(x, (Tensor, Permuted)):
+        raise Unsupported(f"a power {exponent!r} of {type(x).__name__} (the IR has x · x "
+                          "for a square, no other power)")
+    if isinstance(x, Permuted):
+        return Permuted(ctx.add("mul", [x.tensor, x.tensor]), x.dims)
+    return ctx.add("mul", [x, x])
 
 
 _ADD = _binary("add", "sub", negate=True)
@@ -98,8 +119,10 @@ FUNCTIONS = {
     operator.truediv: _DIV, operator.itruediv: _DIV, torch.div: _DIV,
     torch.maximum: _binary("maximum"), torch.minimum: _binary("minimum"),
     torch.clamp: _clamp, torch.clip: _clamp,
+    operator.neg: _neg, torch.neg: _neg, operator.pow: _pow, torch.pow: _pow,
 }
 METHODS = {
     "add": _ADD, "add_": _ADD, "mul": _MUL, "mul_": _MUL, "sub": _SUB, "sub_": _SUB,
     "div": _DIV, "div_": _DIV, "clamp": _clamp, "clamp_": _clamp, "clip": _clamp,
+    "neg": _neg, "pow": _pow,
 }

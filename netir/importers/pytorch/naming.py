@@ -46,6 +46,14 @@ class Names:
         """``path`` itself the first time, then ``path_1``..."""
         return self._fresh(path, self._used)
 
+    def taken(self, name: str) -> bool:
+        """Whether ``name`` was handed out (so it is a node, not a scope)."""
+        return name in self._used
+
+    def has_below(self, path: str) -> bool:
+        """Whether a name under ``path`` (``path.<...>``) was handed out."""
+        return any(name.startswith(f"{path}.") for name in self._used)
+
     def scoped(self, scope: str, op: str) -> str:
         base = f"{scope}.{op}" if scope else op
         return self._fresh(base, self._used | self._reserved)

@@ -17,10 +17,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from netir.importers.pytorch.common import axis, from_torch_pad
+from netir.importers.pytorch.common import axis, from_torch_pad, layout_of_rank, unary
 from netir.importers.pytorch.naming import scope_of
 from netir.importers.pytorch.values import (
     Batch,
+    BatchMoved,
     Expanded,
     Flattened,
     GroupSplit,
@@ -28,7 +29,7 @@ from netir.importers.pytorch.values import (
     Permuted,
     Unsupported,
 )
-from netir.ir.layout import MAP, default_layout, feature_axis
+from netir.ir.layout import MAP, feature_axis
 from netir.ir.node import Tensor
 
 
@@ -51,6 +52,8 @@ def _sizes(shape) -> list:
 def view(ctx, x, *shape):
     """``x.view(n, ...)`` / ``reshape``: the batch first, then the IR's shape."""
     shape = _sizes(shape)
+    if isinstance(x, Param) and not any(isinstance(s, Batch) for s in shape):
+        return Param(x.path, x.value.reshape(*shape))  # gamma.view(1, -1, 1, 1)
     if not shape or (not isinstance(shape[0], Batch) and shape[0] != -1):
         raise Unsupported(f"a view to {shape} that does not keep the batch first "
                           "(x.view(x.size(0), ...))")
@@ -71,22 +74,34 @@ def view(ctx, x, *shape):
         return ctx.add("flatten", [x])
     if any(s < -1 or s == 0 for s in rest):
         raise Unsupported(f"view to {shape}")
-    return ctx.add("reshape", [x], {"shape": tuple(rest), "layout": default_layout(len(rest))})
+    return ctx.add("reshape", [x], {"shape": tuple(rest), "layout": layout_of_rank(len(rest))})
 
 
 def permute(ctx, x, *dims):
     dims = tuple(int(d) for d in _sizes(dims))
     rank = len(dims)
     dims = tuple(d + rank if d < 0 else d for d in dims)
-    if dims[0] != 0:
-        raise Unsupported(f"permute{dims} moves the batch axis")
     if isinstance(x, Flattened) and dims == (0, 2, 1):
         return ctx.add("to_tokens", [x.tensor])
     if isinstance(x, Permuted):
         dims = tuple(x.dims[d] for d in dims)
         x = x.tensor
     x = ctx.tensor(x)
+    if dims[0] != 0:
+        return BatchMoved(x, dims)
     return x if dims == tuple(range(rank)) else Permuted(x, dims)
+
+
+def moved_part(ctx, x: BatchMoved, index: int, name: str):
+    """Part ``index`` of the first axis of a permute that moved the batch from the
+    front: a select of the axis it was, then the other axes in their permuted order."""
+    first = x.dims[0]
+    part = ctx.add("select", [x.tensor], {"axis": first - 1, "index": int(index)}, name=name)
+    rest = tuple(d if d < first else d - 1 for d in x.dims[1:])
+    if rest[0] != 0:
+        raise Unsupported(f"permute{x.dims}: its parts along the first axis do not hold "
+                          "the batch first either")
+    return part if rest == tuple(range(len(rest))) else Permuted(part, rest)
 
 
 def transpose(ctx, x, dim0, dim1):
@@ -124,6 +139,8 @@ def _getattr(ctx, x, name):
         return _size(ctx, x)
     if name == "ndim":
         return _dim(ctx, x)
+    if name in ("device", "dtype"):  # x.device, x.dtype: the traced constant
+        return ctx.traced[ctx.node]
     raise Unsupported(f"the tensor attribute {name!r}")
 
 
@@ -146,7 +163,7 @@ def parameter(ctx, param: Param, like):
         raise Unsupported(f"the learned tensor {param.path!r} of shape {tuple(value.shape)} "
                           "is not (1, ...) (the IR's parameter is one tensor per sample)")
     shape = tuple(value.shape[1:])
-    layout = like.layout if len(shape) == len(like.shape) else default_layout(len(shape))
+    layout = like.layout if len(shape) == len(like.shape) else layout_of_rank(len(shape))
     return ctx.place(param, "parameter", like, {"shape": shape, "layout": layout})
 
 
@@ -154,8 +171,13 @@ def getitem(ctx, x, index):
     """A tuple's element, or ``x[:, i]`` / ``x[:, a:b]`` (select / slice of one axis)."""
     if isinstance(x, (tuple, list)):
         return x[index]
+    if isinstance(x, BatchMoved) and isinstance(index, int):
+        return moved_part(ctx, x, index, ctx.names.scoped(scope_of(ctx.node), "select"))
     x = ctx.tensor(x)
     index = index if isinstance(index, tuple) else (index,)
+    if Ellipsis in index:  # x[..., :14]: full slices for the axes it stands for
+        k = index.index(Ellipsis)
+        index = index[:k] + (slice(None),) * (len(x.shape) + 2 - len(index)) + index[k + 1:]
     if not index or index[0] != slice(None):
         raise Unsupported(f"indexing {index} that does not keep the batch")
     kept = [i for i, s in enumerate(index[1:]) if s != slice(None)]
@@ -206,7 +228,7 @@ def chunk(ctx, x, chunks, dim=0):
 
 
 def _dropout(ctx, x, p=0.5, training=True, inplace=False):
-    return ctx.add("dropout", [x], {"rate": float(p)})
+    return unary(ctx, "dropout", x, {"rate": float(p)})
 
 
 def _pad(ctx, x, pad, mode="constant", value=None):

@@ -18,6 +18,7 @@ import torch.fx as fx
 from netir.importers.pytorch import (
     activation,
     attention,
+    axes,
     conv,
     dense,
     elementwise,
@@ -29,7 +30,7 @@ from netir.importers.pytorch import (
 )
 from netir.importers.pytorch.capture import qualified_name
 
-FAMILIES: tuple[ModuleType, ...] = (conv, dense, norm, activation, pool, reduce, shape,
+FAMILIES: tuple[ModuleType, ...] = (conv, dense, norm, activation, pool, reduce, shape, axes,
                                     elementwise, attention, netir_modules)
 
 

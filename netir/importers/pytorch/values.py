@@ -70,6 +70,16 @@ class Permuted:
 
 
 @dataclass(frozen=True)
+class BatchMoved:
+    """``tensor.permute(dims)`` with the batch moved from the front (``dims`` batch
+    included), not an IR tensor: only its parts along the new first axis are, taken
+    by ``unbind(0)`` or ``[i]`` (timm's ``qkv.permute(2, 0, 3, 1, 4).unbind(0)``)."""
+
+    tensor: Tensor
+    dims: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class GroupSplit:
     """``x.view(n, g, c // g, h, w)`` of a map (``swapped`` once the two group axes are
     transposed): the view back to (n, c, h, w) after the transpose is channel_shuffle."""
@@ -100,3 +110,24 @@ class Missing:
 
 
 MISSING = Missing()
+
+
+def not_a_tensor(value) -> Unsupported:
+    """What the IR lacks for taking ``value`` where it takes a tensor."""
+    if isinstance(value, Param):
+        return Unsupported(f"the learned tensor {value.path!r} is used other than as a "
+                           "class token, position embedding or layer scale")
+    if isinstance(value, GroupSplit):
+        return Unsupported("a channel-group view is used other than in channel_shuffle "
+                           "(view, transpose(1, 2), view back)")
+    if isinstance(value, Lacking):
+        return Unsupported(value.reason)
+    if isinstance(value, BatchMoved):
+        return Unsupported(f"permute{value.dims} moves the batch axis, and the result is "
+                           "used other than split along its first axis (unbind(0), [i])")
+    if isinstance(value, torch.Tensor):
+        return Unsupported(f"a constant tensor of shape {tuple(value.shape)} computed in "
+                           "forward (the IR's learned tensors are module parameters)")
+    if isinstance(value, Batch):
+        return Unsupported("the batch size used as a value (the IR's ops act per sample)")
+    return Unsupported(f"a {type(value).__name__} where the IR takes a tensor")
