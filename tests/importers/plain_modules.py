@@ -117,6 +117,54 @@ def activations() -> nn.Module:
     return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), *ACTIVATIONS)
 
 
+class Conv3DSimple(nn.Conv3d):
+    """torchvision's video block conv: an nn.Conv3d whose class adds only __init__ and a
+    static method (it computes as nn.Conv3d)."""
+
+    def __init__(self, in_planes, out_planes, stride=1, padding=1):
+        super().__init__(in_planes, out_planes, (3, 3, 3), stride, padding, bias=False)
+
+    @staticmethod
+    def get_downsample_stride(stride):
+        return stride, stride, stride
+
+
+class DoubledConv(nn.Conv2d):
+    """An nn.Conv2d whose forward is its own: traced into, not taken as a leaf."""
+
+    def forward(self, x):
+        return super().forward(x) * 2.0
+
+
+def subclasses() -> nn.Module:
+    return nn.Sequential(nn.Conv2d(3, 3, 1), DoubledConv(3, 4, 3, padding=1))
+
+
+class Video(nn.Module):
+    """torchvision's video ResNets in small: Conv3d stems with per-axis strides and
+    padding, BatchNorm3d, a (2+1)-D factorised conv, the 3-D pools (S3D's padded max pool,
+    a ceil-mode one, an average pool) and an adaptive pool to one cell."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv3d(3, 8, (3, 5, 5), (1, 2, 2), (1, 2, 2), bias=False),
+                                  nn.BatchNorm3d(8), nn.ReLU(inplace=True))
+        self.spatial = nn.Conv3d(8, 6, (1, 3, 3), padding=(0, 1, 1), groups=2)
+        self.block = Conv3DSimple(8, 8)
+        self.temporal = nn.Conv3d(6, 8, (3, 1, 1), padding=(1, 0, 0), dilation=(1, 1, 1))
+        self.pool = nn.MaxPool3d((1, 3, 3), (1, 2, 2), (0, 1, 1))
+        self.ceil = nn.MaxPool3d(2, ceil_mode=True)
+        self.avg = nn.AvgPool3d((1, 2, 2), padding=(0, 1, 0), count_include_pad=False)
+        self.head = nn.Linear(8, 5)
+
+    def forward(self, x):
+        x = self.block(self.pool(self.stem(x)))
+        x = x + self.temporal(torch.relu(self.spatial(x)))
+        x = self.avg(self.ceil(x))
+        x = nn.functional.adaptive_avg_pool3d(x, 1).flatten(1)
+        return self.head(x)
+
+
 #: name: (module factory, example input shape)
 PLAIN = {
     "small_cnn": (small_cnn, (2, 3, 16, 16)),
@@ -126,4 +174,6 @@ PLAIN = {
     "shuffle": (Shuffle, (2, 3, 6, 6)),
     "tiny_vit": (TinyViT, (2, 3, 8, 8)),
     "activations": (activations, (2, 3, 6, 6)),
+    "video": (Video, (2, 3, 5, 12, 13)),
+    "subclasses": (subclasses, (2, 3, 6, 6)),
 }

@@ -16,7 +16,7 @@ def _imported(name):
     torch.manual_seed(0)
     module = factory().eval()
     for m in module.modules():  # non-trivial running statistics
-        if isinstance(m, torch.nn.BatchNorm2d):
+        if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
             m.running_mean.uniform_(-0.5, 0.5)
             m.running_var.uniform_(0.5, 1.5)
     x = torch.randn(shape)
@@ -65,3 +65,18 @@ def test_names_are_module_paths_and_weights_the_state_dict():
             assert np.array_equal(value, state[f"{node}.{p}"].numpy()), (node, p)
     assert {f"{n}.{p}" for n, ps in weights.items() for p in ps} == \
         {k for k in state if not k.endswith("num_batches_tracked")}
+
+
+def test_a_video_network_imports_as_the_3d_ops():
+    _, _, graph, weights = _imported("video")
+    ops = _ops(graph)
+    assert ops.count("conv3d") == 4 and ops.count("max_pool3d") == 2
+    assert graph["block"].op == "conv3d"  # the nn.Conv3d subclass is one conv3d
+    assert {"batch_norm", "avg_pool3d", "adaptive_avg_pool3d"} <= set(ops)
+    assert weights["stem.0"]["weight"].shape == (8, 3, 3, 5, 5)  # OIDHW, torch's own
+    assert graph["stem.0"].attrs["padding"] == ((1, 1), (2, 2), (2, 2))
+
+
+def test_a_subclass_with_its_own_forward_is_traced_into():
+    _, _, graph, _ = _imported("subclasses")
+    assert _ops(graph)[-2:] == ["conv2d", "mul"] and graph["1"].op == "conv2d"

@@ -24,8 +24,22 @@ class _Tracer(fx.Tracer):
         self.record_stack_traces = stack_traces
 
     def is_leaf_module(self, m: nn.Module, module_qualified_name: str) -> bool:
-        return type(m) in self._leaves or qualified_name(type(m)) in self._leaves \
+        return leaf_type(type(m), self._leaves) is not None \
             or super().is_leaf_module(m, module_qualified_name)
+
+
+def leaf_type(cls: type, leaves) -> type | None:
+    """The table's module type that ``cls`` computes as: itself, or the first base in
+    ``leaves`` (types or qualified names) when the classes between add no computing
+    method of their own (only ``__init__``, static and class methods: torchvision's
+    ``Conv3DSimple`` is an ``nn.Conv3d``); None otherwise."""
+    for base in cls.__mro__:
+        if base in leaves or qualified_name(base) in leaves:
+            return base
+        if any(callable(v) and k != "__init__" and not isinstance(v, (staticmethod, classmethod))
+               for k, v in vars(base).items()):
+            return None
+    return None
 
 
 def qualified_name(obj) -> str:

@@ -11,6 +11,11 @@ def pair(v) -> tuple[int, int]:
     return (int(v), int(v)) if isinstance(v, int) else (int(v[0]), int(v[1]))
 
 
+def axes(v, rank: int) -> tuple[int, ...]:
+    """An int or a sequence as one int per axis (``rank`` of them)."""
+    return (int(v),) * rank if isinstance(v, int) else tuple(int(n) for n in v)
+
+
 def symmetric(padding) -> tuple[tuple[int, int], tuple[int, int]]:
     """torch's (ph, pw) as the IR's ((top, bottom), (left, right))."""
     ph, pw = pair(padding)

@@ -1,12 +1,12 @@
-"""Convolutions (netir/ir/ops/conv.py, upsampling.py): torch's Conv1d, Conv2d and
-ConvTranspose2d modules; F.conv2d on a module's weight and bias."""
+"""Convolutions (netir/ir/ops/conv.py, upsampling.py): torch's Conv1d, Conv2d, Conv3d
+and ConvTranspose2d modules; F.conv2d on a module's weight and bias."""
 
 from __future__ import annotations
 
 import torch.nn.functional as F
 from torch import nn
 
-from netir.importers.pytorch.common import learned, pair, symmetric
+from netir.importers.pytorch.common import axes, learned, pair, symmetric
 from netir.importers.pytorch.values import Unsupported
 
 
@@ -51,6 +51,20 @@ def conv1d(ctx, m, x, padding=None):
         "bias": m.bias is not None}, source=m)
 
 
+def conv3d(ctx, m, x):
+    """``nn.Conv3d``: one (before, after) pair per axis of a volume."""
+    _zeros(m)
+    if isinstance(m.padding, str):
+        padding = ((0, 0),) * 3 if m.padding == "valid" else tuple(
+            _same(k, d) for k, d in zip(m.kernel_size, m.dilation))
+    else:
+        padding = tuple((p, p) for p in axes(m.padding, 3))
+    return ctx.add("conv3d", [x], {
+        "out_channels": m.out_channels, "kernel": axes(m.kernel_size, 3),
+        "stride": axes(m.stride, 3), "padding": padding, "dilation": axes(m.dilation, 3),
+        "groups": m.groups, "bias": m.bias is not None}, source=m)
+
+
 def _conv_transpose2d(ctx, m, x, output_size=None):
     _zeros(m)
     if output_size is not None:
@@ -82,6 +96,7 @@ def _f_conv2d(ctx, x, weight, bias=None, stride=1, padding=0, dilation=1, groups
 MODULES = {
     nn.Conv2d: conv2d,
     nn.Conv1d: conv1d,
+    nn.Conv3d: conv3d,
     nn.ConvTranspose2d: _conv_transpose2d,
 }
 FUNCTIONS = {F.conv2d: _f_conv2d}

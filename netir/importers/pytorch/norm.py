@@ -101,6 +101,7 @@ def _local_response_norm(ctx, m, x):
 MODULES = {
     nn.BatchNorm1d: _batch_norm,
     nn.BatchNorm2d: _batch_norm,
+    nn.BatchNorm3d: _batch_norm,
     nn.LayerNorm: layer_norm,
     nn.GroupNorm: _group_norm,
     nn.InstanceNorm1d: _instance_norm,

@@ -28,7 +28,7 @@ from netir.importers.pytorch import (
     reduce,
     shape,
 )
-from netir.importers.pytorch.capture import qualified_name
+from netir.importers.pytorch.capture import leaf_type, qualified_name
 
 FAMILIES: tuple[ModuleType, ...] = (conv, dense, norm, activation, pool, reduce, shape, axes,
                                     elementwise, attention, netir_modules)
@@ -57,8 +57,10 @@ class ImportTable:
     def lookup(self, node: fx.Node, module):
         """The entry for ``node`` (``module``: its module, for call_module), or None."""
         if node.op == "call_module":
-            return self.modules.get(type(module)) \
-                or self.modules.get(qualified_name(type(module)))
+            base = leaf_type(type(module), self.modules)
+            if base is None:
+                return None
+            return self.modules.get(base) or self.modules.get(qualified_name(base))
         if node.op == "call_function":
             return self.functions.get(node.target) \
                 or self.functions.get(qualified_name(node.target))
