@@ -19,6 +19,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 CODE = textwrap.dedent("""
+    import math
+
     import keras
     import netir
     from hypothesis import given, settings
@@ -36,9 +38,23 @@ CODE = textwrap.dedent("""
     assert keras.backend.backend() == "torch"
     seen = []
 
+    def conditioned(graph):
+        # every normalisation averages over at least 8 values (training_agreement's rule
+        # for batch norm): a group of 2 values normalises to about +-1 and turns float32
+        # rounding of 1e-7 into 1e-4, which no two float32 implementations agree on
+        for node in graph.nodes:
+            inputs = graph.input_shapes(node)
+            per_sample = math.prod(inputs[0]) if inputs else 0
+            features = inputs[0].features if inputs else 1
+            counts = {"group_norm": per_sample // node.attrs.get("num_groups", 1),
+                      "instance_norm": per_sample // features, "layer_norm": features}
+            if node.op in counts and counts[node.op] < 8:
+                return False
+        return True
+
     @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None)
     @given(graphs(max_nodes=6, max_inputs=1, chain=True).filter(
-        lambda g: g.count_params()[0] > 0))
+        lambda g: g.count_params()[0] > 0 and conditioned(g)))
     def random_graphs(graph):
         check(graph)
 
