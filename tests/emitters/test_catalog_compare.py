@@ -8,9 +8,10 @@ from netir.architectures import build
 from netir.catalog_checks import check_input
 from netir.emitters.compare import CATALOG_TOLERANCE, compare
 from netir.ir.errors import ShapeError
+from tests.backends import usable_backends
 from tests.catalog import catalog_sample
 
-BACKENDS = ["torch", "keras", "reference"]
+BACKENDS = usable_backends()
 
 
 @pytest.mark.parametrize("name", catalog_sample())
