@@ -10,7 +10,6 @@ no entry or that the IR cannot express, to raise them together.
 from __future__ import annotations
 
 import operator
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +18,7 @@ import torch.fx as fx
 from torch import nn
 
 from netir.importers.pytorch.capture import fetch
+from netir.importers.pytorch.messages import argument_kinds, describe, source_line
 from netir.importers.pytorch.naming import Names, input_name, scope_of
 from netir.importers.pytorch.values import (
     MISSING,
@@ -179,42 +179,6 @@ class Context:
             self.weights[name] = out
 
 
-def _description(n: fx.Node, root: nn.Module) -> str:
-    if n.op == "call_module":
-        t = type(fetch(root, n.target))
-        return f"{t.__module__}.{t.__qualname__}"
-    if n.op == "call_method":
-        return f"Tensor.{n.target}"
-    if n.op == "call_function":
-        where = getattr(n.target, "__module__", None) or ""
-        return f"{where}.{getattr(n.target, '__name__', n.target)}".lstrip(".")
-    return f"{n.op} {n.target}"
-
-
-def _source(n: fx.Node, root: nn.Module) -> str:
-    """The line of the user's code that made ``n``: the last frame of its stack trace,
-    or the forward of its module."""
-    trace = n.meta.get("stack_trace")
-    if trace:
-        lines = [line.strip() for line in trace.strip().splitlines() if line.strip()]
-        frames = [i for i, line in enumerate(lines) if line.startswith("File ")
-                  and f"{os.sep}torch{os.sep}" not in line]
-        if frames:
-            last = frames[-1]
-            code = lines[last + 1] if last + 1 < len(lines) else ""
-            return f"{lines[last]}: {code}".rstrip(": ")
-    if n.op == "call_module":
-        import inspect
-
-        forward = type(fetch(root, n.target)).forward
-        try:
-            _, line = inspect.getsourcelines(forward)
-            return f"{inspect.getsourcefile(forward)}:{line}"
-        except (OSError, TypeError):
-            return "<no source>"
-    return "<no source>"
-
-
 def _flat(values) -> list:
     out = []
     for v in values:
@@ -225,19 +189,6 @@ def _flat(values) -> list:
         else:
             out.append(v)
     return out
-
-
-def _kinds(args, kwargs) -> str:
-    """What each argument stands for, for a message: ``Tensor, Param 'blocks.0.bias', 2``."""
-    def one(v):
-        if isinstance(v, Tensor):
-            return f"tensor {v.name} {v.layout} {tuple(v.shape)}"
-        if isinstance(v, Param):
-            return f"learned tensor {v.path!r}"
-        if isinstance(v, (list, tuple)):
-            return "(" + ", ".join(one(x) for x in v) + ")"
-        return type(v).__name__ if not isinstance(v, (int, float, str, type(None))) else repr(v)
-    return ", ".join([one(a) for a in args] + [f"{k}={one(v)}" for k, v in kwargs.items()])
 
 
 def _inplace(n: fx.Node, subject, kwargs) -> bool:
@@ -280,7 +231,7 @@ def convert(root: nn.Module, fxg: fx.Graph, traced: dict, table, name: str):
             except AttributeError:  # a constant torch.export lifted out of forward
                 values[n] = Param(n.target, traced[n])
             if isinstance(values[n].value, nn.Parameter) and len(n.users) > 1:
-                problems.append(Problem("parameter", n.target, _source(n, root),
+                problems.append(Problem("parameter", n.target, source_line(n, root),
                                         f"shared weights: the tensor is used {len(n.users)} "
                                         "times (the IR has no shared weights yet)"))
             continue
@@ -301,8 +252,8 @@ def convert(root: nn.Module, fxg: fx.Graph, traced: dict, table, name: str):
             values[n] = traced[n]  # arithmetic on constants (sizes, dims): its traced value
             continue
         if entry is None:
-            problems.append(Problem(_description(n, root), scope_of(n) if n.op != "call_module"
-                                    else n.target, _source(n, root),
+            problems.append(Problem(describe(n, root), scope_of(n) if n.op != "call_module"
+                                    else n.target, source_line(n, root),
                                     "no IR op for it (no entry in the import table)"))
             values[n] = MISSING
             continue
@@ -310,15 +261,16 @@ def convert(root: nn.Module, fxg: fx.Graph, traced: dict, table, name: str):
             value = entry(ctx, subject, *args, **kwargs) if n.op == "call_module" \
                 else entry(ctx, *args, **kwargs)
         except (Unsupported, NetIRError) as err:
-            problems.append(Problem(_description(n, root), n.target if n.op == "call_module"
-                                    else scope_of(n), _source(n, root), str(err)))
+            problems.append(Problem(describe(n, root), n.target if n.op == "call_module"
+                                    else scope_of(n), source_line(n, root), str(err)))
             values[n] = MISSING
             continue
         except Exception as err:  # an entry met arguments it does not know: say which
-            problems.append(Problem(_description(n, root), n.target if n.op == "call_module"
-                                    else scope_of(n), _source(n, root),
+            problems.append(Problem(describe(n, root), n.target if n.op == "call_module"
+                                    else scope_of(n), source_line(n, root),
                                     f"the importer cannot convert these arguments "
-                                    f"({_kinds(args, kwargs)}): {type(err).__name__}: {err}"))
+                                    f"({argument_kinds(args, kwargs)}): "
+                                    f"{type(err).__name__}: {err}"))
             values[n] = MISSING
             continue
         _check_shape(n, value, traced)
@@ -328,8 +280,9 @@ def convert(root: nn.Module, fxg: fx.Graph, traced: dict, table, name: str):
     for path, calls in modules_called.items():
         module = fetch(root, path)
         if len(calls) > 1 and any(True for _ in module.parameters()):
-            sites = "; ".join(f"call {k + 1} at {_source(c, root)}" for k, c in enumerate(calls))
-            problems.append(Problem(_description(calls[0], root), path, _source(calls[1], root),
+            sites = "; ".join(f"call {k + 1} at {source_line(c, root)}"
+                              for k, c in enumerate(calls))
+            problems.append(Problem(describe(calls[0], root), path, source_line(calls[1], root),
                                     f"shared weights: the module {path!r} is applied "
                                     f"{len(calls)} times ({sites}); the IR has no shared "
                                     "weights yet"))
