@@ -11,26 +11,18 @@ _lower = LOWERINGS.register
 
 
 @_lower("conv2d")
-def _conv2d(node, graph):
-    a = node.attrs
-    args = (("in_channels", input_of(graph, node)[0]), ("out_channels", a["out_channels"]),
-            ("kernel_size", a["kernel"]))
-    kw = dict(stride=a["stride"], dilation=a["dilation"], groups=a["groups"], bias=a["bias"])
-    if symmetric(a["padding"]):
-        return build("nn.Conv2d", *args, padding=tuple(p for p, _ in a["padding"]), **kw)
-    return build("PaddedConv2d", *args, pad=pad4(a["padding"]), helpers=("PaddedConv2d",), **kw)
-
-
 @_lower("conv3d")
-def _conv3d(node, graph):
+def _convolution(node, graph):
+    """``nn.Conv{rank}d``, or ``PaddedConv{rank}d`` where the padding is asymmetric."""
     a = node.attrs
+    rank = len(a["kernel"])
     args = (("in_channels", input_of(graph, node)[0]), ("out_channels", a["out_channels"]),
             ("kernel_size", a["kernel"]))
     kw = dict(stride=a["stride"], dilation=a["dilation"], groups=a["groups"], bias=a["bias"])
     if symmetric(a["padding"]):
-        return build("nn.Conv3d", *args, padding=tuple(p for p, _ in a["padding"]), **kw)
-    return build("PaddedConv3d", *args, pad=torch_pad(a["padding"]), helpers=("PaddedConv3d",),
-              **kw)
+        return build(f"nn.Conv{rank}d", *args, padding=tuple(p for p, _ in a["padding"]), **kw)
+    return build(f"PaddedConv{rank}d", *args, pad=torch_pad(a["padding"]),
+                 helpers=(f"PaddedConv{rank}d",), **kw)
 
 
 @_lower("conv1d")
