@@ -135,8 +135,8 @@ def render(data: dict) -> str:
            "block a line in an `nn.Sequential`), and repeated blocks are built in loops "
            "(`netir/source/loops.py`).", "",
            f"Run on {meta.get('date', '?')}: {meta.get('cpu', '?')}, "
-           f"{meta.get('cpus', '?')} CPUs (shared); {versions}. Sweep wall time "
-           f"{total / 60:.0f} min.", "",
+           f"{meta.get('cpus', '?')} CPUs (shared); {versions}. Wall time summed over "
+           f"the networks (a sweep may run in parts): {total / 60:.0f} min.", "",
            "```", "PYTHONPATH=. python scripts/source_catalog.py run", "```", "",
            "## The targets", "", *targets_table(data), "",
            "## Every network", "", *counts(rows), "", *rows_table(rows), ""]
