@@ -31,6 +31,18 @@ def load_torchvision_reference() -> dict:
     return {name: {**entry, "state_dict": state_dicts[name]} for name, entry in summary.items()}
 
 
+@pytest.fixture
+def installed(backend: str):
+    """The backend a test is parametrized with (``backend``), the test skipped where that
+    backend's framework is not installed: a core-only install. The README's test setup
+    installs every extra, so nothing is skipped there."""
+    from netir.emitters.registry import available, get_backend
+
+    if not available(backend):
+        pytest.skip(f"{backend}'s framework is not installed")
+    return get_backend(backend)
+
+
 @pytest.fixture(scope="session")
 def torchvision_reference() -> dict:
     """Every torchvision classification model: state_dict keys and shapes, counts, MACs."""
